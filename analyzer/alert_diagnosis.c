@@ -1,0 +1,191 @@
+/* alert_diagnosis.c - explains a fatal alert in the context of the handshake
+ * that preceded it: who rejected what, the most likely cause the capture
+ * shows, and what to change. The same alert means different things at
+ * different points (handshake_failure after an empty Certificate is "no
+ * client certificate"; before the ServerHello it is "nothing in common").
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "codes.h"
+#include "handshake_state.h"
+
+static const char *const client_chain_codes[] = {
+    MTLS_CODE_MISSING_INTERMEDIATE, MTLS_CODE_UNTRUSTED_ROOT, MTLS_CODE_SELF_SIGNED,
+    MTLS_CODE_ISSUER_NOT_ACCEPTED, MTLS_CODE_EXPIRED, MTLS_CODE_NOT_YET_VALID,
+    MTLS_CODE_CLIENT_AUTH_EKU_MISSING, MTLS_CODE_CHAIN_ORDER, NULL};
+
+static const char *const server_chain_codes[] = {
+    MTLS_CODE_SERVER_MISSING_INTERMEDIATE, MTLS_CODE_SERVER_UNTRUSTED_ROOT, MTLS_CODE_SERVER_SELF_SIGNED,
+    MTLS_CODE_SERVER_EXPIRED, MTLS_CODE_SERVER_NOT_YET_VALID, MTLS_CODE_SERVER_AUTH_EKU_MISSING,
+    MTLS_CODE_SERVER_CHAIN_ORDER, NULL};
+
+/* Appends "code (frame N): title; ..." for the chain findings already made,
+ * returning whether there were any. */
+static bool append_chain_findings(GString *text, const mtls_handshake *handshake, const char *const *codes)
+{
+    bool any = false;
+    for (guint i = 0; i < handshake->findings->len; i++) {
+        const mtls_finding *finding = g_ptr_array_index(handshake->findings, i);
+        for (const char *const *code = codes; *code; code++) {
+            if (g_strcmp0(finding->info->code, *code) != 0)
+                continue;
+            g_string_append_printf(text, "%s%s (frame %u): %s", any ? "; " : " The capture shows why: ",
+                                   finding->info->code, finding->frame, finding->info->title);
+            any = true;
+        }
+    }
+    if (any)
+        g_string_append(text, ".");
+    return any;
+}
+
+static const char *offered_text(const mtls_handshake *handshake)
+{
+    const char *name = mtls_version_name(handshake->summary.offered_max_version);
+    return name ? name : "an unknown version";
+}
+
+static void explain_server_rejecting_client_certificate(GString *text, const mtls_handshake *handshake,
+                                                        int description)
+{
+    const mtls_handshake_summary *summary = &handshake->summary;
+    const char *subject = summary->client_subject ? summary->client_subject : "(unparsable)";
+    const char *issuer = summary->client_issuer ? summary->client_issuer : "(unparsable)";
+    g_string_append_printf(text, " The server rejected the client certificate '%s' sent in frame %u.", subject,
+                           summary->client_certificate_frame);
+    if (append_chain_findings(text, handshake, client_chain_codes) && description != MTLS_ALERT_ACCESS_DENIED)
+        return;
+    switch (description) {
+    case MTLS_ALERT_HANDSHAKE_FAILURE:
+        g_string_append_printf(text, " Many servers send handshake_failure for every client-certificate rejection. "
+                                     "Check that the server trusts the issuer '%s' and accepts this certificate "
+                                     "for the service (its client-certificate mapping).", issuer);
+        break;
+    case MTLS_ALERT_UNKNOWN_CA:
+        g_string_append_printf(text, " The server cannot build a path from it to a CA it trusts: add '%s' (and its "
+                                     "root) to the server's trusted client CAs, or send the intermediate "
+                                     "certificates with the client certificate.", issuer);
+        break;
+    case MTLS_ALERT_BAD_CERTIFICATE:
+        g_string_append(text, " The certificate or a signature was refused: a CertificateVerify made with a key that "
+                              "does not belong to the certificate, an unsupported signature algorithm or a corrupt "
+                              "certificate. Check that the keystore entry pairs the certificate with its own key.");
+        break;
+    case MTLS_ALERT_UNSUPPORTED_CERTIFICATE:
+        g_string_append(text, " Check the key type and the Key Usage / Extended Key Usage (clientAuth) the server "
+                              "requires.");
+        break;
+    case MTLS_ALERT_CERTIFICATE_REVOKED:
+        g_string_append(text, " Its CA has revoked it: request and install a new client certificate.");
+        break;
+    case MTLS_ALERT_CERTIFICATE_EXPIRED:
+        g_string_append(text, " The certificates sent were valid at capture time, so check the server's clock and "
+                              "the validity of the CA certificates the server holds.");
+        break;
+    case MTLS_ALERT_CERTIFICATE_UNKNOWN:
+        g_string_append(text, " The alert gives no reason (Java servers send it for most chain errors): the "
+                              "server's log names it.");
+        break;
+    case MTLS_ALERT_ACCESS_DENIED:
+        g_string_append_printf(text, " The chain was accepted but the identity is not authorised: map '%s' to a "
+                                     "user or allow it on the server.", subject);
+        break;
+    case MTLS_ALERT_DECRYPT_ERROR:
+        g_string_append(text, " Most often the client's CertificateVerify signature does not verify: the private "
+                              "key used does not belong to the certificate sent (a keystore with a mismatched key "
+                              "and certificate).");
+        break;
+    default:
+        break;
+    }
+}
+
+static void explain_no_client_certificate(GString *text, const mtls_handshake *handshake, int description)
+{
+    const mtls_handshake_summary *summary = &handshake->summary;
+    char *ca_list = mtls_ca_names_for_message(handshake->ca_names);
+    if (description == MTLS_ALERT_CERTIFICATE_REQUIRED)
+        g_string_append(text, " TLS 1.3: the server requires a client certificate and the client sent none.");
+    else if (summary->client_certificate_sent)
+        g_string_append_printf(text, " No client certificate: the server requires one and the client sent an empty "
+                                     "Certificate in frame %u.", summary->client_certificate_frame);
+    else
+        g_string_append(text, " The client has no certificate to present.");
+    g_string_append_printf(text, " Configure the client with a certificate and its private key%s%s.",
+                           summary->ca_name_count ? " issued by one of " : "", summary->ca_name_count ? ca_list : "");
+    g_free(ca_list);
+}
+
+static void explain_before_server_hello(GString *text, const mtls_handshake *handshake, int description)
+{
+    if (handshake->summary.client_hello_frame == 0)
+        return;
+    if (description == MTLS_ALERT_PROTOCOL_VERSION)
+        g_string_append_printf(text, " The server refuses the TLS version the client offered (at most %s, frame %u): "
+                                     "enable TLS 1.2 or 1.3 in the client, or allow the version on the server.",
+                               offered_text(handshake), handshake->summary.client_hello_frame);
+    else if (description == MTLS_ALERT_HANDSHAKE_FAILURE || description == MTLS_ALERT_INSUFFICIENT_SECURITY)
+        g_string_append_printf(text, " The server found nothing acceptable in the ClientHello (frame %u): no shared "
+                                     "TLS version, cipher suite, signature algorithm or group. The client offered up "
+                                     "to %s; compare the client's enabled protocols and cipher suites with the "
+                                     "server's.",
+                               handshake->summary.client_hello_frame, offered_text(handshake));
+}
+
+static void explain_client_rejecting_server(GString *text, const mtls_handshake *handshake, int description)
+{
+    const char *subject = handshake->summary.server_subject;
+    g_string_append_printf(text, " The client rejected the server's certificate%s%s%s.", subject ? " '" : "",
+                           subject ? subject : "", subject ? "'" : "");
+    if (append_chain_findings(text, handshake, server_chain_codes))
+        return;
+    if (description == MTLS_ALERT_UNKNOWN_CA || description == MTLS_ALERT_CERTIFICATE_UNKNOWN)
+        g_string_append(text, " The client does not trust the server's CA: add the server's root CA to the client's "
+                              "trust store (Java truststore, SAP STRUST, Windows certificate store), or make the "
+                              "server send its intermediate certificates.");
+    else if (description == MTLS_ALERT_BAD_CERTIFICATE)
+        g_string_append(text, " Often the host name the client connects to is not in the server certificate's "
+                              "subjectAltName, or a signature does not verify.");
+    else if (description == MTLS_ALERT_CERTIFICATE_EXPIRED)
+        g_string_append(text, " The server certificate looks valid at capture time: check the client's clock.");
+}
+
+char *mtls_explain_alert(const mtls_handshake *handshake, mtls_side sender, const mtls_alert_info *alert,
+                         uint32_t frame)
+{
+    const mtls_handshake_summary *summary = &handshake->summary;
+    const int description = handshake->fatal_alert_description;
+    GString *text = g_string_new(NULL);
+    if (sender == MTLS_SIDE_UNKNOWN)
+        g_string_append_printf(text, "A fatal alert %s (%d) was sent in frame %u: %s.", alert->code.code,
+                               description, frame, alert->code.title);
+    else
+        g_string_append_printf(text, "The %s sent fatal alert %s (%d) in frame %u: %s.", mtls_side_name(sender),
+                               alert->code.code, description, frame, alert->code.title);
+
+    bool no_client_certificate = description == MTLS_ALERT_CERTIFICATE_REQUIRED ||
+                                 description == MTLS_ALERT_NO_CERTIFICATE ||
+                                 (summary->client_certificate_sent && summary->client_chain_length == 0);
+    bool about_certificate = alert->code.category == MTLS_CATEGORY_SECURITY;
+
+    if (sender == MTLS_SIDE_SERVER && handshake->server_hello_frame == 0)
+        explain_before_server_hello(text, handshake, description);
+    else if (sender == MTLS_SIDE_SERVER && no_client_certificate)
+        explain_no_client_certificate(text, handshake, description);
+    else if (sender == MTLS_SIDE_SERVER && summary->client_chain_length > 0)
+        explain_server_rejecting_client_certificate(text, handshake, description);
+    else if (sender == MTLS_SIDE_CLIENT && description == MTLS_ALERT_NO_CERTIFICATE)
+        explain_no_client_certificate(text, handshake, description);
+    else if (sender == MTLS_SIDE_CLIENT && about_certificate && handshake->server_certificate_frame != 0)
+        explain_client_rejecting_server(text, handshake, description);
+    else if (sender == MTLS_SIDE_CLIENT && description == MTLS_ALERT_PROTOCOL_VERSION)
+        g_string_append_printf(text, " The client refuses the version the server chose (%s).",
+                               mtls_version_name(summary->negotiated_version) ? mtls_version_name(summary->negotiated_version)
+                                                                              : "unknown");
+    else if (sender == MTLS_SIDE_CLIENT && summary->certificate_requested && !summary->client_certificate_sent)
+        g_string_append_printf(text, " The server had requested a client certificate (frame %u); a client with no "
+                                     "certificate fitting the server's CA names may abort like this instead of "
+                                     "sending an empty one.",
+                               summary->certificate_request_frame);
+    return g_string_free(text, FALSE);
+}

@@ -1,0 +1,148 @@
+/* certificate.c - X.509 parsing with GnuTLS, in the manner of certtool.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "certificate.h"
+
+#include <gnutls/gnutls.h>
+#include <string.h>
+
+#define OID_CLIENT_AUTH "1.3.6.1.5.5.7.3.2"
+#define OID_SERVER_AUTH "1.3.6.1.5.5.7.3.1"
+#define OID_ANY_EXTENDED_KEY_USAGE "2.5.29.37.0"
+
+/* Signature links are judged on their own: dates are checked against the
+ * capture time elsewhere, CA flags and weak algorithms are separate findings,
+ * so none of them may make a link look broken here. */
+#define LINK_VERIFY_FLAGS                                                                       \
+    (GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |             \
+     GNUTLS_VERIFY_DISABLE_CA_SIGN | GNUTLS_VERIFY_DO_NOT_ALLOW_SAME |                           \
+     GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 | GNUTLS_VERIFY_ALLOW_BROKEN |                           \
+     GNUTLS_VERIFY_ALLOW_X509_V1_CA_CRT)
+
+static GBytes *take_datum(gnutls_datum_t *datum)
+{
+    GBytes *bytes = g_bytes_new(datum->data, datum->size);
+    gnutls_free(datum->data);
+    return bytes;
+}
+
+static char *take_string(gnutls_datum_t *datum)
+{
+    char *text = g_strndup((const char *)datum->data, datum->size);
+    gnutls_free(datum->data);
+    return text;
+}
+
+static void read_extended_key_usage(mtls_certificate *certificate)
+{
+    for (unsigned index = 0;; index++) {
+        char oid[128];
+        size_t oid_size = sizeof oid;
+        int rc = gnutls_x509_crt_get_key_purpose_oid(certificate->crt, index, oid, &oid_size, NULL);
+        if (rc < 0)
+            break;
+        certificate->has_extended_key_usage = true;
+        if (strcmp(oid, OID_CLIENT_AUTH) == 0 || strcmp(oid, OID_ANY_EXTENDED_KEY_USAGE) == 0)
+            certificate->eku_client_auth = true;
+        if (strcmp(oid, OID_SERVER_AUTH) == 0 || strcmp(oid, OID_ANY_EXTENDED_KEY_USAGE) == 0)
+            certificate->eku_server_auth = true;
+    }
+}
+
+static bool link_verifies(gnutls_x509_crt_t subject, gnutls_x509_crt_t signer)
+{
+    unsigned int status = 0;
+    gnutls_x509_crt_t signers[1] = {signer};
+    if (gnutls_x509_crt_verify(subject, signers, 1, LINK_VERIFY_FLAGS, &status) < 0)
+        return false;
+    return status == 0;
+}
+
+mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, char **error)
+{
+    if (der == NULL || length == 0 || length > UINT32_MAX) {
+        *error = g_strdup("empty or oversized certificate");
+        return NULL;
+    }
+    gnutls_x509_crt_t crt;
+    if (gnutls_x509_crt_init(&crt) < 0) {
+        *error = g_strdup("out of memory");
+        return NULL;
+    }
+    gnutls_datum_t datum = {(unsigned char *)der, (unsigned int)length};
+    int rc = gnutls_x509_crt_import(crt, &datum, GNUTLS_X509_FMT_DER);
+    if (rc < 0) {
+        *error = g_strdup_printf("not a valid X.509 certificate (%s)", gnutls_strerror(rc));
+        gnutls_x509_crt_deinit(crt);
+        return NULL;
+    }
+
+    mtls_certificate *certificate = g_new0(mtls_certificate, 1);
+    certificate->crt = crt;
+    gnutls_datum_t out;
+    certificate->raw_subject = gnutls_x509_crt_get_raw_dn(crt, &out) == 0 ? take_datum(&out) : g_bytes_new(NULL, 0);
+    certificate->raw_issuer =
+        gnutls_x509_crt_get_raw_issuer_dn(crt, &out) == 0 ? take_datum(&out) : g_bytes_new(NULL, 0);
+    certificate->subject = gnutls_x509_crt_get_dn3(crt, &out, 0) == 0 ? take_string(&out) : g_strdup("(unreadable subject)");
+    certificate->issuer =
+        gnutls_x509_crt_get_issuer_dn3(crt, &out, 0) == 0 ? take_string(&out) : g_strdup("(unreadable issuer)");
+    certificate->not_before = (int64_t)gnutls_x509_crt_get_activation_time(crt);
+    certificate->not_after = (int64_t)gnutls_x509_crt_get_expiration_time(crt);
+    certificate->self_issued = g_bytes_get_size(certificate->raw_subject) > 0 &&
+                               g_bytes_equal(certificate->raw_subject, certificate->raw_issuer);
+    certificate->self_signed = certificate->self_issued && link_verifies(crt, crt);
+    read_extended_key_usage(certificate);
+
+    unsigned char digest[32];
+    size_t digest_size = sizeof digest;
+    if (gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA256, digest, &digest_size) == 0) {
+        for (size_t i = 0; i < digest_size; i++)
+            g_snprintf(certificate->sha256 + 2 * i, 3, "%02x", digest[i]);
+    }
+    return certificate;
+}
+
+void mtls_certificate_free(mtls_certificate *certificate)
+{
+    if (certificate == NULL)
+        return;
+    gnutls_x509_crt_deinit(certificate->crt);
+    g_bytes_unref(certificate->raw_subject);
+    g_bytes_unref(certificate->raw_issuer);
+    g_free(certificate->subject);
+    g_free(certificate->issuer);
+    g_free(certificate);
+}
+
+bool mtls_certificate_issued_by(const mtls_certificate *certificate, const mtls_certificate *issuer)
+{
+    if (!g_bytes_equal(certificate->raw_issuer, issuer->raw_subject))
+        return false;
+    return link_verifies(certificate->crt, issuer->crt);
+}
+
+char *mtls_name_to_string(const uint8_t *der, size_t length)
+{
+    if (length > 0 && length <= UINT32_MAX) {
+        gnutls_datum_t name = {(unsigned char *)der, (unsigned int)length};
+        gnutls_datum_t text;
+        if (gnutls_x509_rdn_get2(&name, &text, 0) == 0)
+            return take_string(&text);
+    }
+    GString *hex = g_string_new("(undecodable name ");
+    for (size_t i = 0; i < length && i < 64; i++)
+        g_string_append_printf(hex, "%02x", der[i]);
+    g_string_append(hex, length > 64 ? "...)" : ")");
+    return g_string_free(hex, FALSE);
+}
+
+char *mtls_format_time(int64_t seconds)
+{
+    GDateTime *time = g_date_time_new_from_unix_utc(seconds);
+    if (time == NULL)
+        return g_strdup_printf("(time %" G_GINT64_FORMAT ")", seconds);
+    char *text = g_date_time_format(time, "%Y-%m-%d %H:%M:%S UTC");
+    g_date_time_unref(time);
+    return text;
+}

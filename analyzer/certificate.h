@@ -1,0 +1,45 @@
+/* certificate.h - one parsed X.509 certificate and the facts the chain checks
+ * read from it. Owns its GnuTLS handle and every string derived from it.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MTLS_CERTIFICATE_H
+#define MTLS_CERTIFICATE_H
+
+#include <glib.h>
+#include <gnutls/x509.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+    gnutls_x509_crt_t crt;
+    GBytes *raw_subject;      /* DER Name, as it would appear in a CertificateRequest */
+    GBytes *raw_issuer;
+    char *subject;            /* RFC 4514 */
+    char *issuer;
+    int64_t not_before;
+    int64_t not_after;
+    bool self_issued;         /* subject equals issuer */
+    bool self_signed;         /* self-issued and its signature verifies with its own key */
+    bool has_extended_key_usage;
+    bool eku_client_auth;     /* clientAuth or anyExtendedKeyUsage */
+    bool eku_server_auth;     /* serverAuth or anyExtendedKeyUsage */
+    char sha256[65];          /* hex fingerprint of the DER */
+} mtls_certificate;
+
+/* Returns NULL and sets *error (free with g_free) when the DER does not parse. */
+mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, char **error);
+void mtls_certificate_free(mtls_certificate *certificate);
+
+/* True when `issuer`'s name matches `certificate`'s issuer and its key
+ * verifies `certificate`'s signature. Validity dates are not considered. */
+bool mtls_certificate_issued_by(const mtls_certificate *certificate, const mtls_certificate *issuer);
+
+/* RFC 4514 text of a DER-encoded Name; falls back to a hex dump for names
+ * GnuTLS cannot decode, so a malformed CA name is still shown. */
+char *mtls_name_to_string(const uint8_t *der, size_t length);
+
+/* "2026-11-22 09:00:00 UTC" */
+char *mtls_format_time(int64_t seconds);
+
+#endif

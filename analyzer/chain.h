@@ -1,0 +1,41 @@
+/* chain.h - judging one certificate chain as sent on the wire: path order,
+ * completeness up to a CA the peer accepts, self-signed leaves, validity at
+ * capture time and Extended Key Usage. The client chain is judged against the
+ * server's CertificateRequest CA names and the trust store; the server chain
+ * against the trust store only, reporting under server_* codes.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MTLS_CHAIN_H
+#define MTLS_CHAIN_H
+
+#include <glib.h>
+
+#include "config.h"
+
+typedef enum { MTLS_ROLE_CLIENT, MTLS_ROLE_SERVER } mtls_role;
+
+/* A CA name from a CertificateRequest: the DER Name and its RFC 4514 text. */
+typedef struct {
+    GBytes *der;
+    char *text;
+} mtls_ca_name;
+
+void mtls_ca_name_free(gpointer ca_name);
+
+typedef struct {
+    mtls_role role;
+    const GPtrArray *certificates;  /* mtls_certificate*, in the order sent, at least one */
+    const GPtrArray *ca_names;      /* mtls_ca_name*; empty when none were listed */
+    const mtls_config *config;
+    int64_t capture_time;
+    uint32_t certificate_frame;
+    uint32_t certificate_request_frame; /* 0 if none */
+} mtls_chain_input;
+
+void mtls_check_chain(const mtls_chain_input *input, GPtrArray *findings);
+
+/* "'CN=a', 'CN=b' and 3 more" for messages; "(none)" for an empty list. */
+char *mtls_ca_names_for_message(const GPtrArray *ca_names);
+
+#endif

@@ -1,0 +1,73 @@
+/* codes.c - the catalogue of finding codes: every code the analyzer can
+ * report, with its severity and group. The plugin registers one expert-info
+ * entry per code from this table, so adding a code here is all it takes.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+
+#include "alerts.h"
+#include "codes.h"
+
+#define PROBLEM(code, severity, category, title) {code, true, MTLS_SEVERITY_##severity, MTLS_CATEGORY_##category, title}
+#define NOTE(code, severity, category, title) {code, false, MTLS_SEVERITY_##severity, MTLS_CATEGORY_##category, title}
+
+static const mtls_code_info finding_codes[] = {
+    PROBLEM(MTLS_CODE_EMPTY_CERTIFICATE, WARNING, SECURITY, "the server asked for a client certificate and the client sent none"),
+    PROBLEM(MTLS_CODE_LEGACY_VERSION, WARNING, PROTOCOL, "a legacy TLS/SSL version was offered or negotiated"),
+
+    PROBLEM(MTLS_CODE_MISSING_INTERMEDIATE, WARNING, SECURITY, "the client chain stops before a CA the server accepts"),
+    PROBLEM(MTLS_CODE_UNTRUSTED_ROOT, WARNING, SECURITY, "the client chain ends at a root the server does not trust"),
+    PROBLEM(MTLS_CODE_SELF_SIGNED, WARNING, SECURITY, "the client certificate is self-signed"),
+    PROBLEM(MTLS_CODE_ISSUER_NOT_ACCEPTED, WARNING, SECURITY, "no certificate of the client chain is issued by a CA the server listed"),
+    PROBLEM(MTLS_CODE_EXPIRED, WARNING, SECURITY, "a client chain certificate had expired at capture time"),
+    PROBLEM(MTLS_CODE_NOT_YET_VALID, WARNING, SECURITY, "a client chain certificate was not yet valid at capture time"),
+    PROBLEM(MTLS_CODE_CLIENT_AUTH_EKU_MISSING, WARNING, SECURITY, "the client certificate's Extended Key Usage lacks clientAuth"),
+    PROBLEM(MTLS_CODE_CHAIN_ORDER, WARNING, SECURITY, "the client chain is not in leaf-to-root order"),
+
+    PROBLEM(MTLS_CODE_SERVER_MISSING_INTERMEDIATE, WARNING, SECURITY, "the server chain stops before a trusted CA"),
+    PROBLEM(MTLS_CODE_SERVER_UNTRUSTED_ROOT, WARNING, SECURITY, "the server chain ends at a root not in the trust store"),
+    PROBLEM(MTLS_CODE_SERVER_SELF_SIGNED, WARNING, SECURITY, "the server certificate is self-signed"),
+    PROBLEM(MTLS_CODE_SERVER_EXPIRED, WARNING, SECURITY, "a server chain certificate had expired at capture time"),
+    PROBLEM(MTLS_CODE_SERVER_NOT_YET_VALID, WARNING, SECURITY, "a server chain certificate was not yet valid at capture time"),
+    PROBLEM(MTLS_CODE_SERVER_AUTH_EKU_MISSING, WARNING, SECURITY, "the server certificate's Extended Key Usage lacks serverAuth"),
+    PROBLEM(MTLS_CODE_SERVER_CHAIN_ORDER, WARNING, SECURITY, "the server chain is not in leaf-to-root order"),
+
+    PROBLEM(MTLS_CODE_UNKNOWN_ALERT, ERROR, PROTOCOL, "a fatal alert with an unassigned description"),
+
+    NOTE(MTLS_CODE_NOT_REQUESTED, CHAT, SEQUENCE, "the server did not request a client certificate"),
+    NOTE(MTLS_CODE_CLIENT_AUTHENTICATED, CHAT, SEQUENCE, "the client certificate was accepted"),
+    NOTE(MTLS_CODE_RESUMED, CHAT, SEQUENCE, "abbreviated (resumed) handshake: no certificates are exchanged"),
+    NOTE(MTLS_CODE_CA_NAMES_EMPTY, NOTE, SECURITY, "the CertificateRequest lists no CA names"),
+    NOTE(MTLS_CODE_ACCEPTED_WITHOUT_CERTIFICATE, NOTE, SECURITY, "the server continued without a client certificate (optional client authentication)"),
+    NOTE(MTLS_CODE_TLS13_ENCRYPTED, NOTE, DECRYPTION, "TLS 1.3 handshake is encrypted: client authentication is not visible without keys"),
+    NOTE(MTLS_CODE_ENCRYPTED_ALERT, NOTE, DECRYPTION, "an alert was sent encrypted; its reason is not visible without keys"),
+    NOTE(MTLS_CODE_WARNING_ALERT, NOTE, PROTOCOL, "a warning-level alert was sent"),
+    NOTE(MTLS_CODE_MALFORMED_CERTIFICATE, WARNING, MALFORMED, "a certificate in the capture could not be parsed"),
+    NOTE(MTLS_CODE_HANDSHAKE_START_MISSING, NOTE, SEQUENCE, "the start of this handshake was not captured"),
+};
+
+#define FINDING_CODE_COUNT (sizeof finding_codes / sizeof finding_codes[0])
+
+size_t mtls_code_count(void)
+{
+    return FINDING_CODE_COUNT + mtls_alert_count();
+}
+
+const mtls_code_info *mtls_code_at(size_t index)
+{
+    if (index < FINDING_CODE_COUNT)
+        return &finding_codes[index];
+    const mtls_alert_info *alert = mtls_alert_at(index - FINDING_CODE_COUNT);
+    return alert ? &alert->code : NULL;
+}
+
+const mtls_code_info *mtls_code_lookup(const char *code)
+{
+    for (size_t i = 0; i < mtls_code_count(); i++) {
+        const mtls_code_info *info = mtls_code_at(i);
+        if (strcmp(info->code, code) == 0)
+            return info;
+    }
+    return NULL;
+}

@@ -1,0 +1,40 @@
+/* codes.h - names of the finding codes that are not TLS alerts (alerts are
+ * reported under their RFC names, see alerts.h).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MTLS_CODES_H
+#define MTLS_CODES_H
+
+#include "mtls_analyzer.h"
+
+#define MTLS_CODE_EMPTY_CERTIFICATE "empty_certificate"
+#define MTLS_CODE_LEGACY_VERSION "legacy_version"
+#define MTLS_CODE_MISSING_INTERMEDIATE "missing_intermediate"
+#define MTLS_CODE_UNTRUSTED_ROOT "untrusted_root"
+#define MTLS_CODE_SELF_SIGNED "self_signed"
+#define MTLS_CODE_ISSUER_NOT_ACCEPTED "issuer_not_accepted"
+#define MTLS_CODE_EXPIRED "expired"
+#define MTLS_CODE_NOT_YET_VALID "not_yet_valid"
+#define MTLS_CODE_CLIENT_AUTH_EKU_MISSING "client_auth_eku_missing"
+#define MTLS_CODE_CHAIN_ORDER "chain_order"
+#define MTLS_CODE_SERVER_MISSING_INTERMEDIATE "server_missing_intermediate"
+#define MTLS_CODE_SERVER_UNTRUSTED_ROOT "server_untrusted_root"
+#define MTLS_CODE_SERVER_SELF_SIGNED "server_self_signed"
+#define MTLS_CODE_SERVER_EXPIRED "server_expired"
+#define MTLS_CODE_SERVER_NOT_YET_VALID "server_not_yet_valid"
+#define MTLS_CODE_SERVER_AUTH_EKU_MISSING "server_auth_eku_missing"
+#define MTLS_CODE_SERVER_CHAIN_ORDER "server_chain_order"
+#define MTLS_CODE_NOT_REQUESTED "not_requested"
+#define MTLS_CODE_CLIENT_AUTHENTICATED "client_authenticated"
+#define MTLS_CODE_RESUMED "resumed"
+#define MTLS_CODE_CA_NAMES_EMPTY "ca_names_empty"
+#define MTLS_CODE_ACCEPTED_WITHOUT_CERTIFICATE "accepted_without_certificate"
+#define MTLS_CODE_TLS13_ENCRYPTED "tls13_encrypted"
+#define MTLS_CODE_ENCRYPTED_ALERT "encrypted_alert"
+#define MTLS_CODE_WARNING_ALERT "warning_alert"
+#define MTLS_CODE_MALFORMED_CERTIFICATE "malformed_certificate"
+#define MTLS_CODE_HANDSHAKE_START_MISSING "handshake_start_missing"
+#define MTLS_CODE_UNKNOWN_ALERT "unknown_alert"
+
+#endif

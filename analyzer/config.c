@@ -1,0 +1,90 @@
+/* config.c - configuration and the trust store.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <gnutls/gnutls.h>
+
+mtls_config *mtls_config_new(void)
+{
+    mtls_config *config = g_new0(mtls_config, 1);
+    config->reference_count = 1;
+    config->check_server_chain = true;
+    return config;
+}
+
+mtls_config *mtls_config_ref(mtls_config *config)
+{
+    g_atomic_int_inc(&config->reference_count);
+    return config;
+}
+
+static void drop_trust_store(mtls_config *config)
+{
+    if (config->trust_store != NULL)
+        gnutls_x509_trust_list_deinit(config->trust_store, 1);
+    config->trust_store = NULL;
+    config->trust_store_size = 0;
+}
+
+void mtls_config_unref(mtls_config *config)
+{
+    if (config == NULL || !g_atomic_int_dec_and_test(&config->reference_count))
+        return;
+    drop_trust_store(config);
+    g_free(config);
+}
+
+void mtls_config_set_check_server_chain(mtls_config *config, bool enabled)
+{
+    config->check_server_chain = enabled;
+}
+
+bool mtls_config_load_trust_store(mtls_config *config, const char *pem_path, char **error)
+{
+    drop_trust_store(config);
+    gnutls_x509_trust_list_t list;
+    if (gnutls_x509_trust_list_init(&list, 0) < 0) {
+        *error = g_strdup("out of memory");
+        return false;
+    }
+    int added = gnutls_x509_trust_list_add_trust_file(list, pem_path, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+    if (added <= 0) {
+        *error = added < 0 ? g_strdup_printf("cannot read trust store %s: %s", pem_path, gnutls_strerror(added))
+                           : g_strdup_printf("trust store %s holds no PEM certificate", pem_path);
+        gnutls_x509_trust_list_deinit(list, 1);
+        return false;
+    }
+    config->trust_store = list;
+    config->trust_store_size = (size_t)added;
+    return true;
+}
+
+size_t mtls_config_trust_store_size(const mtls_config *config)
+{
+    return config->trust_store_size;
+}
+
+mtls_certificate *mtls_config_trusted_issuer(const mtls_config *config, const mtls_certificate *certificate)
+{
+    if (config->trust_store == NULL)
+        return NULL;
+    gnutls_x509_crt_t found = NULL;
+    if (gnutls_x509_trust_list_get_issuer(config->trust_store, certificate->crt, &found, GNUTLS_TL_GET_COPY) < 0)
+        return NULL;
+    gnutls_datum_t der;
+    mtls_certificate *issuer = NULL;
+    if (gnutls_x509_crt_export2(found, GNUTLS_X509_FMT_DER, &der) == 0) {
+        char *error = NULL;
+        issuer = mtls_certificate_parse(der.data, der.size, &error);
+        g_free(error);
+        gnutls_free(der.data);
+    }
+    gnutls_x509_crt_deinit(found);
+    if (issuer != NULL && !mtls_certificate_issued_by(certificate, issuer)) {
+        mtls_certificate_free(issuer);
+        issuer = NULL;
+    }
+    return issuer;
+}

@@ -1,0 +1,26 @@
+/* config.h - the analyzer's settings as the checks see them: the trust
+ * store and the switches. Shared by reference between streams so a change of
+ * preferences mid-file leaves the streams already analysed consistent.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MTLS_CONFIG_H
+#define MTLS_CONFIG_H
+
+#include <gnutls/x509.h>
+
+#include "certificate.h"
+#include "mtls_analyzer.h"
+
+struct mtls_config {
+    gint reference_count;
+    gnutls_x509_trust_list_t trust_store;   /* NULL when none is configured */
+    size_t trust_store_size;
+    bool check_server_chain;
+};
+
+/* The trust-store CA that signed `certificate`, if any. The result is owned by
+ * the caller (free with mtls_certificate_free). */
+mtls_certificate *mtls_config_trusted_issuer(const mtls_config *config, const mtls_certificate *certificate);
+
+#endif

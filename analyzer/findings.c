@@ -1,0 +1,56 @@
+/* findings.c - the finding list of one handshake.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "findings.h"
+
+#include <string.h>
+
+static void finding_free(gpointer data)
+{
+    mtls_finding *finding = data;
+    g_free(finding->message);
+    g_free(finding);
+}
+
+GPtrArray *mtls_findings_new(void)
+{
+    return g_ptr_array_new_with_free_func(finding_free);
+}
+
+bool mtls_findings_has(const GPtrArray *findings, const char *code)
+{
+    for (guint i = 0; i < findings->len; i++) {
+        const mtls_finding *finding = g_ptr_array_index(findings, i);
+        if (strcmp(finding->info->code, code) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool mtls_findings_add(GPtrArray *findings, const char *code, uint32_t frame, mtls_evidence evidence,
+                       const char *format, ...)
+{
+    const mtls_code_info *info = mtls_code_lookup(code);
+    g_return_val_if_fail(info != NULL, false);
+    if (mtls_findings_has(findings, code))
+        return false;
+
+    mtls_finding *finding = g_new0(mtls_finding, 1);
+    finding->info = info;
+    finding->frame = frame;
+    for (size_t i = 0; i < MTLS_MAX_EVIDENCE_FRAMES; i++) {
+        uint32_t proof = evidence.frames[i];
+        bool already_listed = proof == frame;
+        for (size_t j = 0; j < finding->evidence_count; j++)
+            already_listed = already_listed || finding->evidence[j] == proof;
+        if (proof != 0 && !already_listed)
+            finding->evidence[finding->evidence_count++] = proof;
+    }
+    va_list args;
+    va_start(args, format);
+    finding->message = g_strdup_vprintf(format, args);
+    va_end(args);
+    g_ptr_array_add(findings, finding);
+    return true;
+}

@@ -1,0 +1,29 @@
+/* findings.h - appending findings to a handshake's list. Owns the
+ * mtls_finding allocations and the rule that a code is reported once per
+ * handshake.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MTLS_FINDINGS_H
+#define MTLS_FINDINGS_H
+
+#include <glib.h>
+
+#include "mtls_analyzer.h"
+
+/* Frames that prove a finding besides the one it is reported on; 0 = unused. */
+typedef struct {
+    uint32_t frames[MTLS_MAX_EVIDENCE_FRAMES];
+} mtls_evidence;
+
+/* A GPtrArray of mtls_finding*, freeing its elements. */
+GPtrArray *mtls_findings_new(void);
+
+/* Appends a finding unless the same code was already reported in `findings`.
+ * Returns whether it was added. */
+bool mtls_findings_add(GPtrArray *findings, const char *code, uint32_t frame, mtls_evidence evidence,
+                       const char *format, ...) G_GNUC_PRINTF(5, 6);
+
+bool mtls_findings_has(const GPtrArray *findings, const char *code);
+
+#endif

@@ -1,0 +1,650 @@
+/* handshake.c - one TLS handshake: applies its events in capture order,
+ * reports findings on the frame where the evidence arrives, and derives the
+ * verdict and summary from what was seen.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+
+#include "codes.h"
+#include "findings.h"
+#include "handshake_state.h"
+
+#define TLS_1_1 0x0302
+#define TLS_1_2 0x0303
+#define TLS_1_3 0x0304
+
+/* SHA-256 of "HelloRetryRequest" (RFC 8446 section 4.1.3): a ServerHello
+ * with this random is a HelloRetryRequest, not the negotiated hello. */
+static const uint8_t hello_retry_request_random[32] = {
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
+
+const char *mtls_version_name(uint16_t version)
+{
+    switch (version) {
+    case 0x0300: return "SSL 3.0";
+    case 0x0301: return "TLS 1.0";
+    case 0x0302: return "TLS 1.1";
+    case 0x0303: return "TLS 1.2";
+    case 0x0304: return "TLS 1.3";
+    case 0xfeff: return "DTLS 1.0";
+    case 0xfefd: return "DTLS 1.2";
+    case 0xfefc: return "DTLS 1.3";
+    default: return NULL;
+    }
+}
+
+static const char *version_text(uint16_t version)
+{
+    const char *name = mtls_version_name(version);
+    return name ? name : "an unknown version";
+}
+
+/* GREASE values (RFC 8701) are placeholders, never real versions. */
+static bool is_grease(uint16_t value)
+{
+    return (value & 0x0f0f) == 0x0a0a && (value >> 8) == (value & 0xff);
+}
+
+/* Draft TLS 1.3 versions (0x7fxx) and the real one count as TLS 1.3. */
+static bool is_tls13(uint16_t version)
+{
+    return version == TLS_1_3 || (version & 0xff00) == 0x7f00;
+}
+
+const char *mtls_side_name(mtls_side side)
+{
+    switch (side) {
+    case MTLS_SIDE_CLIENT: return "client";
+    case MTLS_SIDE_SERVER: return "server";
+    default: return "peer";
+    }
+}
+
+mtls_handshake *mtls_handshake_new(const mtls_config *config, uint32_t stream_number, uint32_t handshake_number)
+{
+    mtls_handshake *handshake = g_new0(mtls_handshake, 1);
+    handshake->config = config;
+    handshake->ca_names = g_ptr_array_new_with_free_func(mtls_ca_name_free);
+    handshake->ca_name_texts = g_ptr_array_new();
+    handshake->client_chain = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_certificate_free);
+    handshake->server_chain = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_certificate_free);
+    handshake->findings = mtls_findings_new();
+    handshake->summary.stream_number = stream_number;
+    handshake->summary.handshake_number = handshake_number;
+    return handshake;
+}
+
+void mtls_handshake_free(mtls_handshake *handshake)
+{
+    if (handshake == NULL)
+        return;
+    g_free(handshake->client_endpoint);
+    g_free(handshake->server_endpoint);
+    g_free(handshake->server_name);
+    g_ptr_array_unref(handshake->ca_name_texts);
+    g_ptr_array_unref(handshake->ca_names);
+    g_ptr_array_unref(handshake->client_chain);
+    g_ptr_array_unref(handshake->server_chain);
+    g_ptr_array_unref(handshake->findings);
+    g_free(handshake->verdict_reason);
+    g_free(handshake);
+}
+
+static void set_endpoint(char **slot, const char **summary_slot, const char *sender)
+{
+    if (*slot != NULL || sender == NULL)
+        return;
+    *slot = g_strdup(sender);
+    *summary_slot = *slot;
+}
+
+/* A connection has two endpoints: once one side is known, any other sender
+ * is the other side. Messages only a server sends name the server. */
+mtls_side mtls_handshake_side_of(mtls_handshake *handshake, const char *sender, mtls_event_kind kind)
+{
+    if (sender == NULL)
+        return MTLS_SIDE_UNKNOWN;
+    if (handshake->client_endpoint && strcmp(handshake->client_endpoint, sender) == 0)
+        return MTLS_SIDE_CLIENT;
+    if (handshake->server_endpoint && strcmp(handshake->server_endpoint, sender) == 0)
+        return MTLS_SIDE_SERVER;
+
+    mtls_handshake_summary *summary = &handshake->summary;
+    if (kind == MTLS_EVENT_CLIENT_HELLO && handshake->client_endpoint == NULL) {
+        set_endpoint(&handshake->client_endpoint, &summary->client_endpoint, sender);
+        return MTLS_SIDE_CLIENT;
+    }
+    bool server_only_message = kind == MTLS_EVENT_SERVER_HELLO || kind == MTLS_EVENT_CERTIFICATE_REQUEST ||
+                               kind == MTLS_EVENT_SERVER_HELLO_DONE || kind == MTLS_EVENT_NEW_SESSION_TICKET;
+    if (handshake->server_endpoint == NULL && (server_only_message || handshake->client_endpoint != NULL)) {
+        set_endpoint(&handshake->server_endpoint, &summary->server_endpoint, sender);
+        return MTLS_SIDE_SERVER;
+    }
+    if (handshake->client_endpoint == NULL && handshake->server_endpoint != NULL) {
+        set_endpoint(&handshake->client_endpoint, &summary->client_endpoint, sender);
+        return MTLS_SIDE_CLIENT;
+    }
+    return MTLS_SIDE_UNKNOWN;
+}
+
+static bool handshake_decided(const mtls_handshake *handshake)
+{
+    return handshake->fatal_alert != NULL || handshake->accepted_frame != 0 || handshake->resumed_frame != 0;
+}
+
+static const char *event_name(mtls_event_kind kind)
+{
+    switch (kind) {
+    case MTLS_EVENT_CLIENT_HELLO: return "ClientHello";
+    case MTLS_EVENT_SERVER_HELLO: return "ServerHello";
+    case MTLS_EVENT_CERTIFICATE_REQUEST: return "CertificateRequest";
+    case MTLS_EVENT_CERTIFICATE: return "Certificate";
+    case MTLS_EVENT_SERVER_HELLO_DONE: return "ServerHelloDone";
+    case MTLS_EVENT_CERTIFICATE_VERIFY: return "CertificateVerify";
+    case MTLS_EVENT_FINISHED: return "Finished";
+    case MTLS_EVENT_NEW_SESSION_TICKET: return "NewSessionTicket";
+    case MTLS_EVENT_CHANGE_CIPHER_SPEC: return "ChangeCipherSpec";
+    case MTLS_EVENT_ALERT: return "Alert";
+    default: return "application data";
+    }
+}
+
+static void note_missing_start(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
+{
+    if (handshake->first_event_seen)
+        return;
+    handshake->first_event_seen = true;
+    if (event->kind == MTLS_EVENT_CLIENT_HELLO)
+        return;
+    mtls_findings_add(handshake->findings, MTLS_CODE_HANDSHAKE_START_MISSING, packet->frame, (mtls_evidence){{0}},
+                      "This handshake's ClientHello is not in the capture: it starts at frame %u with a %s. "
+                      "What the client offered (versions, server name) is unknown and no finding is drawn from it; "
+                      "start the capture before the client connects.",
+                      packet->frame, event_name(event->kind));
+}
+
+static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
+{
+    if (handshake->hello_retry_pending) {
+        handshake->hello_retry_pending = false;
+        return;
+    }
+    mtls_handshake_summary *summary = &handshake->summary;
+    summary->client_hello_frame = packet->frame;
+    uint16_t offered = event->u.client_hello.legacy_version;
+    for (size_t i = 0; i < event->u.client_hello.supported_version_count; i++) {
+        uint16_t version = event->u.client_hello.supported_versions[i];
+        if (!is_grease(version) && (version > offered || is_tls13(version)))
+            offered = is_tls13(version) ? TLS_1_3 : version;
+    }
+    summary->offered_max_version = offered;
+    if (event->u.client_hello.server_name && handshake->server_name == NULL) {
+        handshake->server_name = g_strdup(event->u.client_hello.server_name);
+        summary->server_name = handshake->server_name;
+    }
+    if (offered != 0 && offered <= TLS_1_1)
+        mtls_findings_add(handshake->findings, MTLS_CODE_LEGACY_VERSION, packet->frame, (mtls_evidence){{0}},
+                          "The client offered at most %s (ClientHello in frame %u). SSL 3.0, TLS 1.0 and TLS 1.1 "
+                          "are deprecated (RFC 8996) and refused by current servers and load balancers, usually "
+                          "with protocol_version or handshake_failure. Enable TLS 1.2 or 1.3 in the client (Java: "
+                          "jdk.tls.client.protocols; .NET: SslProtocols or the SChannel registry settings; SAP: "
+                          "ssl/client_ciphersuites).",
+                          version_text(offered), packet->frame);
+}
+
+static void on_server_hello(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
+{
+    const uint8_t *random = event->u.server_hello.random;
+    if (random && memcmp(random, hello_retry_request_random, sizeof hello_retry_request_random) == 0) {
+        handshake->hello_retry_pending = true;
+        return;
+    }
+    uint16_t selected = event->u.server_hello.selected_version;
+    uint16_t negotiated = selected && !is_grease(selected) ? selected : event->u.server_hello.legacy_version;
+    handshake->server_hello_frame = packet->frame;
+    handshake->tls13 = is_tls13(negotiated);
+    handshake->summary.negotiated_version = handshake->tls13 ? TLS_1_3 : negotiated;
+    if (negotiated != 0 && negotiated <= TLS_1_1) {
+        uint16_t offered = handshake->summary.offered_max_version;
+        mtls_findings_add(handshake->findings, MTLS_CODE_LEGACY_VERSION, packet->frame,
+                          (mtls_evidence){{handshake->summary.client_hello_frame}},
+                          "The server negotiated %s (ServerHello in frame %u)%s%s. SSL 3.0, TLS 1.0 and TLS 1.1 "
+                          "are deprecated (RFC 8996): enable TLS 1.2 or 1.3 on the server, and make sure no "
+                          "middlebox downgrades the connection.",
+                          version_text(negotiated), packet->frame,
+                          offered > negotiated ? " although the client offered up to " : "",
+                          offered > negotiated ? version_text(offered) : "");
+    }
+}
+
+static void on_certificate_request(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
+{
+    mtls_handshake_summary *summary = &handshake->summary;
+    if (summary->certificate_requested)
+        return;
+    summary->certificate_requested = true;
+    summary->certificate_request_frame = packet->frame;
+    for (size_t i = 0; i < event->u.certificate_request.ca_name_count; i++) {
+        const mtls_blob *name = &event->u.certificate_request.ca_names[i];
+        mtls_ca_name *ca_name = g_new0(mtls_ca_name, 1);
+        ca_name->der = g_bytes_new(name->data, name->length);
+        ca_name->text = mtls_name_to_string(name->data, name->length);
+        g_ptr_array_add(handshake->ca_names, ca_name);
+        g_ptr_array_add(handshake->ca_name_texts, ca_name->text);
+    }
+    summary->ca_name_count = handshake->ca_name_texts->len;
+    summary->ca_names = (const char *const *)handshake->ca_name_texts->pdata;
+    if (summary->ca_name_count == 0)
+        mtls_findings_add(handshake->findings, MTLS_CODE_CA_NAMES_EMPTY, packet->frame, (mtls_evidence){{0}},
+                          "The server requests a client certificate (frame %u) but lists no CA names: it accepts "
+                          "any certificate from a CA it trusts, and clients that choose their certificate by CA "
+                          "name (SAP, browsers, .NET) may offer any or none. Which CAs the server trusts cannot be "
+                          "seen here; set the mtls.trust_store preference to the server's CA bundle to check the "
+                          "client chain against it.",
+                          packet->frame);
+}
+
+/* Parses a Certificate message's chain; a chain with an unparsable member
+ * is left unjudged rather than judged wrongly. */
+static bool parse_chain(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
+                        mtls_side side, GPtrArray *chain)
+{
+    for (size_t i = 0; i < event->u.certificate.certificate_count; i++) {
+        const mtls_blob *der = &event->u.certificate.certificates[i];
+        char *error = NULL;
+        mtls_certificate *certificate = mtls_certificate_parse(der->data, der->length, &error);
+        if (certificate == NULL) {
+            mtls_findings_add(handshake->findings, MTLS_CODE_MALFORMED_CERTIFICATE, packet->frame,
+                              (mtls_evidence){{0}},
+                              "Certificate %zu of the %s's chain in frame %u cannot be parsed: %s. The chain is not "
+                              "judged; if the capture was truncated (snaplen) recapture with full packets.",
+                              i + 1, mtls_side_name(side), packet->frame, error);
+            g_free(error);
+            g_ptr_array_set_size(chain, 0);
+            return false;
+        }
+        g_ptr_array_add(chain, certificate);
+    }
+    return true;
+}
+
+static void on_empty_client_certificate(mtls_handshake *handshake, const mtls_packet *packet)
+{
+    const mtls_handshake_summary *summary = &handshake->summary;
+    char *ca_list = mtls_ca_names_for_message(handshake->ca_names);
+    GString *request = g_string_new(NULL);
+    if (summary->certificate_requested)
+        g_string_printf(request, "The server requested a client certificate (CertificateRequest in frame %u%s%s)",
+                        summary->certificate_request_frame, summary->ca_name_count ? ", accepting " : "",
+                        summary->ca_name_count ? ca_list : "");
+    else
+        g_string_printf(request, "The server requested a client certificate (the request itself was not captured)");
+    mtls_findings_add(handshake->findings, MTLS_CODE_EMPTY_CERTIFICATE, packet->frame,
+                      (mtls_evidence){{summary->certificate_request_frame}},
+                      "%s and the client answered with an empty Certificate (frame %u): it has no client "
+                      "certificate configured, or none issued by a CA the server accepts. Configure a client "
+                      "certificate with its private key%s%s (SAP ICM trace: 'Have no certificate fitting to CA "
+                      "names received from server'; Java: keystore; .NET: ClientCertificates).",
+                      request->str, packet->frame, summary->ca_name_count ? " issued by one of " : "",
+                      summary->ca_name_count ? ca_list : "");
+    g_string_free(request, TRUE);
+    g_free(ca_list);
+}
+
+static void on_certificate(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
+                           mtls_side side)
+{
+    mtls_handshake_summary *summary = &handshake->summary;
+    if (side == MTLS_SIDE_SERVER && handshake->server_certificate_frame == 0) {
+        handshake->server_certificate_frame = packet->frame;
+        if (!parse_chain(handshake, packet, event, side, handshake->server_chain) || handshake->server_chain->len == 0)
+            return;
+        summary->server_subject = ((mtls_certificate *)g_ptr_array_index(handshake->server_chain, 0))->subject;
+        if (!handshake->config->check_server_chain)
+            return;
+        mtls_chain_input input = {
+            .role = MTLS_ROLE_SERVER,
+            .certificates = handshake->server_chain,
+            .ca_names = handshake->ca_names,
+            .config = handshake->config,
+            .capture_time = packet->time_seconds,
+            .certificate_frame = packet->frame,
+        };
+        mtls_check_chain(&input, handshake->findings);
+    } else if (side == MTLS_SIDE_CLIENT && !summary->client_certificate_sent) {
+        summary->client_certificate_sent = true;
+        summary->client_certificate_frame = packet->frame;
+        if (event->u.certificate.certificate_count == 0) {
+            on_empty_client_certificate(handshake, packet);
+            return;
+        }
+        summary->client_chain_length = event->u.certificate.certificate_count;
+        if (!parse_chain(handshake, packet, event, side, handshake->client_chain)) {
+            handshake->client_chain_malformed = true;
+            return;
+        }
+        const mtls_certificate *leaf = g_ptr_array_index(handshake->client_chain, 0);
+        summary->client_subject = leaf->subject;
+        summary->client_issuer = leaf->issuer;
+        mtls_chain_input input = {
+            .role = MTLS_ROLE_CLIENT,
+            .certificates = handshake->client_chain,
+            .ca_names = handshake->ca_names,
+            .config = handshake->config,
+            .capture_time = packet->time_seconds,
+            .certificate_frame = packet->frame,
+            .certificate_request_frame = summary->certificate_request_frame,
+        };
+        mtls_check_chain(&input, handshake->findings);
+    }
+}
+
+static void report_not_requested(mtls_handshake *handshake, uint32_t frame)
+{
+    if (handshake->summary.certificate_requested)
+        return;
+    const char *server_name = handshake->server_name;
+    mtls_findings_add(handshake->findings, MTLS_CODE_NOT_REQUESTED, frame, (mtls_evidence){{0}},
+                      "The server did not request a client certificate in this handshake (its flight ended in "
+                      "frame %u without CertificateRequest). If client authentication is expected, enable it on "
+                      "the server for this host and port%s%s%s; some servers ask only later, by renegotiation.",
+                      frame, server_name ? " (the client asked for server name '" : "", server_name ? server_name : "",
+                      server_name ? "', check the virtual host it selects)" : "");
+}
+
+static void on_server_flight_end(mtls_handshake *handshake, const mtls_packet *packet)
+{
+    if (handshake->server_flight_end_frame != 0)
+        return;
+    handshake->server_flight_end_frame = packet->frame;
+    report_not_requested(handshake, packet->frame);
+}
+
+static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
+{
+    if (handshake_decided(handshake))
+        return;
+    handshake->accepted_frame = packet->frame;
+    const mtls_handshake_summary *summary = &handshake->summary;
+    if (!summary->certificate_requested)
+        return;
+    if (summary->client_chain_length > 0)
+        mtls_findings_add(handshake->findings, MTLS_CODE_CLIENT_AUTHENTICATED, packet->frame,
+                          (mtls_evidence){{summary->client_certificate_frame}},
+                          "The server accepted the client certificate '%s' (issued by '%s', sent in frame %u): the "
+                          "handshake completed in frame %u. If the application still answers 401/403, the "
+                          "certificate is not mapped to a user or that user lacks authorisation.",
+                          summary->client_subject ? summary->client_subject : "(unparsable)",
+                          summary->client_issuer ? summary->client_issuer : "(unparsable)",
+                          summary->client_certificate_frame, packet->frame);
+    else if (summary->client_certificate_sent)
+        mtls_findings_add(handshake->findings, MTLS_CODE_ACCEPTED_WITHOUT_CERTIFICATE, packet->frame,
+                          (mtls_evidence){{summary->client_certificate_frame}},
+                          "The server completed the handshake without a client certificate (frame %u): client "
+                          "authentication is optional on this server. If the application then refuses the request "
+                          "(HTTP 401/403; SAP: 'An Authentication object was not found in the SecurityContext'), "
+                          "the client must be configured to send its certificate.",
+                          packet->frame);
+}
+
+static void on_change_cipher_spec(mtls_handshake *handshake, const mtls_packet *packet, mtls_side side)
+{
+    /* TLS 1.3 peers send a meaningless ChangeCipherSpec for middlebox compatibility. */
+    if (handshake->tls13 || handshake->server_hello_frame == 0)
+        return;
+    if (side == MTLS_SIDE_CLIENT) {
+        handshake->client_ccs_frame = packet->frame;
+    } else if (side == MTLS_SIDE_SERVER) {
+        handshake->server_ccs_frame = packet->frame;
+        if (handshake->client_ccs_frame != 0) {
+            mark_accepted(handshake, packet);
+        } else if (handshake->server_certificate_frame == 0 && !handshake->summary.certificate_requested &&
+                   !handshake_decided(handshake)) {
+            /* The server changes ciphers right after its ServerHello only when resuming. */
+            handshake->resumed_frame = packet->frame;
+            mtls_findings_add(handshake->findings, MTLS_CODE_RESUMED, packet->frame, (mtls_evidence){{0}},
+                              "The server resumed an earlier session (abbreviated handshake, frame %u): no "
+                              "certificates are exchanged, the client was authenticated, if at all, in the "
+                              "handshake that created the session.",
+                              packet->frame);
+        }
+    }
+}
+
+static void on_finished(mtls_handshake *handshake, const mtls_packet *packet, mtls_side side)
+{
+    if (side == MTLS_SIDE_CLIENT) {
+        handshake->client_finished_frame = packet->frame;
+    } else if (side == MTLS_SIDE_SERVER && handshake->tls13) {
+        on_server_flight_end(handshake, packet);
+    } else if (side == MTLS_SIDE_SERVER && handshake->client_finished_frame != 0) {
+        mark_accepted(handshake, packet);
+    }
+}
+
+/* In TLS 1.3 the server confirms a client's flight only implicitly: by
+ * sending tickets or data after the client's Finished rather than an alert. */
+static void on_server_after_client_finished(mtls_handshake *handshake, const mtls_packet *packet)
+{
+    if (handshake->tls13 && handshake->client_finished_frame != 0)
+        mark_accepted(handshake, packet);
+}
+
+static void on_application_data(mtls_handshake *handshake, const mtls_packet *packet, mtls_side side)
+{
+    if (side != MTLS_SIDE_SERVER)
+        return;
+    bool server_flight_readable = handshake->server_certificate_frame != 0 || handshake->server_flight_end_frame != 0;
+    if (handshake->tls13 && !server_flight_readable && !handshake->encrypted_handshake) {
+        handshake->encrypted_handshake = true;
+        mtls_findings_add(handshake->findings, MTLS_CODE_TLS13_ENCRYPTED, packet->frame,
+                          (mtls_evidence){{handshake->server_hello_frame}},
+                          "TLS 1.3 was negotiated (frame %u) and the rest of the handshake is encrypted from frame "
+                          "%u: whether a client certificate was requested, sent or rejected is not visible. Capture "
+                          "the session keys (SSLKEYLOGFILE, or -Djavax.net.debug / a keylog agent for Java) and load "
+                          "them (tls.keylog_file, or editcap --inject-secrets), or test with TLS 1.2.",
+                          handshake->server_hello_frame, packet->frame);
+        return;
+    }
+    on_server_after_client_finished(handshake, packet);
+}
+
+static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event, mtls_side side)
+{
+    const int level = event->u.alert.level;
+    const int description = event->u.alert.description;
+    const char *sender = mtls_side_name(side);
+    if (description == MTLS_ALERT_ENCRYPTED) {
+        if (handshake_decided(handshake) || handshake->encrypted_alert_frame != 0)
+            return;
+        handshake->encrypted_alert_frame = packet->frame;
+        mtls_findings_add(handshake->findings, MTLS_CODE_ENCRYPTED_ALERT, packet->frame, (mtls_evidence){{0}},
+                          "The %s sent an encrypted alert in frame %u before the handshake completed, so its reason "
+                          "is not visible. Load the session keys (tls.keylog_file) to read it, or check the %s's log.",
+                          sender, packet->frame, sender);
+        return;
+    }
+    const mtls_alert_info *alert = mtls_alert_lookup(description);
+    if (description == MTLS_ALERT_CLOSE_NOTIFY)
+        return;
+    /* no_certificate is SSL 3.0's warning-level way of sending no certificate. */
+    bool fatal = level == 2 || description == MTLS_ALERT_NO_CERTIFICATE;
+    if (!fatal) {
+        mtls_findings_add(handshake->findings, MTLS_CODE_WARNING_ALERT, packet->frame, (mtls_evidence){{0}},
+                          "The %s sent a warning alert %s (%d) in frame %u: %s. Warnings do not end the "
+                          "handshake by themselves.",
+                          sender, alert ? alert->code.code : "(unassigned)", description, packet->frame,
+                          alert ? alert->code.title : "an alert description not in the TLS registry");
+        return;
+    }
+    if (handshake->fatal_alert != NULL)
+        return;
+    static const mtls_alert_info unknown = {-1, {MTLS_CODE_UNKNOWN_ALERT, true, MTLS_SEVERITY_ERROR,
+                                                 MTLS_CATEGORY_PROTOCOL, "an alert description not in the TLS registry"}};
+    handshake->fatal_alert = alert ? alert : &unknown;
+    handshake->fatal_alert_description = description;
+    handshake->fatal_alert_sender = side;
+    handshake->summary.alert_frame = packet->frame;
+    char *message = mtls_explain_alert(handshake, side, handshake->fatal_alert, packet->frame);
+    const mtls_handshake_summary *summary = &handshake->summary;
+    mtls_findings_add(handshake->findings, handshake->fatal_alert->code.code, packet->frame,
+                      (mtls_evidence){{summary->client_certificate_frame, summary->certificate_request_frame,
+                                       handshake->server_certificate_frame}},
+                      "%s", message);
+    g_free(message);
+}
+
+void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
+{
+    mtls_side side = mtls_handshake_side_of(handshake, packet->sender, event->kind);
+    bool handshake_message = event->kind != MTLS_EVENT_ALERT && event->kind != MTLS_EVENT_APPLICATION_DATA &&
+                             event->kind != MTLS_EVENT_CHANGE_CIPHER_SPEC;
+    if (handshake_message)
+        note_missing_start(handshake, packet, event);
+
+    switch (event->kind) {
+    case MTLS_EVENT_CLIENT_HELLO:
+        on_client_hello(handshake, packet, event);
+        break;
+    case MTLS_EVENT_SERVER_HELLO:
+        on_server_hello(handshake, packet, event);
+        break;
+    case MTLS_EVENT_CERTIFICATE_REQUEST:
+        on_certificate_request(handshake, packet, event);
+        break;
+    case MTLS_EVENT_CERTIFICATE:
+        on_certificate(handshake, packet, event, side);
+        break;
+    case MTLS_EVENT_SERVER_HELLO_DONE:
+        on_server_flight_end(handshake, packet);
+        break;
+    case MTLS_EVENT_CERTIFICATE_VERIFY:
+        if (side == MTLS_SIDE_CLIENT)
+            handshake->certificate_verify_frame = packet->frame;
+        break;
+    case MTLS_EVENT_FINISHED:
+        on_finished(handshake, packet, side);
+        break;
+    case MTLS_EVENT_NEW_SESSION_TICKET:
+        on_server_after_client_finished(handshake, packet);
+        break;
+    case MTLS_EVENT_CHANGE_CIPHER_SPEC:
+        on_change_cipher_spec(handshake, packet, side);
+        break;
+    case MTLS_EVENT_ALERT:
+        on_alert(handshake, packet, event, side);
+        break;
+    case MTLS_EVENT_APPLICATION_DATA:
+        on_application_data(handshake, packet, side);
+        break;
+    }
+}
+
+/* ---- Verdict ---------------------------------------------------------------- */
+
+const char *mtls_verdict_name(mtls_verdict verdict)
+{
+    switch (verdict) {
+    case MTLS_VERDICT_OK: return "ok";
+    case MTLS_VERDICT_REJECTED: return "rejected";
+    case MTLS_VERDICT_SERVER_REJECTED: return "server certificate rejected";
+    case MTLS_VERDICT_NO_CLIENT_CERTIFICATE: return "no client certificate";
+    case MTLS_VERDICT_NOT_REQUESTED: return "not requested";
+    case MTLS_VERDICT_FAILED: return "failed";
+    case MTLS_VERDICT_RESUMED: return "resumed";
+    case MTLS_VERDICT_ENCRYPTED: return "encrypted";
+    case MTLS_VERDICT_INCOMPLETE_CAPTURE: return "incomplete capture";
+    default: return "in progress";
+    }
+}
+
+static mtls_verdict verdict_after_fatal_alert(const mtls_handshake *handshake)
+{
+    const mtls_handshake_summary *summary = &handshake->summary;
+    bool about_certificate = handshake->fatal_alert->code.category == MTLS_CATEGORY_SECURITY;
+    if (handshake->fatal_alert_sender == MTLS_SIDE_CLIENT && about_certificate &&
+        handshake->fatal_alert_description != MTLS_ALERT_NO_CERTIFICATE)
+        return MTLS_VERDICT_SERVER_REJECTED;
+    if (summary->client_chain_length > 0)
+        return MTLS_VERDICT_REJECTED;
+    if (summary->client_certificate_sent || handshake->fatal_alert_description == MTLS_ALERT_CERTIFICATE_REQUIRED ||
+        handshake->fatal_alert_description == MTLS_ALERT_NO_CERTIFICATE)
+        return MTLS_VERDICT_NO_CLIENT_CERTIFICATE;
+    return MTLS_VERDICT_FAILED;
+}
+
+mtls_verdict mtls_handshake_verdict(const mtls_handshake *handshake, bool capture_complete)
+{
+    const mtls_handshake_summary *summary = &handshake->summary;
+    if (handshake->fatal_alert != NULL)
+        return verdict_after_fatal_alert(handshake);
+    if (handshake->resumed_frame != 0)
+        return MTLS_VERDICT_RESUMED;
+    if (handshake->accepted_frame != 0 || (summary->certificate_requested == false && handshake->server_flight_end_frame != 0)) {
+        if (!summary->certificate_requested)
+            return MTLS_VERDICT_NOT_REQUESTED;
+        return summary->client_chain_length > 0 ? MTLS_VERDICT_OK : MTLS_VERDICT_NO_CLIENT_CERTIFICATE;
+    }
+    if (handshake->encrypted_alert_frame != 0)
+        return MTLS_VERDICT_FAILED;
+    if (handshake->encrypted_handshake)
+        return MTLS_VERDICT_ENCRYPTED;
+    return capture_complete ? MTLS_VERDICT_INCOMPLETE_CAPTURE : MTLS_VERDICT_IN_PROGRESS;
+}
+
+static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verdict)
+{
+    const mtls_handshake_summary *summary = &handshake->summary;
+    const char *alert = handshake->fatal_alert ? handshake->fatal_alert->code.code : "";
+    const char *alert_sender = mtls_side_name(handshake->fatal_alert_sender);
+    switch (verdict) {
+    case MTLS_VERDICT_OK:
+        return g_strdup_printf("client certificate '%s' accepted", summary->client_subject ? summary->client_subject : "(unparsable)");
+    case MTLS_VERDICT_REJECTED:
+        return g_strdup_printf("the %s sent %s after the client certificate", alert_sender, alert);
+    case MTLS_VERDICT_SERVER_REJECTED:
+        return g_strdup_printf("the client refused the server's certificate with %s", alert);
+    case MTLS_VERDICT_NO_CLIENT_CERTIFICATE:
+        if (handshake->fatal_alert != NULL)
+            return g_strdup_printf("no client certificate sent; the %s ended the handshake with %s", alert_sender, alert);
+        return g_strdup("no client certificate sent; the server continued without one");
+    case MTLS_VERDICT_NOT_REQUESTED:
+        return g_strdup("the server did not send a CertificateRequest");
+    case MTLS_VERDICT_FAILED:
+        if (handshake->fatal_alert != NULL)
+            return g_strdup_printf("the %s ended the handshake with %s before client authentication", alert_sender, alert);
+        return g_strdup("an encrypted alert ended the handshake");
+    case MTLS_VERDICT_RESUMED:
+        return g_strdup("session resumed without certificates");
+    case MTLS_VERDICT_ENCRYPTED:
+        return g_strdup("TLS 1.3 without keys: client authentication not visible");
+    case MTLS_VERDICT_INCOMPLETE_CAPTURE:
+        return g_strdup("the capture ends before the handshake's outcome");
+    default:
+        return g_strdup("handshake under way at this frame");
+    }
+}
+
+const char *mtls_handshake_verdict_reason(mtls_handshake *handshake, bool capture_complete)
+{
+    g_free(handshake->verdict_reason);
+    handshake->verdict_reason = describe_verdict(handshake, mtls_handshake_verdict(handshake, capture_complete));
+    return handshake->verdict_reason;
+}
+
+const mtls_handshake_summary *mtls_handshake_get_summary(const mtls_handshake *handshake)
+{
+    return &handshake->summary;
+}
+
+size_t mtls_handshake_finding_count(const mtls_handshake *handshake)
+{
+    return handshake->findings->len;
+}
+
+const mtls_finding *mtls_handshake_finding(const mtls_handshake *handshake, size_t index)
+{
+    return index < handshake->findings->len ? g_ptr_array_index(handshake->findings, index) : NULL;
+}

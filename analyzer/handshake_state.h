@@ -1,0 +1,69 @@
+/* handshake_state.h - the state of one handshake, shared by the modules that
+ * advance it (handshake.c), explain its alerts (alert_diagnosis.c) and split
+ * streams into handshakes (stream.c). Not part of the public API.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MTLS_HANDSHAKE_STATE_H
+#define MTLS_HANDSHAKE_STATE_H
+
+#include <glib.h>
+
+#include "alerts.h"
+#include "chain.h"
+#include "config.h"
+
+typedef enum { MTLS_SIDE_UNKNOWN, MTLS_SIDE_CLIENT, MTLS_SIDE_SERVER } mtls_side;
+
+struct mtls_handshake {
+    const mtls_config *config;          /* owned by the stream */
+    mtls_handshake_summary summary;     /* its strings point into the fields below */
+
+    char *client_endpoint;
+    char *server_endpoint;
+    char *server_name;
+    GPtrArray *ca_names;                /* mtls_ca_name* */
+    GPtrArray *ca_name_texts;           /* borrowed char*, backing summary.ca_names */
+    GPtrArray *client_chain;            /* mtls_certificate*; empty for an empty Certificate */
+    GPtrArray *server_chain;
+    bool client_chain_malformed;
+
+    bool first_event_seen;
+    bool hello_retry_pending;           /* a HelloRetryRequest awaits the second ClientHello */
+    bool tls13;
+    bool encrypted_handshake;           /* TLS 1.3 records we cannot read */
+    uint32_t server_hello_frame;
+    uint32_t server_certificate_frame;
+    uint32_t server_flight_end_frame;   /* ServerHelloDone (1.2) or server Finished (1.3) */
+    uint32_t certificate_verify_frame;
+    uint32_t client_ccs_frame;
+    uint32_t client_finished_frame;
+    uint32_t server_ccs_frame;
+    uint32_t accepted_frame;            /* the server confirmed the handshake */
+    uint32_t resumed_frame;
+    uint32_t encrypted_alert_frame;     /* an unreadable alert before completion */
+
+    const mtls_alert_info *fatal_alert; /* the first fatal alert */
+    int fatal_alert_description;
+    mtls_side fatal_alert_sender;
+
+    GPtrArray *findings;                /* mtls_finding* */
+    char *verdict_reason;
+};
+
+mtls_handshake *mtls_handshake_new(const mtls_config *config, uint32_t stream_number, uint32_t handshake_number);
+void mtls_handshake_free(mtls_handshake *handshake);
+
+/* Which side sent this packet, learning the endpoints as they appear. */
+mtls_side mtls_handshake_side_of(mtls_handshake *handshake, const char *sender, mtls_event_kind kind);
+
+void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event);
+
+/* The one-line explanation of a fatal alert in the light of what the
+ * handshake showed before it. */
+char *mtls_explain_alert(const mtls_handshake *handshake, mtls_side sender, const mtls_alert_info *alert,
+                         uint32_t frame);
+
+const char *mtls_side_name(mtls_side side);
+
+#endif

@@ -1,0 +1,213 @@
+/* mtls_analyzer.h - the public interface of the analyzer core.
+ *
+ * Owns the vocabulary the plugin and the tests speak to the analyzer: the
+ * events one TLS connection produces, the findings they lead to, the verdict
+ * and summary of each handshake, and the configuration (trust store).
+ * Knows nothing of Wireshark: every input is plain bytes, numbers and strings,
+ * so unit tests and fuzzers drive it directly.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MTLS_ANALYZER_H
+#define MTLS_ANALYZER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Finding codes ------------------------------------------------------ */
+
+typedef enum {
+    MTLS_SEVERITY_CHAT,
+    MTLS_SEVERITY_NOTE,
+    MTLS_SEVERITY_WARNING,
+    MTLS_SEVERITY_ERROR
+} mtls_severity;
+
+/* Mirrors the expert-info groups a user filters by in Wireshark. */
+typedef enum {
+    MTLS_CATEGORY_SECURITY,
+    MTLS_CATEGORY_PROTOCOL,
+    MTLS_CATEGORY_DECRYPTION,
+    MTLS_CATEGORY_MALFORMED,
+    MTLS_CATEGORY_SEQUENCE
+} mtls_category;
+
+typedef struct {
+    const char *code;       /* stable identifier: the value of mtls.problem or mtls.note */
+    bool is_problem;        /* false: a note, never shown as mtls.problem */
+    mtls_severity severity;
+    mtls_category category;
+    const char *title;      /* constant one-line summary of the code */
+} mtls_code_info;
+
+size_t mtls_code_count(void);
+const mtls_code_info *mtls_code_at(size_t index);
+const mtls_code_info *mtls_code_lookup(const char *code);
+
+/* ---- Findings ------------------------------------------------------------ */
+
+#define MTLS_MAX_EVIDENCE_FRAMES 4
+
+typedef struct {
+    const mtls_code_info *info;
+    char *message;              /* what was seen, what it means, what to do */
+    uint32_t frame;             /* the frame the finding is reported on */
+    uint32_t evidence[MTLS_MAX_EVIDENCE_FRAMES]; /* other frames that prove it */
+    size_t evidence_count;
+} mtls_finding;
+
+/* ---- Configuration ------------------------------------------------------- */
+
+typedef struct mtls_config mtls_config;
+
+mtls_config *mtls_config_new(void);
+mtls_config *mtls_config_ref(mtls_config *config);
+void mtls_config_unref(mtls_config *config);
+/* Loads a PEM bundle of CA certificates the server is known to trust.
+ * Returns false and sets *error (free with g_free) when nothing usable was loaded. */
+bool mtls_config_load_trust_store(mtls_config *config, const char *pem_path, char **error);
+size_t mtls_config_trust_store_size(const mtls_config *config);
+/* Whether the server's own chain is checked too (default true). */
+void mtls_config_set_check_server_chain(mtls_config *config, bool enabled);
+
+/* ---- Events -------------------------------------------------------------- */
+
+typedef struct {
+    const uint8_t *data;
+    size_t length;
+} mtls_blob;
+
+/* Where an event was seen. `sender` identifies the sending endpoint (e.g.
+ * "127.0.0.1:4433"); the analyzer decides from it who is client and server. */
+typedef struct {
+    uint32_t frame;
+    int64_t time_seconds;   /* capture time, seconds since the Unix epoch */
+    const char *sender;
+} mtls_packet;
+
+typedef enum {
+    MTLS_EVENT_CLIENT_HELLO,
+    MTLS_EVENT_SERVER_HELLO,
+    MTLS_EVENT_CERTIFICATE_REQUEST,
+    MTLS_EVENT_CERTIFICATE,
+    MTLS_EVENT_SERVER_HELLO_DONE,
+    MTLS_EVENT_CERTIFICATE_VERIFY,
+    MTLS_EVENT_FINISHED,
+    MTLS_EVENT_NEW_SESSION_TICKET,
+    MTLS_EVENT_CHANGE_CIPHER_SPEC,
+    MTLS_EVENT_ALERT,
+    MTLS_EVENT_APPLICATION_DATA
+} mtls_event_kind;
+
+#define MTLS_ALERT_ENCRYPTED (-1)
+
+typedef struct {
+    mtls_event_kind kind;
+    union {
+        struct {
+            uint16_t legacy_version;
+            const uint16_t *supported_versions; /* from the extension; may be empty */
+            size_t supported_version_count;
+            const char *server_name;            /* SNI, or NULL */
+        } client_hello;
+        struct {
+            uint16_t legacy_version;
+            uint16_t selected_version;          /* supported_versions extension, 0 if absent */
+            const uint8_t *random;              /* 32 bytes, or NULL when not captured */
+        } server_hello;
+        struct {
+            const mtls_blob *ca_names;          /* DER-encoded X.501 Names, as on the wire */
+            size_t ca_name_count;
+        } certificate_request;
+        struct {
+            const mtls_blob *certificates;      /* DER, in the order sent */
+            size_t certificate_count;
+        } certificate;
+        struct {
+            int level;                          /* 1 warning, 2 fatal, or MTLS_ALERT_ENCRYPTED */
+            int description;                    /* or MTLS_ALERT_ENCRYPTED */
+        } alert;
+    } u;
+} mtls_event;
+
+/* ---- Streams and handshakes ----------------------------------------------- */
+
+/* One transport connection (a TCP stream): the handshakes seen on it, in order. */
+typedef struct mtls_stream mtls_stream;
+typedef struct mtls_handshake mtls_handshake;
+
+mtls_stream *mtls_stream_new(mtls_config *config, uint32_t stream_number);
+void mtls_stream_free(mtls_stream *stream);
+
+/* Feeds one event. Returns the handshake it belongs to (owned by the stream),
+ * or NULL when the event cannot belong to any handshake. Findings the event
+ * leads to are appended to that handshake, reported on packet->frame. */
+mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet,
+                                 const mtls_event *event);
+
+typedef enum {
+    MTLS_VERDICT_IN_PROGRESS,
+    MTLS_VERDICT_OK,                    /* client certificate sent and accepted */
+    MTLS_VERDICT_REJECTED,              /* client certificate sent, handshake aborted */
+    MTLS_VERDICT_SERVER_REJECTED,       /* the client refused the server's certificate */
+    MTLS_VERDICT_NO_CLIENT_CERTIFICATE, /* requested, none sent */
+    MTLS_VERDICT_NOT_REQUESTED,         /* the server did not ask for a client certificate */
+    MTLS_VERDICT_FAILED,                /* aborted before client authentication */
+    MTLS_VERDICT_RESUMED,               /* abbreviated handshake: no certificates exchanged */
+    MTLS_VERDICT_ENCRYPTED,             /* TLS 1.3 without keys: client authentication not visible */
+    MTLS_VERDICT_INCOMPLETE_CAPTURE     /* the capture ended before the outcome */
+} mtls_verdict;
+
+const char *mtls_verdict_name(mtls_verdict verdict);
+
+typedef struct {
+    uint32_t stream_number;
+    uint32_t handshake_number;      /* 1-based position within the stream */
+    const char *client_endpoint;    /* NULL when unknown */
+    const char *server_endpoint;
+    uint16_t offered_max_version;   /* highest version the client offered, 0 if unseen */
+    uint16_t negotiated_version;    /* 0 if no ServerHello seen */
+    const char *server_name;
+    bool certificate_requested;
+    size_t ca_name_count;
+    const char *const *ca_names;    /* RFC 4514 strings */
+    bool client_certificate_sent;   /* a Certificate message from the client was seen */
+    size_t client_chain_length;     /* 0 for an empty Certificate */
+    const char *client_subject;     /* of the leaf, NULL if none */
+    const char *client_issuer;
+    const char *server_subject;
+    uint32_t client_hello_frame;
+    uint32_t certificate_request_frame;
+    uint32_t client_certificate_frame;
+    uint32_t alert_frame;           /* the first fatal alert */
+} mtls_handshake_summary;
+
+const mtls_handshake_summary *mtls_handshake_get_summary(const mtls_handshake *handshake);
+
+/* `capture_complete` says the whole capture has been read: an undecided
+ * handshake is then an incomplete capture rather than still in progress. */
+mtls_verdict mtls_handshake_verdict(const mtls_handshake *handshake, bool capture_complete);
+/* One sentence explaining the verdict; owned by the handshake, valid until
+ * the next call for the same handshake. */
+const char *mtls_handshake_verdict_reason(mtls_handshake *handshake, bool capture_complete);
+
+size_t mtls_handshake_finding_count(const mtls_handshake *handshake);
+const mtls_finding *mtls_handshake_finding(const mtls_handshake *handshake, size_t index);
+
+/* ---- Names ----------------------------------------------------------------- */
+
+/* "TLS 1.2", "SSL 3.0", ... or NULL for an unknown value. */
+const char *mtls_version_name(uint16_t version);
+/* RFC name of a TLS alert description ("unknown_ca"), or NULL if unassigned. */
+const char *mtls_alert_name(int description);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

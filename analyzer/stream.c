@@ -1,0 +1,74 @@
+/* stream.c - one transport connection: decides which handshake each event
+ * belongs to. A new ClientHello starts a new handshake (renegotiation, a
+ * reused connection), except the one that answers a HelloRetryRequest.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "handshake_state.h"
+
+struct mtls_stream {
+    mtls_config *config;
+    uint32_t stream_number;
+    GPtrArray *handshakes;      /* mtls_handshake*, in order */
+};
+
+mtls_stream *mtls_stream_new(mtls_config *config, uint32_t stream_number)
+{
+    mtls_stream *stream = g_new0(mtls_stream, 1);
+    stream->config = mtls_config_ref(config);
+    stream->stream_number = stream_number;
+    stream->handshakes = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_handshake_free);
+    return stream;
+}
+
+void mtls_stream_free(mtls_stream *stream)
+{
+    if (stream == NULL)
+        return;
+    g_ptr_array_unref(stream->handshakes);
+    mtls_config_unref(stream->config);
+    g_free(stream);
+}
+
+static mtls_handshake *current_handshake(const mtls_stream *stream)
+{
+    return stream->handshakes->len ? g_ptr_array_index(stream->handshakes, stream->handshakes->len - 1) : NULL;
+}
+
+static mtls_handshake *start_handshake(mtls_stream *stream)
+{
+    mtls_handshake *handshake = mtls_handshake_new(stream->config, stream->stream_number, stream->handshakes->len + 1);
+    g_ptr_array_add(stream->handshakes, handshake);
+    return handshake;
+}
+
+static bool opens_new_handshake(const mtls_handshake *current, const mtls_event *event)
+{
+    if (current == NULL)
+        return true;
+    if (event->kind == MTLS_EVENT_CLIENT_HELLO)
+        return current->summary.client_hello_frame != 0 && !current->hello_retry_pending;
+    /* A second ServerHello without a ClientHello between them: the capture
+     * missed the ClientHello of a new handshake. */
+    if (event->kind == MTLS_EVENT_SERVER_HELLO)
+        return current->server_hello_frame != 0 && !current->hello_retry_pending;
+    return false;
+}
+
+mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet, const mtls_event *event)
+{
+    if (packet == NULL || event == NULL)
+        return NULL;
+    mtls_handshake *handshake = current_handshake(stream);
+    bool handshake_message = event->kind != MTLS_EVENT_ALERT && event->kind != MTLS_EVENT_APPLICATION_DATA &&
+                             event->kind != MTLS_EVENT_CHANGE_CIPHER_SPEC;
+    if (opens_new_handshake(handshake, event)) {
+        /* Data, alerts and cipher changes of a connection whose handshake was
+         * not captured belong to no handshake we can judge. */
+        if (handshake == NULL && !handshake_message)
+            return NULL;
+        handshake = start_handshake(stream);
+    }
+    mtls_handshake_apply(handshake, packet, event);
+    return handshake;
+}

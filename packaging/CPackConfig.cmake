@@ -1,0 +1,11 @@
+# Debian package of the plugin (built with `cpack -G DEB` in the build tree).
+set(CPACK_PACKAGE_NAME "wireshark-mtls-analyzer")
+set(CPACK_PACKAGE_VENDOR "mtls-analyzer developers")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Wireshark plugin explaining failed TLS client-certificate (mutual TLS) handshakes")
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_CONTACT "mtls-analyzer developers <mtls-analyzer@localhost>")
+set(CPACK_DEBIAN_PACKAGE_SECTION "net")
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_GENERATOR "DEB")
+include(CPack)
