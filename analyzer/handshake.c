@@ -134,6 +134,11 @@ static bool handshake_decided(const mtls_handshake *handshake)
     return handshake->fatal_alert != NULL || handshake->accepted_frame != 0 || handshake->resumed_frame != 0;
 }
 
+bool mtls_handshake_is_settled(const mtls_handshake *handshake)
+{
+    return handshake_decided(handshake) || handshake->encrypted_handshake || handshake->encrypted_alert_frame != 0;
+}
+
 static const char *event_name(mtls_event_kind kind)
 {
     switch (kind) {
@@ -582,7 +587,7 @@ mtls_verdict mtls_handshake_verdict(const mtls_handshake *handshake, bool captur
         return verdict_after_fatal_alert(handshake);
     if (handshake->resumed_frame != 0)
         return MTLS_VERDICT_RESUMED;
-    if (handshake->accepted_frame != 0 || (summary->certificate_requested == false && handshake->server_flight_end_frame != 0)) {
+    if (handshake->accepted_frame != 0 || (!summary->certificate_requested && handshake->server_flight_end_frame != 0)) {
         if (!summary->certificate_requested)
             return MTLS_VERDICT_NOT_REQUESTED;
         return summary->client_chain_length > 0 ? MTLS_VERDICT_OK : MTLS_VERDICT_NO_CLIENT_CERTIFICATE;

@@ -69,6 +69,13 @@ mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet,
             return NULL;
         handshake = start_handshake(stream);
     }
+    /* Once the outcome is known, the connection's data belongs to the
+     * application: such frames are not part of the handshake unless they
+     * still tell something (an alert, say). */
+    bool settled = mtls_handshake_is_settled(handshake);
+    size_t findings_before = handshake->findings->len;
     mtls_handshake_apply(handshake, packet, event);
+    if (settled && !handshake_message && handshake->findings->len == findings_before)
+        return NULL;
     return handshake;
 }

@@ -1,0 +1,371 @@
+/* packet-mtls.c - the `mtls` post-dissector: registration, preferences, and
+ * the per-frame glue between the TLS dissector's fields and the analyzer.
+ *
+ * On the first pass each frame's TLS events are fed to the analyzer stream of
+ * its conversation and the handshakes they touched are remembered for the
+ * frame. On every pass (tshark's one pass, tshark -2, a click in the GUI) the
+ * tree, expert info and filter fields are rebuilt from that memory, because
+ * only the first pass gets the TLS fields primed.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define WS_BUILD_DLL
+#include <wireshark.h>
+
+#include <epan/conversation.h>
+#include <epan/to_str.h>
+#include <epan/expert.h>
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/proto_data.h>
+#include <wsutil/report_message.h>
+
+#include "mtls_analyzer.h"
+#include "packet-mtls.h"
+#include "tls_reader.h"
+#include "ws_compat.h"
+
+static int proto_mtls = -1;
+static dissector_handle_t mtls_handle;
+
+static int hf_mtls_stream = -1;
+static int hf_mtls_handshake = -1;
+static int hf_mtls_verdict = -1;
+static int hf_mtls_verdict_reason = -1;
+static int hf_mtls_version = -1;
+static int hf_mtls_offered_version = -1;
+static int hf_mtls_sni = -1;
+static int hf_mtls_client_endpoint = -1;
+static int hf_mtls_server_endpoint = -1;
+static int hf_mtls_certificate_requested = -1;
+static int hf_mtls_client_subject = -1;
+static int hf_mtls_client_issuer = -1;
+static int hf_mtls_client_chain_length = -1;
+static int hf_mtls_server_subject = -1;
+static int hf_mtls_server_ca_names = -1;
+static int hf_mtls_server_ca_name = -1;
+static int hf_mtls_frame_client_hello = -1;
+static int hf_mtls_frame_certificate_request = -1;
+static int hf_mtls_frame_client_certificate = -1;
+static int hf_mtls_frame_alert = -1;
+static int hf_mtls_problem = -1;
+static int hf_mtls_note = -1;
+static int hf_mtls_message = -1;
+static int hf_mtls_evidence_frame = -1;
+
+static gint ett_mtls = -1;
+static gint ett_mtls_ca_names = -1;
+static gint ett_mtls_finding = -1;
+
+/* One expert field per finding code, indexed like mtls_code_at(). */
+static expert_field *ei_mtls_codes;
+
+static const char *pref_trust_store = "";
+static mtls_pref_bool pref_check_server_chain = TRUE;
+static mtls_pref_bool pref_show_chat_notes = TRUE;
+
+/* The analyzer configuration built from the preferences above. */
+static mtls_config *applied_config;
+
+/* The handshakes a frame contributed to, in the order first touched. */
+typedef struct {
+    wmem_array_t *handshakes; /* mtls_handshake* */
+} frame_record;
+
+typedef struct {
+    mtls_stream *stream;
+    mtls_packet packet;
+    frame_record *record;
+} frame_feed;
+
+static gboolean free_stream_with_file(wmem_allocator_t *allocator _U_, wmem_cb_event_t event _U_, void *stream)
+{
+    mtls_stream_free(stream);
+    return FALSE;
+}
+
+static mtls_stream *stream_for(packet_info *pinfo, proto_tree *tree)
+{
+    conversation_t *conversation = find_or_create_conversation(pinfo);
+    mtls_stream *stream = conversation_get_proto_data(conversation, proto_mtls);
+    if (stream != NULL)
+        return stream;
+    uint32_t stream_number;
+    if (!tls_reader_tcp_stream(tree, &stream_number))
+        stream_number = conversation->conv_index;
+    stream = mtls_stream_new(applied_config, stream_number);
+    wmem_register_callback(wmem_file_scope(), free_stream_with_file, stream);
+    conversation_add_proto_data(conversation, proto_mtls, stream);
+    return stream;
+}
+
+static const char *endpoint_name(packet_info *pinfo)
+{
+    const char *address = address_to_str(pinfo->pool, &pinfo->src);
+    if (pinfo->src.type == AT_IPv6)
+        return wmem_strdup_printf(pinfo->pool, "[%s]:%u", address, pinfo->srcport);
+    return wmem_strdup_printf(pinfo->pool, "%s:%u", address, pinfo->srcport);
+}
+
+static void remember_handshake(frame_record *record, mtls_handshake *handshake)
+{
+    guint count = wmem_array_get_count(record->handshakes);
+    mtls_handshake **known = wmem_array_get_raw(record->handshakes);
+    for (guint i = 0; i < count; i++) {
+        if (known[i] == handshake)
+            return;
+    }
+    wmem_array_append_one(record->handshakes, handshake);
+}
+
+static void feed_event(const mtls_event *event, void *user_data)
+{
+    frame_feed *feed = user_data;
+    mtls_handshake *handshake = mtls_stream_feed(feed->stream, &feed->packet, event);
+    if (handshake != NULL)
+        remember_handshake(feed->record, handshake);
+}
+
+static frame_record *analyse_frame(packet_info *pinfo, proto_tree *tree)
+{
+    if (!tls_reader_frame_has_tls(tree) || proto_is_frame_protocol(pinfo->layers, "quic"))
+        return NULL;
+    frame_record *record = wmem_new(wmem_file_scope(), frame_record);
+    record->handshakes = wmem_array_new(wmem_file_scope(), sizeof(mtls_handshake *));
+    frame_feed feed = {
+        .stream = stream_for(pinfo, tree),
+        .packet = {pinfo->num, (int64_t)pinfo->abs_ts.secs, endpoint_name(pinfo)},
+        .record = record,
+    };
+    tls_reader_read_frame(tree, feed_event, &feed);
+    return wmem_array_get_count(record->handshakes) ? record : NULL;
+}
+
+static proto_item *add_generated_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *value)
+{
+    proto_item *item = proto_tree_add_string(tree, hf, tvb, 0, 0, value);
+    proto_item_set_generated(item);
+    return item;
+}
+
+static void add_generated_uint(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t value)
+{
+    proto_item_set_generated(proto_tree_add_uint(tree, hf, tvb, 0, 0, value));
+}
+
+static void add_frame_link(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t frame)
+{
+    if (frame != 0)
+        add_generated_uint(tree, hf, tvb, frame);
+}
+
+static void add_summary(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_summary *summary)
+{
+    add_generated_uint(tree, hf_mtls_stream, tvb, summary->stream_number);
+    add_generated_uint(tree, hf_mtls_handshake, tvb, summary->handshake_number);
+    if (mtls_version_name(summary->negotiated_version))
+        add_generated_string(tree, hf_mtls_version, tvb, mtls_version_name(summary->negotiated_version));
+    if (mtls_version_name(summary->offered_max_version))
+        add_generated_string(tree, hf_mtls_offered_version, tvb, mtls_version_name(summary->offered_max_version));
+    if (summary->server_name)
+        add_generated_string(tree, hf_mtls_sni, tvb, summary->server_name);
+    if (summary->client_endpoint)
+        add_generated_string(tree, hf_mtls_client_endpoint, tvb, summary->client_endpoint);
+    if (summary->server_endpoint)
+        add_generated_string(tree, hf_mtls_server_endpoint, tvb, summary->server_endpoint);
+    if (summary->server_subject)
+        add_generated_string(tree, hf_mtls_server_subject, tvb, summary->server_subject);
+    proto_item_set_generated(
+        proto_tree_add_boolean(tree, hf_mtls_certificate_requested, tvb, 0, 0, summary->certificate_requested));
+    if (summary->certificate_requested) {
+        proto_item *count = proto_tree_add_uint(tree, hf_mtls_server_ca_names, tvb, 0, 0, (uint32_t)summary->ca_name_count);
+        proto_item_set_generated(count);
+        proto_tree *names = proto_item_add_subtree(count, ett_mtls_ca_names);
+        for (size_t i = 0; i < summary->ca_name_count; i++)
+            add_generated_string(names, hf_mtls_server_ca_name, tvb, summary->ca_names[i]);
+    }
+    if (summary->client_certificate_sent)
+        add_generated_uint(tree, hf_mtls_client_chain_length, tvb, (uint32_t)summary->client_chain_length);
+    if (summary->client_subject)
+        add_generated_string(tree, hf_mtls_client_subject, tvb, summary->client_subject);
+    if (summary->client_issuer)
+        add_generated_string(tree, hf_mtls_client_issuer, tvb, summary->client_issuer);
+    add_frame_link(tree, hf_mtls_frame_client_hello, tvb, summary->client_hello_frame);
+    add_frame_link(tree, hf_mtls_frame_certificate_request, tvb, summary->certificate_request_frame);
+    add_frame_link(tree, hf_mtls_frame_client_certificate, tvb, summary->client_certificate_frame);
+    add_frame_link(tree, hf_mtls_frame_alert, tvb, summary->alert_frame);
+}
+
+static size_t code_index(const mtls_code_info *info)
+{
+    for (size_t i = 0; i < mtls_code_count(); i++) {
+        if (mtls_code_at(i) == info)
+            return i;
+    }
+    return 0;
+}
+
+static void add_findings(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const mtls_handshake *handshake)
+{
+    for (size_t i = 0; i < mtls_handshake_finding_count(handshake); i++) {
+        const mtls_finding *finding = mtls_handshake_finding(handshake, i);
+        if (finding->frame != pinfo->num)
+            continue;
+        if (!finding->info->is_problem && finding->info->severity == MTLS_SEVERITY_CHAT && !pref_show_chat_notes)
+            continue;
+        int hf = finding->info->is_problem ? hf_mtls_problem : hf_mtls_note;
+        proto_item *item = add_generated_string(tree, hf, tvb, finding->info->code);
+        proto_tree *details = proto_item_add_subtree(item, ett_mtls_finding);
+        add_generated_string(details, hf_mtls_message, tvb, finding->message);
+        for (size_t e = 0; e < finding->evidence_count; e++)
+            add_generated_uint(details, hf_mtls_evidence_frame, tvb, finding->evidence[e]);
+        expert_add_info_format(pinfo, item, &ei_mtls_codes[code_index(finding->info)], "%s", finding->message);
+    }
+}
+
+static void show_record(const frame_record *record, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    /* After the first pass every frame has been read, so a handshake
+     * without an outcome is one the capture cut short. */
+    const bool capture_complete = PINFO_FD_VISITED(pinfo);
+    guint count = wmem_array_get_count(record->handshakes);
+    mtls_handshake **handshakes = wmem_array_get_raw(record->handshakes);
+    for (guint i = 0; i < count; i++) {
+        mtls_handshake *handshake = handshakes[i];
+        const char *verdict = mtls_verdict_name(mtls_handshake_verdict(handshake, capture_complete));
+        proto_item *root = proto_tree_add_item(tree, proto_mtls, tvb, 0, 0, ENC_NA);
+        proto_item_append_text(root, ": %s", verdict);
+        proto_tree *subtree = proto_item_add_subtree(root, ett_mtls);
+        add_generated_string(subtree, hf_mtls_verdict, tvb, verdict);
+        add_generated_string(subtree, hf_mtls_verdict_reason, tvb,
+                             mtls_handshake_verdict_reason(handshake, capture_complete));
+        add_findings(subtree, tvb, pinfo, handshake);
+        add_summary(subtree, tvb, mtls_handshake_get_summary(handshake));
+    }
+}
+
+static int dissect_mtls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    frame_record *record;
+    if (!PINFO_FD_VISITED(pinfo)) {
+        record = analyse_frame(pinfo, tree);
+        if (record != NULL)
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_mtls, 0, record);
+    } else {
+        record = p_get_proto_data(wmem_file_scope(), pinfo, proto_mtls, 0);
+    }
+    if (record == NULL)
+        return 0;
+    show_record(record, tvb, pinfo, tree);
+    return tvb_captured_length(tvb);
+}
+
+static void apply_preferences(void)
+{
+    mtls_config *config = mtls_config_new();
+    mtls_config_set_check_server_chain(config, pref_check_server_chain);
+    if (pref_trust_store != NULL && pref_trust_store[0] != '\0') {
+        char *error = NULL;
+        if (!mtls_config_load_trust_store(config, pref_trust_store, &error)) {
+            report_failure("mTLS analyzer: %s. Checks that need the trust store are skipped.", error);
+            g_free(error);
+        }
+    }
+    mtls_config_unref(applied_config);
+    applied_config = config;
+}
+
+static void register_expert_fields(void)
+{
+    const size_t count = mtls_code_count();
+    ei_mtls_codes = g_new(expert_field, count);
+    ei_register_info *entries = g_new0(ei_register_info, count);
+    for (size_t i = 0; i < count; i++) {
+        const mtls_code_info *info = mtls_code_at(i);
+        static const int groups[] = {
+            [MTLS_CATEGORY_SECURITY] = PI_SECURITY,
+            [MTLS_CATEGORY_PROTOCOL] = PI_PROTOCOL,
+            [MTLS_CATEGORY_DECRYPTION] = PI_DECRYPTION,
+            [MTLS_CATEGORY_MALFORMED] = PI_MALFORMED,
+            [MTLS_CATEGORY_SEQUENCE] = PI_SEQUENCE,
+        };
+        static const int severities[] = {
+            [MTLS_SEVERITY_CHAT] = PI_CHAT,
+            [MTLS_SEVERITY_NOTE] = PI_NOTE,
+            [MTLS_SEVERITY_WARNING] = PI_WARN,
+            [MTLS_SEVERITY_ERROR] = PI_ERROR,
+        };
+        ei_mtls_codes[i] = (expert_field)EI_INIT;
+        entries[i].ids = &ei_mtls_codes[i];
+        entries[i].eiinfo.name = g_strdup_printf("mtls.expert.%s", info->code);
+        entries[i].eiinfo.group = groups[info->category];
+        entries[i].eiinfo.severity = severities[info->severity];
+        entries[i].eiinfo.summary = g_strdup_printf("%s: %s", info->code, info->title);
+        entries[i].eiinfo.hf_info.hfinfo.type = FT_NONE;
+        entries[i].eiinfo.hf_info.hfinfo.display = BASE_NONE;
+        entries[i].eiinfo.hf_info.hfinfo.name = "Expert Info";
+        HFILL_INIT(entries[i].eiinfo.hf_info);
+    }
+    expert_module_t *module = expert_register_protocol(proto_mtls);
+    /* Wireshark keeps pointers into the array for the life of the program. */
+    expert_register_field_array(module, entries, (int)count);
+}
+
+void proto_register_mtls(void)
+{
+    static hf_register_info hf[] = {
+        {&hf_mtls_stream, {"Stream", "mtls.stream", FT_UINT32, BASE_DEC, NULL, 0x0, "TCP stream (or conversation) of the handshake", HFILL}},
+        {&hf_mtls_handshake, {"Handshake", "mtls.handshake", FT_UINT32, BASE_DEC, NULL, 0x0, "Position of the handshake within its stream, from 1", HFILL}},
+        {&hf_mtls_verdict, {"Verdict", "mtls.verdict", FT_STRING, BASE_NONE, NULL, 0x0, "Outcome of client authentication in this handshake", HFILL}},
+        {&hf_mtls_verdict_reason, {"Reason", "mtls.verdict.reason", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_version, {"Negotiated version", "mtls.version", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_offered_version, {"Highest version offered", "mtls.offered_version", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_sni, {"Server name (SNI)", "mtls.sni", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_client_endpoint, {"Client", "mtls.client.endpoint", FT_STRING, BASE_NONE, NULL, 0x0, "The side that sent the ClientHello", HFILL}},
+        {&hf_mtls_server_endpoint, {"Server", "mtls.server.endpoint", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_certificate_requested, {"Client certificate requested", "mtls.certificate_requested", FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_client_subject, {"Client certificate subject", "mtls.client.subject", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_client_issuer, {"Client certificate issuer", "mtls.client.issuer", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_client_chain_length, {"Client chain length", "mtls.client.chain_length", FT_UINT32, BASE_DEC, NULL, 0x0, "Certificates the client sent (0: empty Certificate)", HFILL}},
+        {&hf_mtls_server_subject, {"Server certificate subject", "mtls.server.subject", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_server_ca_names, {"CA names requested", "mtls.server.ca_names", FT_UINT32, BASE_DEC, NULL, 0x0, "CA names listed in the CertificateRequest", HFILL}},
+        {&hf_mtls_server_ca_name, {"CA name", "mtls.server.ca_name", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_frame_client_hello, {"ClientHello in frame", "mtls.frame.client_hello", FT_FRAMENUM, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_frame_certificate_request, {"CertificateRequest in frame", "mtls.frame.certificate_request", FT_FRAMENUM, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_frame_client_certificate, {"Client Certificate in frame", "mtls.frame.client_certificate", FT_FRAMENUM, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_frame_alert, {"Fatal alert in frame", "mtls.frame.alert", FT_FRAMENUM, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_problem, {"Problem", "mtls.problem", FT_STRING, BASE_NONE, NULL, 0x0, "Code of a problem found on this frame", HFILL}},
+        {&hf_mtls_note, {"Note", "mtls.note", FT_STRING, BASE_NONE, NULL, 0x0, "Code of an observation that is not a problem", HFILL}},
+        {&hf_mtls_message, {"Explanation", "mtls.message", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_evidence_frame, {"Evidence in frame", "mtls.evidence_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+    };
+    static gint *ett[] = {&ett_mtls, &ett_mtls_ca_names, &ett_mtls_finding};
+
+    proto_mtls = proto_register_protocol("mTLS client-certificate analysis", "mTLS", "mtls");
+    proto_register_field_array(proto_mtls, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    register_expert_fields();
+
+    module_t *module = prefs_register_protocol(proto_mtls, apply_preferences);
+    prefs_register_filename_preference(module, "trust_store", "Trust store (PEM bundle)",
+                                       "CA certificates the server trusts for client certificates, as a PEM file. "
+                                       "With it the analyzer can tell an untrusted root or a missing intermediate "
+                                       "even when the server lists no CA names.",
+                                       &pref_trust_store, FALSE);
+    prefs_register_bool_preference(module, "check_server_chain", "Check the server's chain too",
+                                   "Also check the server's certificate chain (expiry, order, EKU, trust store)",
+                                   &pref_check_server_chain);
+    prefs_register_bool_preference(module, "show_chat_notes", "Show informational notes",
+                                   "Show chat-level notes (client certificate accepted, not requested, resumed)",
+                                   &pref_show_chat_notes);
+
+    mtls_handle = create_dissector_handle(dissect_mtls, proto_mtls);
+    register_postdissector(mtls_handle);
+    apply_preferences();
+}
+
+void proto_reg_handoff_mtls(void)
+{
+    GArray *wanted = tls_reader_init();
+    set_postdissector_wanted_hfids(mtls_handle, wanted);
+}

@@ -1,0 +1,30 @@
+/* tls_reader.h - reads the TLS dissector's fields out of a frame's tree and
+ * turns them into analyzer events, in the order the TLS dissector added them.
+ * Owns the list of TLS fields the post-dissector asks Wireshark to prime.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MTLS_TLS_READER_H
+#define MTLS_TLS_READER_H
+
+#include <epan/packet.h>
+
+#include "mtls_analyzer.h"
+
+typedef void (*tls_event_sink)(const mtls_event *event, void *user_data);
+
+/* Resolves the TLS field ids; call from the handoff routine, when the TLS
+ * dissector has registered them. Returns the ids to pass to
+ * set_postdissector_wanted_hfids (ownership passes to the caller). */
+GArray *tls_reader_init(void);
+
+/* True when the frame's tree holds any TLS record (cheap: no tree walk). */
+bool tls_reader_frame_has_tls(proto_tree *tree);
+
+/* The TCP stream number, when the frame is TCP. */
+bool tls_reader_tcp_stream(proto_tree *tree, uint32_t *stream_number);
+
+/* Emits one event per TLS message, alert, cipher change and data record. */
+void tls_reader_read_frame(proto_tree *tree, tls_event_sink sink, void *user_data);
+
+#endif

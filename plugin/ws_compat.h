@@ -1,0 +1,23 @@
+/* ws_compat.h - the Wireshark API differences between the versions we build
+ * against (4.0 on Debian 12, 4.4 on Debian 13). Every version test lives here.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MTLS_WS_COMPAT_H
+#define MTLS_WS_COMPAT_H
+
+#include <ws_version.h>
+
+#define MTLS_WS_AT_LEAST(major, minor) \
+    (WIRESHARK_VERSION_MAJOR > (major) || (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
+
+/* field_info.value became a pointer in 4.2. */
+#if MTLS_WS_AT_LEAST(4, 2)
+#define MTLS_FI_VALUE(fi) ((fi)->value)
+typedef bool mtls_pref_bool;
+#else
+#define MTLS_FI_VALUE(fi) (&(fi)->value)
+typedef gboolean mtls_pref_bool;
+#endif
+
+#endif
