@@ -1,6 +1,7 @@
 /* stream.c - one transport connection: decides which handshake each event
- * belongs to. A new ClientHello starts a new handshake (renegotiation, a
- * reused connection), except the one that answers a HelloRetryRequest.
+ * belongs to. A ClientHello after a ServerHello starts a new handshake
+ * (renegotiation, a reused connection), except the one that answers a
+ * HelloRetryRequest.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -46,8 +47,11 @@ static bool opens_new_handshake(const mtls_handshake *current, const mtls_event 
 {
     if (current == NULL)
         return true;
+    /* A ClientHello repeated before any answer is a retry or a duplicate of
+     * the same attempt, not a handshake of its own. */
     if (event->kind == MTLS_EVENT_CLIENT_HELLO)
-        return current->summary.client_hello_frame != 0 && !current->hello_retry_pending;
+        return current->summary.client_hello_frame != 0 && !current->hello_retry_pending &&
+               (current->server_hello_frame != 0 || mtls_handshake_is_settled(current));
     /* A second ServerHello without a ClientHello between them: the capture
      * missed the ClientHello of a new handshake. */
     if (event->kind == MTLS_EVENT_SERVER_HELLO)

@@ -34,70 +34,90 @@
 #define TLS_RANDOM_LENGTH 32
 #define DNAME_LENGTH_FIELD_SIZE 2
 
-/* Registration ids of the TLS fields we read, resolved once at handoff. */
-static int hf_tcp_stream = -1;
-static int hf_tls_record_content_type = -1;
-static int hf_tls_record_opaque_type = -1;
-static int hf_tls_handshake_type = -1;
-static int hf_tls_handshake_version = -1;
-static int hf_tls_handshake_random = -1;
-static int hf_tls_supported_version = -1;
-static int hf_tls_server_name = -1;
-static int hf_tls_certificate = -1;
-static int hf_tls_dname_length = -1;
-static int hf_tls_alert_level = -1;
-static int hf_tls_alert_description = -1;
+typedef enum {
+    FIELD_TCP_STREAM,
+    FIELD_CONTENT_TYPE,
+    FIELD_OPAQUE_TYPE,
+    FIELD_HANDSHAKE_TYPE,
+    FIELD_HANDSHAKE_VERSION,
+    FIELD_RANDOM,
+    FIELD_SUPPORTED_VERSION,
+    FIELD_SERVER_NAME,
+    FIELD_CERTIFICATE,
+    FIELD_DNAME_LENGTH,
+    FIELD_ALERT_LEVEL,
+    FIELD_ALERT_DESCRIPTION,
+    FIELD_KIND_COUNT,
+    FIELD_OTHER = FIELD_KIND_COUNT
+} field_kind;
 
-typedef struct {
-    int *id;
-    const char *name;
-} field_binding;
-
-static const field_binding wanted_fields[] = {
-    {&hf_tcp_stream, "tcp.stream"},
-    {&hf_tls_record_content_type, "tls.record.content_type"},
-    {&hf_tls_record_opaque_type, "tls.record.opaque_type"},
-    {&hf_tls_handshake_type, "tls.handshake.type"},
-    {&hf_tls_handshake_version, "tls.handshake.version"},
-    {&hf_tls_handshake_random, "tls.handshake.random"},
-    {&hf_tls_supported_version, "tls.handshake.extensions.supported_version"},
-    {&hf_tls_server_name, "tls.handshake.extensions_server_name"},
-    {&hf_tls_certificate, "tls.handshake.certificate"},
-    {&hf_tls_dname_length, "tls.handshake.dname_len"},
-    {&hf_tls_alert_level, "tls.alert_message.level"},
-    {&hf_tls_alert_description, "tls.alert_message.desc"},
+static const char *const field_names[FIELD_KIND_COUNT] = {
+    [FIELD_TCP_STREAM] = "tcp.stream",
+    [FIELD_CONTENT_TYPE] = "tls.record.content_type",
+    [FIELD_OPAQUE_TYPE] = "tls.record.opaque_type",
+    [FIELD_HANDSHAKE_TYPE] = "tls.handshake.type",
+    [FIELD_HANDSHAKE_VERSION] = "tls.handshake.version",
+    [FIELD_RANDOM] = "tls.handshake.random",
+    [FIELD_SUPPORTED_VERSION] = "tls.handshake.extensions.supported_version",
+    [FIELD_SERVER_NAME] = "tls.handshake.extensions_server_name",
+    [FIELD_CERTIFICATE] = "tls.handshake.certificate",
+    [FIELD_DNAME_LENGTH] = "tls.handshake.dname_len",
+    [FIELD_ALERT_LEVEL] = "tls.alert_message.level",
+    [FIELD_ALERT_DESCRIPTION] = "tls.alert_message.desc",
 };
+
+/* Registration ids, resolved once at handoff. One name can have several
+ * registrations (the ClientHello and ServerHello versions are both
+ * tls.handshake.version), so each kind keeps all of them; 0 ends a list. */
+#define MAX_REGISTRATIONS_PER_NAME 4
+static int field_ids[FIELD_KIND_COUNT][MAX_REGISTRATIONS_PER_NAME];
 
 GArray *tls_reader_init(void)
 {
-    GArray *ids = g_array_new(FALSE, FALSE, sizeof(int));
-    for (size_t i = 0; i < G_N_ELEMENTS(wanted_fields); i++) {
-        *wanted_fields[i].id = proto_registrar_get_id_byname(wanted_fields[i].name);
-        if (*wanted_fields[i].id > 0)
-            g_array_append_val(ids, *wanted_fields[i].id);
-        else
-            ws_warning("mtls: TLS field %s is not registered; the analysis will miss it", wanted_fields[i].name);
+    GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
+    for (int kind = 0; kind < FIELD_KIND_COUNT; kind++) {
+        int id = proto_registrar_get_id_byname(field_names[kind]);
+        if (id <= 0)
+            ws_warning("mtls: TLS field %s is not registered; the analysis will miss it", field_names[kind]);
+        for (int n = 0; id > 0 && n < MAX_REGISTRATIONS_PER_NAME; n++) {
+            field_ids[kind][n] = id;
+            g_array_append_val(wanted, id);
+            id = proto_registrar_get_nth(id)->same_name_prev_id;
+        }
     }
-    return ids;
+    return wanted;
 }
 
-static field_info *first_field(proto_tree *tree, int hf)
+static field_kind kind_of(int id)
 {
-    if (hf <= 0)
-        return NULL;
-    GPtrArray *found = proto_get_finfo_ptr_array(tree, hf);
-    return found && found->len ? g_ptr_array_index(found, 0) : NULL;
+    for (int kind = 0; kind < FIELD_KIND_COUNT; kind++) {
+        for (int n = 0; n < MAX_REGISTRATIONS_PER_NAME && field_ids[kind][n] != 0; n++) {
+            if (field_ids[kind][n] == id)
+                return (field_kind)kind;
+        }
+    }
+    return FIELD_OTHER;
+}
+
+static field_info *first_field(proto_tree *tree, field_kind kind)
+{
+    for (int n = 0; n < MAX_REGISTRATIONS_PER_NAME && field_ids[kind][n] != 0; n++) {
+        GPtrArray *found = proto_get_finfo_ptr_array(tree, field_ids[kind][n]);
+        if (found && found->len)
+            return g_ptr_array_index(found, 0);
+    }
+    return NULL;
 }
 
 bool tls_reader_frame_has_tls(proto_tree *tree)
 {
     return tree != NULL &&
-           (first_field(tree, hf_tls_record_content_type) != NULL || first_field(tree, hf_tls_record_opaque_type) != NULL);
+           (first_field(tree, FIELD_CONTENT_TYPE) != NULL || first_field(tree, FIELD_OPAQUE_TYPE) != NULL);
 }
 
 bool tls_reader_tcp_stream(proto_tree *tree, uint32_t *stream_number)
 {
-    field_info *fi = first_field(tree, hf_tcp_stream);
+    field_info *fi = first_field(tree, FIELD_TCP_STREAM);
     if (fi == NULL)
         return false;
     *stream_number = fvalue_get_uinteger(MTLS_FI_VALUE(fi));
@@ -238,55 +258,98 @@ static bool field_bytes(const field_info *fi, int offset, int length, mtls_blob 
     return true;
 }
 
-static void read_field(reader_state *state, field_info *fi)
+static void read_record_field(reader_state *state, field_kind kind, field_info *fi)
 {
-    const int hf = fi->hfinfo->id;
-    mtls_blob blob;
-    if (hf == hf_tls_record_opaque_type) {
+    if (kind == FIELD_OPAQUE_TYPE) {
         flush_record(state);
         state->opaque_record_pending = true;
         state->opaque_record_tvb = fi->ds_tvb;
         state->opaque_record_offset = fi->start;
-    } else if (hf == hf_tls_record_content_type) {
-        /* The decrypted inner type of a TLS 1.3 record is shown at the offset
-         * of the record's opaque type; anything else opens a new record. */
-        bool inner_type = state->opaque_record_pending && fi->ds_tvb == state->opaque_record_tvb &&
-                          fi->start == state->opaque_record_offset;
-        if (inner_type) {
-            flush_message(state);
-            state->opaque_record_pending = false;
-        } else {
-            flush_record(state);
-        }
-        start_record_content(state, fvalue_get_uinteger(MTLS_FI_VALUE(fi)));
-    } else if (hf == hf_tls_handshake_type) {
+        return;
+    }
+    /* The decrypted inner type of a TLS 1.3 record is shown at the offset of
+     * the record's opaque type; any other content type opens a new record. */
+    bool inner_type = state->opaque_record_pending && fi->ds_tvb == state->opaque_record_tvb &&
+                      fi->start == state->opaque_record_offset;
+    if (inner_type) {
         flush_message(state);
-        state->message_type = (int)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
-    } else if (state->message_type < 0) {
-        if (hf == hf_tls_alert_level && state->alert_pending)
-            state->alert_level = (int)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
-        else if (hf == hf_tls_alert_description && state->alert_pending)
-            state->alert_description = (int)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
-    } else if (hf == hf_tls_handshake_version && !state->legacy_version_seen) {
-        state->legacy_version = (uint16_t)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
-        state->legacy_version_seen = true;
-    } else if (hf == hf_tls_supported_version) {
+        state->opaque_record_pending = false;
+    } else {
+        flush_record(state);
+    }
+    start_record_content(state, fvalue_get_uinteger(MTLS_FI_VALUE(fi)));
+}
+
+static void read_alert_field(reader_state *state, field_kind kind, field_info *fi)
+{
+    if (!state->alert_pending)
+        return;
+    int value = (int)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
+    if (kind == FIELD_ALERT_LEVEL)
+        state->alert_level = value;
+    else
+        state->alert_description = value;
+}
+
+static void read_message_field(reader_state *state, field_kind kind, field_info *fi)
+{
+    mtls_blob blob;
+    switch (kind) {
+    case FIELD_HANDSHAKE_VERSION:
+        if (!state->legacy_version_seen) {
+            state->legacy_version = (uint16_t)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
+            state->legacy_version_seen = true;
+        }
+        break;
+    case FIELD_SUPPORTED_VERSION: {
         uint16_t version = (uint16_t)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
         g_array_append_val(state->supported_versions, version);
-    } else if (hf == hf_tls_server_name && state->server_name == NULL) {
-        state->server_name = fvalue_get_string(MTLS_FI_VALUE(fi));
-    } else if (hf == hf_tls_handshake_random && fi->length == TLS_RANDOM_LENGTH) {
-        if (field_bytes(fi, fi->start, fi->length, &blob))
+        break;
+    }
+    case FIELD_SERVER_NAME:
+        if (state->server_name == NULL)
+            state->server_name = fvalue_get_string(MTLS_FI_VALUE(fi));
+        break;
+    case FIELD_RANDOM:
+        if (fi->length == TLS_RANDOM_LENGTH && field_bytes(fi, fi->start, fi->length, &blob))
             state->random = blob.data;
-    } else if (hf == hf_tls_certificate) {
+        break;
+    case FIELD_CERTIFICATE:
         if (field_bytes(fi, fi->start, fi->length, &blob))
             g_array_append_val(state->certificates, blob);
-    } else if (hf == hf_tls_dname_length) {
+        break;
+    case FIELD_DNAME_LENGTH: {
         /* The DER Name follows its two-byte length; the dname item itself
          * covers only the RDN contents, without the SEQUENCE header. */
         int name_length = (int)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
         if (field_bytes(fi, fi->start + DNAME_LENGTH_FIELD_SIZE, name_length, &blob))
             g_array_append_val(state->ca_names, blob);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static void read_field(reader_state *state, field_kind kind, field_info *fi)
+{
+    switch (kind) {
+    case FIELD_CONTENT_TYPE:
+    case FIELD_OPAQUE_TYPE:
+        read_record_field(state, kind, fi);
+        break;
+    case FIELD_HANDSHAKE_TYPE:
+        flush_message(state);
+        state->message_type = (int)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
+        break;
+    case FIELD_ALERT_LEVEL:
+    case FIELD_ALERT_DESCRIPTION:
+        read_alert_field(state, kind, fi);
+        break;
+    default:
+        if (state->message_type >= 0)
+            read_message_field(state, kind, fi);
+        break;
     }
 }
 
@@ -295,9 +358,11 @@ static void visit_node(proto_node *node, gpointer data)
     reader_state *state = data;
     field_info *fi = PNODE_FINFO(node);
     if (fi != NULL && fi->hfinfo != NULL) {
-        read_field(state, fi);
+        field_kind kind = kind_of(fi->hfinfo->id);
+        if (kind != FIELD_OTHER)
+            read_field(state, kind, fi);
         /* Below a certificate is only its X.509 dissection. */
-        if (fi->hfinfo->id == hf_tls_certificate)
+        if (kind == FIELD_CERTIFICATE)
             return;
     }
     proto_tree_children_foreach(node, visit_node, data);

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Makes the sample captures: a throw-away PKI (GnuTLS certtool), one real
+# OpenSSL s_server/s_client exchange per scenario on 127.0.0.1, recorded by
+# dumpcap. TLS 1.3 scenarios get their session keys injected into the pcapng
+# (Decryption Secrets Block) so the capture decrypts on its own.
+#
+# usage: pcaps/make-captures.sh [OUTPUT_DIR]     (default: the pcaps/ folder)
+# Needs: openssl, certtool (gnutls-bin), dumpcap and editcap (wireshark), and
+# the right to capture on lo (root, or dumpcap's capabilities).
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-$here}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+pki=$work/pki
+mkdir -p "$pki"
+base_port=${MTLS_CAPTURE_BASE_PORT:-24400}
+scenario_index=0
+
+# ---- PKI ------------------------------------------------------------------
+
+new_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$pki/$1.key" 2>/dev/null; }
+
+# template NAME CN VALID_FROM VALID_UNTIL EXTRA_LINES...
+template() {
+    local name=$1 cn=$2 from=$3 until=$4
+    shift 4
+    {
+        echo "cn = \"$cn\""
+        echo "organization = \"mtls-analyzer test PKI\""
+        echo "serial = $((RANDOM * 32768 + RANDOM))"
+        echo "activation_date = \"$from\""
+        echo "expiration_date = \"$until\""
+        printf '%s\n' "$@"
+    } >"$pki/$name.tmpl"
+}
+
+self_signed() { # NAME
+    certtool --generate-self-signed --load-privkey "$pki/$1.key" --template "$pki/$1.tmpl" \
+        --outfile "$pki/$1.pem" >/dev/null 2>&1
+}
+
+issue() { # NAME ISSUER
+    certtool --generate-certificate --load-privkey "$pki/$1.key" --template "$pki/$1.tmpl" \
+        --load-ca-certificate "$pki/$2.pem" --load-ca-privkey "$pki/$2.key" \
+        --outfile "$pki/$1.pem" >/dev/null 2>&1
+}
+
+valid_from="2025-01-01 00:00:00"
+valid_until="2125-01-01 00:00:00"
+ca_lines=(ca cert_signing_key crl_signing_key)
+client_lines=(signing_key tls_www_client)
+server_lines=(signing_key encryption_key tls_www_server 'dns_name = "localhost"' 'ip_address = "127.0.0.1"')
+
+make_pki() {
+    for name in root issuing server server_expired client client_expired client_future client_server_eku \
+        client_self_signed foreign_root foreign_client; do
+        new_key "$name"
+    done
+    template root "mtls-analyzer Test Root CA" "$valid_from" "$valid_until" "${ca_lines[@]}"
+    self_signed root
+    template issuing "mtls-analyzer Test Issuing CA" "$valid_from" "$valid_until" "${ca_lines[@]}"
+    issue issuing root
+    template server "localhost" "$valid_from" "$valid_until" "${server_lines[@]}"
+    issue server issuing
+    template server_expired "localhost" "2020-01-01 00:00:00" "2021-01-01 00:00:00" "${server_lines[@]}"
+    issue server_expired issuing
+    template client "integration-client" "$valid_from" "$valid_until" "${client_lines[@]}"
+    issue client issuing
+    template client_expired "integration-client-expired" "2020-01-01 00:00:00" "2021-01-01 00:00:00" "${client_lines[@]}"
+    issue client_expired issuing
+    template client_future "integration-client-future" "2099-01-01 00:00:00" "2100-01-01 00:00:00" "${client_lines[@]}"
+    issue client_future issuing
+    template client_server_eku "integration-client-wrong-eku" "$valid_from" "$valid_until" signing_key tls_www_server
+    issue client_server_eku issuing
+    template client_self_signed "integration-client-self-signed" "$valid_from" "$valid_until" "${client_lines[@]}"
+    self_signed client_self_signed
+    template foreign_root "Some Other Root CA" "$valid_from" "$valid_until" "${ca_lines[@]}"
+    self_signed foreign_root
+    template foreign_client "integration-client-foreign" "$valid_from" "$valid_until" "${client_lines[@]}"
+    issue foreign_client foreign_root
+    cat "$pki/root.pem" "$pki/issuing.pem" >"$pki/root_then_issuing.pem"
+    cat "$pki/issuing.pem" "$pki/root.pem" >"$pki/issuing_then_root.pem"
+}
+
+# ---- One scenario ------------------------------------------------------------
+
+# capture NAME "SERVER ARGS" "CLIENT ARGS" [keylog]
+# The server and client each get -cert/-key etc. from the strings given.
+capture() {
+    local name=$1 server_args=$2 client_args=$3 keylog=${4:-}
+    local port=$((base_port + scenario_index))
+    scenario_index=$((scenario_index + 1))
+    local raw=$work/$name.raw.pcapng keys=$work/$name.keys
+    : >"$keys"
+
+    dumpcap -q -i lo -f "tcp port $port" -w "$raw" 2>"$work/dumpcap.log" &
+    local capture_pid=$!
+    for _ in $(seq 100); do grep -q "Capturing on" "$work/dumpcap.log" && break; sleep 0.1; done
+
+    # shellcheck disable=SC2086
+    timeout 20 openssl s_server -accept "127.0.0.1:$port" -naccept 1 -www $server_args \
+        >"$work/$name.server.log" 2>&1 &
+    local server_pid=$!
+    for _ in $(seq 100); do ss -ltn | grep -q "127.0.0.1:$port " && break; sleep 0.1; done
+
+    # shellcheck disable=SC2086
+    printf 'GET / HTTP/1.0\r\n\r\n' | timeout 20 openssl s_client -connect "127.0.0.1:$port" \
+        -servername localhost -ign_eof -keylogfile "$keys" $client_args >"$work/$name.client.log" 2>&1 || true
+    wait "$server_pid" 2>/dev/null || true
+    sleep 0.5
+    kill -INT "$capture_pid"
+    wait "$capture_pid" 2>/dev/null || true
+
+    if [ "$keylog" = keylog ]; then
+        editcap --inject-secrets "tls,$keys" "$raw" "$out/$name.pcapng"
+    else
+        cp "$raw" "$out/$name.pcapng"
+    fi
+    echo "made $name.pcapng ($(capinfos -c -M "$out/$name.pcapng" | awk '/Number of packets/ {print $NF}') packets)"
+}
+
+# ---- Scenarios -----------------------------------------------------------------
+
+make_pki
+p=$pki
+server="-cert $p/server.pem -key $p/server.key -cert_chain $p/issuing.pem"
+require="-CAfile $p/root.pem -Verify 3 -verify_return_error"
+trust_server="-CAfile $p/root.pem -verify_return_error"
+client_chain() { echo "-cert $p/$1.pem -key $p/$1.key ${2:+-cert_chain $p/$2.pem}"; }
+
+capture tls12-good-chain "$server $require" "-tls1_2 $trust_server $(client_chain client issuing)"
+capture tls13-good-chain "$server $require" "-tls1_3 $trust_server $(client_chain client issuing)" keylog
+capture tls12-not-requested "$server" "-tls1_2 $trust_server $(client_chain client issuing)"
+capture tls12-empty-certificate "$server $require" "-tls1_2 $trust_server"
+capture tls12-missing-intermediate "$server $require" "-tls1_2 $trust_server $(client_chain client)"
+capture tls12-issuer-not-accepted "$server $require" "-tls1_2 $trust_server $(client_chain foreign_client foreign_root)"
+capture tls12-untrusted-root-no-ca-names "$server $require -no_ca_names" \
+    "-tls1_2 $trust_server $(client_chain foreign_client foreign_root)"
+capture tls12-self-signed "$server $require" "-tls1_2 $trust_server $(client_chain client_self_signed)"
+capture tls12-expired "$server $require" "-tls1_2 $trust_server $(client_chain client_expired issuing)"
+capture tls12-not-yet-valid "$server $require" "-tls1_2 $trust_server $(client_chain client_future issuing)"
+capture tls12-client-eku-missing "$server $require" "-tls1_2 $trust_server $(client_chain client_server_eku issuing)"
+capture tls12-good-full-chain "$server $require" "-tls1_2 $trust_server $(client_chain client issuing_then_root)"
+capture tls12-chain-order "$server $require" "-tls1_2 $trust_server $(client_chain client root_then_issuing)"
+capture tls10-legacy-accepted "$server $require -cipher DEFAULT:@SECLEVEL=0 -tls1" \
+    "-tls1 -cipher DEFAULT:@SECLEVEL=0 $trust_server $(client_chain client issuing)"
+capture tls10-protocol-version "$server $require -tls1_2" "-tls1 -cipher DEFAULT:@SECLEVEL=0 $(client_chain client issuing)"
+capture tls13-certificate-required "$server $require" "-tls1_3 $trust_server" keylog
+capture tls13-no-keys "$server $require" "-tls1_3 $trust_server $(client_chain client issuing)"
+capture tls12-server-expired "-cert $p/server_expired.pem -key $p/server_expired.key -cert_chain $p/issuing.pem $require" \
+    "-tls1_2 $trust_server $(client_chain client issuing)"
+
+# The CA certificates (no keys) so tests can use them as a trust store.
+mkdir -p "$out/pki"
+cp "$pki/root.pem" "$out/pki/root.pem"
+cp "$pki/foreign_root.pem" "$out/pki/foreign-root.pem"
+echo "captures written to $out"
