@@ -60,6 +60,15 @@ static const mtls_certificate *path_certificate(const chain_check *check, guint 
     return certificate_at(check, g_array_index(check->path, guint, position));
 }
 
+static bool path_contains(const chain_check *check, guint index)
+{
+    for (guint position = 0; position < check->path->len; position++) {
+        if (g_array_index(check->path, guint, position) == index)
+            return true;
+    }
+    return false;
+}
+
 static const char *position_name(const chain_check *check, guint index)
 {
     if (index == 0)
@@ -172,9 +181,16 @@ static void check_order(chain_check *check)
     bool reordered = false;
     for (guint position = 0; position < check->path->len; position++)
         reordered = reordered || g_array_index(check->path, guint, position) != position;
-    /* Certificates left over after a path that is complete are strays; after
-     * an incomplete one they are better explained by the missing link. */
+    /* A certificate off the path but issued by one on it means the leaf was
+     * not sent first (a reversed chain). Other leftovers after a complete
+     * path are strays; after an incomplete one the missing link explains them. */
     bool strays = check->path->len < sent && check->path_reaches_root;
+    for (guint index = 0; index < sent && !reordered; index++) {
+        if (path_contains(check, index))
+            continue;
+        for (guint position = 0; position < check->path->len && !reordered; position++)
+            reordered = mtls_certificate_issued_by(certificate_at(check, index), path_certificate(check, position));
+    }
     if (!reordered && !strays)
         return;
 
@@ -206,7 +222,7 @@ static void check_client_trust(chain_check *check, const mtls_certificate *top, 
 {
     const mtls_chain_input *input = check->input;
     const bool names_listed = input->ca_names->len > 0;
-    const bool has_trust_store = input->config->trust_store != NULL;
+    const bool has_trust_store = mtls_config_has_trust_store(input->config, MTLS_TRUST_CLIENT_CERTIFICATES);
     const bool listed = names_listed && chain_meets_ca_names(check);
     if (listed || trusted)
         return;
@@ -264,12 +280,12 @@ static void check_server_trust(chain_check *check, const mtls_certificate *top, 
                           "The server certificate '%s' is self-signed; clients reject it unless it is pinned in "
                           "their trust store. Install a certificate from a CA the clients trust on the server.",
                           leaf->subject);
-    else if (input->config->trust_store == NULL)
+    else if (!mtls_config_has_trust_store(input->config, MTLS_TRUST_SERVER_CERTIFICATES))
         return;
     else if (top->self_signed)
         mtls_findings_add(check->findings, MTLS_CODE_SERVER_UNTRUSTED_ROOT, input->certificate_frame,
                           check->evidence,
-                          "The server chain ends at the root '%s', which is not in the configured trust store. "
+                          "The server chain ends at the root '%s', which is not in the client's trust store. "
                           "Add the root to the client's trust store (Java truststore, SAP STRUST, Windows store) "
                           "if the server is genuine.",
                           top->subject);
@@ -277,7 +293,7 @@ static void check_server_trust(chain_check *check, const mtls_certificate *top, 
         mtls_findings_add(check->findings, MTLS_CODE_SERVER_MISSING_INTERMEDIATE, input->certificate_frame,
                           check->evidence,
                           "The server chain ends at '%s', whose issuer '%s' was not sent and is not in the "
-                          "configured trust store. Probably the server does not send its intermediate CA "
+                          "client's trust store. Probably the server does not send its intermediate CA "
                           "certificate: configure the full chain on the server; otherwise add the issuer to the "
                           "client's trust store.",
                           top->subject, top->issuer);
@@ -298,7 +314,9 @@ void mtls_check_chain(const mtls_chain_input *input, GPtrArray *findings)
     check_order(&check);
 
     const mtls_certificate *top = path_certificate(&check, check.path->len - 1);
-    mtls_certificate *trusted_issuer = mtls_config_trusted_issuer(input->config, top);
+    mtls_trust_purpose purpose =
+        input->role == MTLS_ROLE_CLIENT ? MTLS_TRUST_CLIENT_CERTIFICATES : MTLS_TRUST_SERVER_CERTIFICATES;
+    mtls_certificate *trusted_issuer = mtls_config_trusted_issuer(input->config, purpose, top);
     if (input->role == MTLS_ROLE_CLIENT)
         check_client_trust(&check, top, trusted_issuer != NULL);
     else

@@ -20,19 +20,20 @@ mtls_config *mtls_config_ref(mtls_config *config)
     return config;
 }
 
-static void drop_trust_store(mtls_config *config)
+static void drop_trust_store(mtls_trust_store *store)
 {
-    if (config->trust_store != NULL)
-        gnutls_x509_trust_list_deinit(config->trust_store, 1);
-    config->trust_store = NULL;
-    config->trust_store_size = 0;
+    if (store->list != NULL)
+        gnutls_x509_trust_list_deinit(store->list, 1);
+    store->list = NULL;
+    store->size = 0;
 }
 
 void mtls_config_unref(mtls_config *config)
 {
     if (config == NULL || !g_atomic_int_dec_and_test(&config->reference_count))
         return;
-    drop_trust_store(config);
+    for (size_t i = 0; i < G_N_ELEMENTS(config->trust_stores); i++)
+        drop_trust_store(&config->trust_stores[i]);
     g_free(config);
 }
 
@@ -41,9 +42,11 @@ void mtls_config_set_check_server_chain(mtls_config *config, bool enabled)
     config->check_server_chain = enabled;
 }
 
-bool mtls_config_load_trust_store(mtls_config *config, const char *pem_path, char **error)
+bool mtls_config_load_trust_store(mtls_config *config, mtls_trust_purpose purpose, const char *pem_path,
+                                  char **error)
 {
-    drop_trust_store(config);
+    mtls_trust_store *store = &config->trust_stores[purpose];
+    drop_trust_store(store);
     gnutls_x509_trust_list_t list;
     if (gnutls_x509_trust_list_init(&list, 0) < 0) {
         *error = g_strdup("out of memory");
@@ -56,22 +59,29 @@ bool mtls_config_load_trust_store(mtls_config *config, const char *pem_path, cha
         gnutls_x509_trust_list_deinit(list, 1);
         return false;
     }
-    config->trust_store = list;
-    config->trust_store_size = (size_t)added;
+    store->list = list;
+    store->size = (size_t)added;
     return true;
 }
 
-size_t mtls_config_trust_store_size(const mtls_config *config)
+size_t mtls_config_trust_store_size(const mtls_config *config, mtls_trust_purpose purpose)
 {
-    return config->trust_store_size;
+    return config->trust_stores[purpose].size;
 }
 
-mtls_certificate *mtls_config_trusted_issuer(const mtls_config *config, const mtls_certificate *certificate)
+bool mtls_config_has_trust_store(const mtls_config *config, mtls_trust_purpose purpose)
 {
-    if (config->trust_store == NULL)
+    return config->trust_stores[purpose].list != NULL;
+}
+
+mtls_certificate *mtls_config_trusted_issuer(const mtls_config *config, mtls_trust_purpose purpose,
+                                             const mtls_certificate *certificate)
+{
+    gnutls_x509_trust_list_t list = config->trust_stores[purpose].list;
+    if (list == NULL)
         return NULL;
     gnutls_x509_crt_t found = NULL;
-    if (gnutls_x509_trust_list_get_issuer(config->trust_store, certificate->crt, &found, GNUTLS_TL_GET_COPY) < 0)
+    if (gnutls_x509_trust_list_get_issuer(list, certificate->crt, &found, GNUTLS_TL_GET_COPY) < 0)
         return NULL;
     gnutls_datum_t der;
     mtls_certificate *issuer = NULL;

@@ -12,15 +12,22 @@
 #include "certificate.h"
 #include "mtls_analyzer.h"
 
+typedef struct {
+    gnutls_x509_trust_list_t list;   /* NULL when none is configured */
+    size_t size;
+} mtls_trust_store;
+
 struct mtls_config {
     gint reference_count;
-    gnutls_x509_trust_list_t trust_store;   /* NULL when none is configured */
-    size_t trust_store_size;
+    mtls_trust_store trust_stores[2]; /* indexed by mtls_trust_purpose */
     bool check_server_chain;
 };
 
-/* The trust-store CA that signed `certificate`, if any. The result is owned by
- * the caller (free with mtls_certificate_free). */
-mtls_certificate *mtls_config_trusted_issuer(const mtls_config *config, const mtls_certificate *certificate);
+bool mtls_config_has_trust_store(const mtls_config *config, mtls_trust_purpose purpose);
+
+/* The CA of the trust store for `purpose` that signed `certificate`, if any.
+ * The result is owned by the caller (free with mtls_certificate_free). */
+mtls_certificate *mtls_config_trusted_issuer(const mtls_config *config, mtls_trust_purpose purpose,
+                                             const mtls_certificate *certificate);
 
 #endif

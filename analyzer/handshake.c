@@ -493,11 +493,12 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
     handshake->fatal_alert_sender = side;
     handshake->summary.alert_frame = packet->frame;
     char *message = mtls_explain_alert(handshake, side, handshake->fatal_alert, packet->frame);
+    /* The proof is the certificate (or its absence) the sender judged. */
     const mtls_handshake_summary *summary = &handshake->summary;
-    mtls_findings_add(handshake->findings, handshake->fatal_alert->code.code, packet->frame,
-                      (mtls_evidence){{summary->client_certificate_frame, summary->certificate_request_frame,
-                                       handshake->server_certificate_frame}},
-                      "%s", message);
+    mtls_evidence evidence = {{summary->client_certificate_frame, summary->certificate_request_frame}};
+    if (side == MTLS_SIDE_CLIENT)
+        evidence = (mtls_evidence){{handshake->server_certificate_frame, summary->certificate_request_frame}};
+    mtls_findings_add(handshake->findings, handshake->fatal_alert->code.code, packet->frame, evidence, "%s", message);
     g_free(message);
 }
 

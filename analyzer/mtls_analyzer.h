@@ -68,10 +68,16 @@ typedef struct mtls_config mtls_config;
 mtls_config *mtls_config_new(void);
 mtls_config *mtls_config_ref(mtls_config *config);
 void mtls_config_unref(mtls_config *config);
-/* Loads a PEM bundle of CA certificates the server is known to trust.
- * Returns false and sets *error (free with g_free) when nothing usable was loaded. */
-bool mtls_config_load_trust_store(mtls_config *config, const char *pem_path, char **error);
-size_t mtls_config_trust_store_size(const mtls_config *config);
+/* Which peer's certificates a trust store judges: the client's (the CAs the
+ * server trusts for client certificates) or the server's (the CAs the
+ * client trusts). They are rarely the same bundle. */
+typedef enum { MTLS_TRUST_CLIENT_CERTIFICATES, MTLS_TRUST_SERVER_CERTIFICATES } mtls_trust_purpose;
+
+/* Loads a PEM bundle of CA certificates. Returns false and sets *error (free
+ * with g_free) when nothing usable was loaded. */
+bool mtls_config_load_trust_store(mtls_config *config, mtls_trust_purpose purpose, const char *pem_path,
+                                  char **error);
+size_t mtls_config_trust_store_size(const mtls_config *config, mtls_trust_purpose purpose);
 /* Whether the server's own chain is checked too (default true). */
 void mtls_config_set_check_server_chain(mtls_config *config, bool enabled);
 

@@ -61,6 +61,7 @@ static gint ett_mtls_finding = -1;
 static expert_field *ei_mtls_codes;
 
 static const char *pref_trust_store = "";
+static const char *pref_server_trust_store = "";
 static mtls_pref_bool pref_check_server_chain = TRUE;
 static mtls_pref_bool pref_show_chat_notes = TRUE;
 
@@ -219,7 +220,8 @@ static void add_findings(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, co
         add_generated_string(details, hf_mtls_message, tvb, finding->message);
         for (size_t e = 0; e < finding->evidence_count; e++)
             add_generated_uint(details, hf_mtls_evidence_frame, tvb, finding->evidence[e]);
-        expert_add_info_format(pinfo, item, &ei_mtls_codes[code_index(finding->info)], "%s", finding->message);
+        expert_add_info_format(pinfo, item, &ei_mtls_codes[code_index(finding->info)], "%s: %s", finding->info->code,
+                               finding->message);
     }
 }
 
@@ -260,17 +262,23 @@ static int dissect_mtls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     return tvb_captured_length(tvb);
 }
 
+static void load_trust_store(mtls_config *config, mtls_trust_purpose purpose, const char *path)
+{
+    if (path == NULL || path[0] == '\0')
+        return;
+    char *error = NULL;
+    if (!mtls_config_load_trust_store(config, purpose, path, &error)) {
+        report_failure("mTLS analyzer: %s. Checks that need this trust store are skipped.", error);
+        g_free(error);
+    }
+}
+
 static void apply_preferences(void)
 {
     mtls_config *config = mtls_config_new();
     mtls_config_set_check_server_chain(config, pref_check_server_chain);
-    if (pref_trust_store != NULL && pref_trust_store[0] != '\0') {
-        char *error = NULL;
-        if (!mtls_config_load_trust_store(config, pref_trust_store, &error)) {
-            report_failure("mTLS analyzer: %s. Checks that need the trust store are skipped.", error);
-            g_free(error);
-        }
-    }
+    load_trust_store(config, MTLS_TRUST_CLIENT_CERTIFICATES, pref_trust_store);
+    load_trust_store(config, MTLS_TRUST_SERVER_CERTIFICATES, pref_server_trust_store);
     mtls_config_unref(applied_config);
     applied_config = config;
 }
@@ -347,11 +355,17 @@ void proto_register_mtls(void)
     register_expert_fields();
 
     module_t *module = prefs_register_protocol(proto_mtls, apply_preferences);
-    prefs_register_filename_preference(module, "trust_store", "Trust store (PEM bundle)",
-                                       "CA certificates the server trusts for client certificates, as a PEM file. "
+    prefs_register_filename_preference(module, "trust_store", "Server's client-CA trust store (PEM bundle)",
+                                       "CA certificates the server trusts for client certificates, as a PEM file "
+                                       "(e.g. the bundle configured as ssl_client_certificate or SSLCACertificateFile). "
                                        "With it the analyzer can tell an untrusted root or a missing intermediate "
                                        "even when the server lists no CA names.",
                                        &pref_trust_store, FALSE);
+    prefs_register_filename_preference(module, "server_trust_store", "Client's trust store (PEM bundle)",
+                                       "CA certificates the client trusts for server certificates, as a PEM file "
+                                       "(e.g. /etc/ssl/certs/ca-certificates.crt or an export of the Java truststore). "
+                                       "With it the analyzer checks that the server's chain leads to a trusted root.",
+                                       &pref_server_trust_store, FALSE);
     prefs_register_bool_preference(module, "check_server_chain", "Check the server's chain too",
                                    "Also check the server's certificate chain (expiry, order, EKU, trust store)",
                                    &pref_check_server_chain);

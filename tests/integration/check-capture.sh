@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# check-capture.sh - runs real tshark with the built plugin over one capture
+# and compares its findings with the expectation, in one pass and with -2.
+#
+# usage: check-capture.sh BUILD_DIR CAPTURE 'TSHARK OPTIONS' PROBLEMS NOTES VERDICTS
+#   CAPTURE is relative to pcaps/; @PCAPS@ in the options stands for pcaps/.
+#   PROBLEMS and NOTES: sorted, comma-separated codes (every occurrence), or -.
+#   VERDICTS: the final verdict of each handshake in order, comma-separated, or -.
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -euo pipefail
+build_dir=$1 capture=$2 options=$3 want_problems=$4 want_notes=$5 want_verdicts=$6
+# shellcheck source=../lib/plugin-env.sh
+source "$(dirname "$0")/../lib/plugin-env.sh" "$build_dir"
+
+pcaps=$MTLS_TEST_ROOT/pcaps
+read -r -a extra <<<"${options//@PCAPS@/$pcaps}"
+failures=0
+fail() { echo "FAIL: $capture: $*"; failures=$((failures + 1)); }
+
+findings() { # PASS_OPTION...
+    mtls_tshark -r "$pcaps/$capture" "${extra[@]}" "$@" -Y 'mtls.problem || mtls.note' -T fields \
+        -E occurrence=a -E aggregator=';' -e frame.number -e mtls.problem -e mtls.note
+}
+codes_in_column() { # COLUMN < findings
+    cut -f "$1" | tr ';' '\n' | sed '/^$/d' | sort | paste -sd, - | sed 's/^$/-/'
+}
+
+one_pass=$(findings)
+two_pass=$(findings -2)
+[ "$one_pass" = "$two_pass" ] || fail "one pass and -2 differ:
+--- one pass
+$one_pass
+--- -2
+$two_pass"
+
+got_problems=$(codes_in_column 2 <<<"$one_pass")
+got_notes=$(codes_in_column 3 <<<"$one_pass")
+[ "$got_problems" = "$want_problems" ] || fail "problems: want $want_problems, got $got_problems"
+[ "$got_notes" = "$want_notes" ] || fail "notes: want $want_notes, got $got_notes"
+
+# The final verdict of every handshake, in order of first appearance.
+got_verdicts=$(mtls_tshark -2 -r "$pcaps/$capture" "${extra[@]}" -Y mtls -T fields -E occurrence=a \
+    -E aggregator=';' -e mtls.stream -e mtls.handshake -e mtls.verdict |
+    awk -F'\t' '{ n = split($1, s, ";"); split($2, h, ";"); split($3, v, ";");
+                  for (i = 1; i <= n; i++) { key = s[i] "/" h[i]; if (!(key in seen)) { seen[key] = 1; print v[i] } } }' |
+    paste -sd, - | sed 's/^$/-/')
+[ "$got_verdicts" = "$want_verdicts" ] || fail "verdicts: want $want_verdicts, got $got_verdicts"
+
+# Each code narrows the filter to exactly the frames that carry it.
+for code in $(tr ',' '\n' <<<"$got_problems" | sort -u | grep -v '^-$' || true); do
+    want_frames=$(awk -F'\t' -v c="$code" '{ n = split($2, p, ";"); for (i = 1; i <= n; i++) if (p[i] == c) { print $1; break } }' <<<"$one_pass" | paste -sd, -)
+    got_frames=$(mtls_tshark -r "$pcaps/$capture" "${extra[@]}" -Y "mtls.problem == \"$code\"" -T fields -e frame.number | paste -sd, -)
+    [ "$got_frames" = "$want_frames" ] || fail "filter mtls.problem == \"$code\": want frames $want_frames, got $got_frames"
+done
+
+if [ "$failures" -eq 0 ]; then
+    echo "ok: $capture ${options:+($options) }problems=$got_problems notes=$got_notes verdicts=$got_verdicts"
+fi
+exit "$failures"

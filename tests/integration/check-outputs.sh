@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# check-outputs.sh - the ways a user reads the plugin's results through real
+# tshark: the plugin loads cleanly, its fields and filters exist, JSON and
+# -z expert carry the codes, and full trees (-V) show no dissector bug.
+#
+# usage: check-outputs.sh BUILD_DIR
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -euo pipefail
+# shellcheck source=../lib/plugin-env.sh
+source "$(dirname "$0")/../lib/plugin-env.sh" "$1"
+pcaps=$MTLS_TEST_ROOT/pcaps
+passed=0 failed=0
+check() { # NAME COMMAND...
+    local name=$1
+    shift
+    if output=$("$@" 2>&1); then
+        echo "ok: $name"
+        passed=$((passed + 1))
+    else
+        echo "FAIL: $name"
+        sed 's/^/    /' <<<"$output" | head -20
+        failed=$((failed + 1))
+    fi
+}
+
+plugin_loads_from_build() {
+    local listing
+    listing=$(mtls_tshark -G plugins 2>&1)
+    grep -E "^mtls\.so\s.*dissector\s+$MTLS_TEST_ROOT/plugins/" <<<"$listing"
+    ! grep -iE 'warn|error|couldn.t load' <<<"$listing"
+}
+
+fields_registered() {
+    local fields
+    fields=$(mtls_tshark -G fields)
+    for field in mtls.problem mtls.note mtls.verdict mtls.version mtls.client.subject mtls.client.issuer \
+        mtls.client.chain_length mtls.server.ca_names mtls.server.ca_name mtls.frame.certificate_request \
+        mtls.frame.client_certificate mtls.frame.alert mtls.expert.unknown_ca mtls.expert.empty_certificate; do
+        grep -qP "\t$field\t" <<<"$fields" || { echo "missing field $field"; return 1; }
+    done
+}
+
+json_carries_codes() {
+    local json
+    json=$(mtls_tshark -r "$pcaps/tls12-missing-intermediate.pcapng" -Y mtls.problem -T json)
+    python3 - "$json" <<'PY'
+import json, sys
+packets = json.loads(sys.argv[1])
+codes = []
+def walk(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "mtls.problem":
+                codes.extend(value if isinstance(value, list) else [value])
+            walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            walk(item)
+walk(packets)
+assert sorted(codes) == ["missing_intermediate", "unknown_ca"], codes
+PY
+}
+
+expert_lists_entries() {
+    local expert
+    expert=$(mtls_tshark -q -r "$pcaps/tls12-empty-certificate.pcapng" -z expert)
+    grep -q "empty_certificate:" <<<"$expert" && grep -q "handshake_failure:" <<<"$expert" &&
+        grep -q "Errors" <<<"$expert" && grep -q "Warns" <<<"$expert"
+}
+
+expert_filter_works() {
+    local frames
+    frames=$(mtls_tshark -r "$pcaps/tls12-expired.pcapng" -Y mtls.expert.expired -T fields -e frame.number)
+    [ -n "$frames" ]
+}
+
+full_trees_clean() {
+    local capture output
+    for capture in "$pcaps"/*.pcapng "$pcaps"/third-party/*/*.pcap*; do
+        output=$(mtls_tshark -r "$capture" -V -2 2>&1 >/dev/null; mtls_tshark -r "$capture" -V 2>/dev/null | grep -iE 'dissector bug|failed assertion|malformed packet: mtls' || true)
+        if [ -n "$output" ]; then
+            echo "$capture: $output"
+            return 1
+        fi
+    done
+}
+
+quiet_on_ordinary_traffic() {
+    # Problems only where something is wrong: the good captures give none.
+    local capture
+    for capture in tls12-good-chain tls12-good-full-chain tls13-good-chain tls12-not-requested; do
+        [ -z "$(mtls_tshark -r "$pcaps/$capture.pcapng" -Y mtls.problem -T fields -e frame.number)" ] || return 1
+    done
+}
+
+check "plugin loads from the build tree without warnings" plugin_loads_from_build
+check "mtls fields and expert entries registered" fields_registered
+check "-T json carries the problem codes" json_carries_codes
+check "-z expert lists the entries" expert_lists_entries
+check "expert entries work as display filters" expert_filter_works
+check "full trees (-V, one pass and -2) have no dissector bug" full_trees_clean
+check "no problem on good handshakes" quiet_on_ordinary_traffic
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

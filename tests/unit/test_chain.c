@@ -1,0 +1,426 @@
+/* test_chain.c - the certificate checks, on chains the test makes itself:
+ * each code appears where it must and nowhere else.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "test_pki.h"
+
+#define CERTS(...) ((const test_cert *const[]){__VA_ARGS__})
+#define COUNT(...) (sizeof(CERTS(__VA_ARGS__)) / sizeof(const test_cert *))
+
+static int setup_pki(void **state)
+{
+    test_pki *pki = g_new0(test_pki, 1);
+    test_pki_init(pki);
+    *state = pki;
+    return 0;
+}
+
+static int teardown_pki(void **state)
+{
+    test_pki_clear(*state);
+    g_free(*state);
+    return 0;
+}
+
+static void assert_codes(const mtls_handshake *handshake, bool problems, const char *expected)
+{
+    char *got = codes_of(handshake, problems);
+    assert_string_equal(got, expected);
+    g_free(got);
+}
+
+static void assert_message_mentions(const mtls_handshake *handshake, const char *code, const char *text)
+{
+    const char *message = message_of(handshake, code);
+    assert_non_null(message);
+    if (strstr(message, text) == NULL)
+        fail_msg("message of %s lacks '%s': %s", code, text, message);
+}
+
+/* The server lists `names`, the client sends `chain`; returns the handshake. */
+static mtls_handshake *client_sends(test_session *session, const test_pki *pki, const test_cert *const *names,
+                                    size_t name_count, const test_cert *const *chain, size_t chain_count)
+{
+    feed_tls12_server_flight(session, pki, names, name_count);
+    feed_certificate(session, TEST_CLIENT, chain, chain_count);
+    return session->last;
+}
+
+static mtls_config *config_trusting(const test_cert *root, mtls_trust_purpose purpose)
+{
+    mtls_config *config = mtls_config_new();
+    char *path = test_write_pem_bundle(&root, 1);
+    char *error = NULL;
+    assert_true(mtls_config_load_trust_store(config, purpose, path, &error));
+    assert_null(error);
+    assert_int_equal(mtls_config_trust_store_size(config, purpose), 1);
+    g_unlink(path);
+    g_free(path);
+    return config;
+}
+
+static void complete_chain_gives_no_problem(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(pki->client, pki->issuing), 2);
+    assert_codes(handshake, true, "-");
+    const mtls_handshake_summary *summary = mtls_handshake_get_summary(handshake);
+    assert_int_equal(summary->client_chain_length, 2);
+    assert_string_equal(summary->client_subject, "O=Unit Test,CN=client");
+    assert_string_equal(summary->client_issuer, "O=Unit Test,CN=Test Issuing CA");
+    assert_int_equal(summary->ca_name_count, 1);
+    assert_string_equal(summary->ca_names[0], "O=Unit Test,CN=Test Root");
+    test_session_clear(&session);
+}
+
+static void leaf_alone_is_missing_intermediate(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(pki->client), 1);
+    assert_codes(handshake, true, "missing_intermediate");
+    assert_message_mentions(handshake, "missing_intermediate", "Test Issuing CA");
+    assert_message_mentions(handshake, "missing_intermediate", "full chain");
+    test_session_clear(&session);
+}
+
+static void leaf_alone_is_fine_when_its_issuer_is_listed(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->issuing), 1, CERTS(pki->client), 1);
+    assert_codes(handshake, true, "-");
+    test_session_clear(&session);
+}
+
+static void leaf_alone_is_fine_when_its_issuer_is_trusted(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, config_trusting(pki->issuing, MTLS_TRUST_CLIENT_CERTIFICATES));
+    mtls_handshake *handshake = client_sends(&session, pki, NULL, 0, CERTS(pki->client), 1);
+    assert_codes(handshake, true, "-");
+    assert_codes(handshake, false, "ca_names_empty");
+    test_session_clear(&session);
+}
+
+static void foreign_chain_is_issuer_not_accepted(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_handshake *handshake =
+        client_sends(&session, pki, CERTS(pki->root), 1, CERTS(pki->foreign_client, pki->foreign_root), 2);
+    assert_codes(handshake, true, "issuer_not_accepted");
+    assert_message_mentions(handshake, "issuer_not_accepted", "Foreign Root");
+    assert_message_mentions(handshake, "issuer_not_accepted", "CN=Test Root");
+    test_session_clear(&session);
+}
+
+static void foreign_root_outside_trust_store_is_untrusted_root(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, config_trusting(pki->root, MTLS_TRUST_CLIENT_CERTIFICATES));
+    mtls_handshake *handshake =
+        client_sends(&session, pki, CERTS(pki->root), 1, CERTS(pki->foreign_client, pki->foreign_root), 2);
+    assert_codes(handshake, true, "issuer_not_accepted,untrusted_root");
+    test_session_clear(&session);
+}
+
+static void foreign_root_without_any_reference_is_not_judged(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_handshake *handshake =
+        client_sends(&session, pki, NULL, 0, CERTS(pki->foreign_client, pki->foreign_root), 2);
+    assert_codes(handshake, true, "-");
+    assert_codes(handshake, false, "ca_names_empty");
+    test_session_clear(&session);
+
+    test_session_init(&session, config_trusting(pki->root, MTLS_TRUST_CLIENT_CERTIFICATES));
+    handshake = client_sends(&session, pki, NULL, 0, CERTS(pki->foreign_client, pki->foreign_root), 2);
+    assert_codes(handshake, true, "untrusted_root");
+    test_session_clear(&session);
+}
+
+static void self_signed_client_certificate(void **state)
+{
+    test_pki *pki = *state;
+    test_cert *self = test_cert_new(&(test_cert_spec){.common_name = "lonely client", .eku = {OID_CLIENT_AUTH}});
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(self), 1);
+    assert_codes(handshake, true, "self_signed");
+    test_session_clear(&session);
+
+    /* A server that lists the certificate itself has pinned it. */
+    test_session_init(&session, NULL);
+    handshake = client_sends(&session, pki, CERTS(pki->root, self), 2, CERTS(self), 1);
+    assert_codes(handshake, true, "-");
+    test_session_clear(&session);
+    test_cert_free(self);
+}
+
+static void validity_is_judged_at_capture_time(void **state)
+{
+    test_pki *pki = *state;
+    test_cert *old = test_cert_new(&(test_cert_spec){.common_name = "old client", .issuer = pki->issuing,
+                                                     .not_before = TEST_NOW - 400 * TEST_DAY,
+                                                     .not_after = TEST_NOW - 30 * TEST_DAY,
+                                                     .eku = {OID_CLIENT_AUTH}});
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(old, pki->issuing), 2);
+    assert_codes(handshake, true, "expired");
+    assert_message_mentions(handshake, "expired", "leaf 'O=Unit Test,CN=old client' expired");
+    assert_message_mentions(handshake, "expired", "30 days before the capture");
+    test_session_clear(&session);
+
+    /* The same certificate in a capture made while it was valid. */
+    test_session_init(&session, NULL);
+    session.time = TEST_NOW - 100 * TEST_DAY;
+    handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(old, pki->issuing), 2);
+    assert_codes(handshake, true, "-");
+    test_session_clear(&session);
+
+    /* Captured before it became valid. */
+    test_session_init(&session, NULL);
+    session.time = TEST_NOW - 500 * TEST_DAY;
+    handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(old, pki->issuing), 2);
+    assert_codes(handshake, true, "not_yet_valid,server_not_yet_valid");
+    test_session_clear(&session);
+    test_cert_free(old);
+}
+
+static void expired_intermediate_is_named(void **state)
+{
+    test_pki *pki = *state;
+    test_cert *old_ca = test_cert_new(&(test_cert_spec){.common_name = "Old Issuing CA", .issuer = pki->root, .ca = true,
+                                                        .not_before = TEST_NOW - 900 * TEST_DAY,
+                                                        .not_after = TEST_NOW - 2 * TEST_DAY});
+    test_cert *leaf = test_cert_new(&(test_cert_spec){.common_name = "client", .issuer = old_ca, .eku = {OID_CLIENT_AUTH}});
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(leaf, old_ca), 2);
+    assert_codes(handshake, true, "expired");
+    assert_message_mentions(handshake, "expired", "intermediate 'O=Unit Test,CN=Old Issuing CA'");
+    test_session_clear(&session);
+    test_cert_free(leaf);
+    test_cert_free(old_ca);
+}
+
+static void extended_key_usage_needs_client_auth(void **state)
+{
+    test_pki *pki = *state;
+    const struct {
+        const char *eku[3];
+        const char *expected;
+    } cases[] = {
+        {{OID_SERVER_AUTH}, "client_auth_eku_missing"},
+        {{NULL}, "-"},
+        {{OID_ANY_EKU}, "-"},
+        {{OID_SERVER_AUTH, OID_CLIENT_AUTH}, "-"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        test_cert_spec spec = {.common_name = "eku client", .issuer = pki->issuing};
+        memcpy(spec.eku, cases[i].eku, sizeof spec.eku);
+        test_cert *leaf = test_cert_new(&spec);
+        test_session session;
+        test_session_init(&session, NULL);
+        mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(leaf, pki->issuing), 2);
+        assert_codes(handshake, true, cases[i].expected);
+        test_session_clear(&session);
+        test_cert_free(leaf);
+    }
+}
+
+static void chain_order(void **state)
+{
+    test_pki *pki = *state;
+    test_cert *stranger = test_cert_new(&(test_cert_spec){.common_name = "stranger", .issuer = pki->foreign_root});
+    const struct {
+        const test_cert *chain[4];
+        size_t count;
+        const char *expected;
+    } cases[] = {
+        {{pki->client, pki->issuing, pki->root}, 3, "-"},
+        {{pki->client, pki->root, pki->issuing}, 3, "chain_order"},
+        {{pki->issuing, pki->client}, 2, "chain_order"},
+        {{pki->client, pki->issuing, pki->root, stranger}, 4, "chain_order"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        test_session session;
+        test_session_init(&session, NULL);
+        mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->root), 1, cases[i].chain, cases[i].count);
+        assert_codes(handshake, true, cases[i].expected);
+        test_session_clear(&session);
+    }
+    test_cert_free(stranger);
+}
+
+static void server_chain_checks(void **state)
+{
+    test_pki *pki = *state;
+    test_cert *self = test_cert_new(&(test_cert_spec){.common_name = "self server", .eku = {OID_SERVER_AUTH}});
+    test_cert *old = test_cert_new(&(test_cert_spec){.common_name = "old server", .issuer = pki->issuing,
+                                                     .not_after = TEST_NOW - TEST_DAY, .eku = {OID_SERVER_AUTH}});
+    test_cert *client_only = test_cert_new(&(test_cert_spec){.common_name = "odd server", .issuer = pki->issuing,
+                                                             .eku = {OID_CLIENT_AUTH}});
+    const struct {
+        const test_cert *chain[2];
+        size_t count;
+        bool trust_root;
+        const char *expected;
+    } cases[] = {
+        {{pki->server, pki->issuing}, 2, false, "-"},
+        {{pki->server, pki->issuing}, 2, true, "-"},
+        {{pki->server}, 1, false, "-"},
+        {{pki->server}, 1, true, "server_missing_intermediate"},
+        {{self}, 1, false, "server_self_signed"},
+        {{old, pki->issuing}, 2, false, "server_expired"},
+        {{client_only, pki->issuing}, 2, false, "server_auth_eku_missing"},
+        {{pki->issuing, pki->server}, 2, false, "server_chain_order"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        test_session session;
+        test_session_init(&session,
+                          cases[i].trust_root ? config_trusting(pki->root, MTLS_TRUST_SERVER_CERTIFICATES) : NULL);
+        feed_client_hello(&session, 0x0303, NULL, 0);
+        feed_server_hello(&session, 0x0303, 0);
+        feed_certificate(&session, TEST_SERVER, cases[i].chain, cases[i].count);
+        assert_codes(session.last, true, cases[i].expected);
+        test_session_clear(&session);
+    }
+    /* The server's client-CA bundle says nothing about the server's own chain. */
+    {
+        test_session other;
+        test_session_init(&other, config_trusting(pki->foreign_root, MTLS_TRUST_CLIENT_CERTIFICATES));
+        feed_client_hello(&other, 0x0303, NULL, 0);
+        feed_server_hello(&other, 0x0303, 0);
+        feed_certificate(&other, TEST_SERVER, CERTS(pki->server, pki->issuing), 2);
+        assert_codes(other.last, true, "-");
+        test_session_clear(&other);
+    }
+    /* Switched off, the server chain is not judged. */
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_config_set_check_server_chain(session.config, false);
+    feed_client_hello(&session, 0x0303, NULL, 0);
+    feed_server_hello(&session, 0x0303, 0);
+    feed_certificate(&session, TEST_SERVER, CERTS(self), 1);
+    assert_codes(session.last, true, "-");
+    assert_string_equal(mtls_handshake_get_summary(session.last)->server_subject, "O=Unit Test,CN=self server");
+    test_session_clear(&session);
+    test_cert_free(self);
+    test_cert_free(old);
+    test_cert_free(client_only);
+}
+
+static void malformed_certificates_are_noted_not_judged(void **state)
+{
+    test_pki *pki = *state;
+    size_t length;
+    const uint8_t *der = g_bytes_get_data(pki->client->der, &length);
+    const struct {
+        const uint8_t *data;
+        size_t length;
+    } inputs[] = {
+        {der, length / 2},                               /* truncated */
+        {(const uint8_t *)"\x30\x82\xff\xff\x00", 5},     /* absurd length */
+        {(const uint8_t *)"not a certificate", 17},
+        {NULL, 0},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(inputs); i++) {
+        test_session session;
+        test_session_init(&session, NULL);
+        feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
+        feed_raw_certificate(&session, TEST_CLIENT, inputs[i].data, inputs[i].length);
+        assert_codes(session.last, true, "-");
+        assert_codes(session.last, false, "malformed_certificate");
+        test_session_clear(&session);
+    }
+}
+
+static void undecodable_ca_names_are_shown_not_fatal(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, NULL, 0);
+    feed_server_hello(&session, 0x0303, 0);
+    mtls_blob names[] = {{(const uint8_t *)"\x30\x03\x01\x02", 4}, {NULL, 0}};
+    mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE_REQUEST};
+    event.u.certificate_request.ca_names = names;
+    event.u.certificate_request.ca_name_count = 2;
+    mtls_packet packet = {++session.frame, session.time, TEST_SERVER};
+    mtls_handshake *handshake = mtls_stream_feed(session.stream, &packet, &event);
+    const mtls_handshake_summary *summary = mtls_handshake_get_summary(handshake);
+    assert_int_equal(summary->ca_name_count, 2);
+    assert_non_null(strstr(summary->ca_names[0], "undecodable"));
+    feed_certificate(&session, TEST_CLIENT, CERTS(pki->client, pki->issuing), 2);
+    assert_codes(session.last, true, "missing_intermediate");
+    test_session_clear(&session);
+}
+
+static void trust_store_errors_are_reported(void **state)
+{
+    (void)state;
+    mtls_config *config = mtls_config_new();
+    char *error = NULL;
+    assert_false(mtls_config_load_trust_store(config, MTLS_TRUST_CLIENT_CERTIFICATES, "/nonexistent/bundle.pem", &error));
+    assert_non_null(error);
+    g_free(error);
+    error = NULL;
+    char *path = NULL;
+    int fd = g_file_open_tmp("mtls-empty-XXXXXX.pem", &path, NULL);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "hello\n", 6), 6);
+    close(fd);
+    assert_false(mtls_config_load_trust_store(config, MTLS_TRUST_CLIENT_CERTIFICATES, path, &error));
+    assert_non_null(strstr(error, path));
+    assert_int_equal(mtls_config_trust_store_size(config, MTLS_TRUST_CLIENT_CERTIFICATES), 0);
+    g_free(error);
+    g_unlink(path);
+    g_free(path);
+    mtls_config_unref(config);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(complete_chain_gives_no_problem),
+        cmocka_unit_test(leaf_alone_is_missing_intermediate),
+        cmocka_unit_test(leaf_alone_is_fine_when_its_issuer_is_listed),
+        cmocka_unit_test(leaf_alone_is_fine_when_its_issuer_is_trusted),
+        cmocka_unit_test(foreign_chain_is_issuer_not_accepted),
+        cmocka_unit_test(foreign_root_outside_trust_store_is_untrusted_root),
+        cmocka_unit_test(foreign_root_without_any_reference_is_not_judged),
+        cmocka_unit_test(self_signed_client_certificate),
+        cmocka_unit_test(validity_is_judged_at_capture_time),
+        cmocka_unit_test(expired_intermediate_is_named),
+        cmocka_unit_test(extended_key_usage_needs_client_auth),
+        cmocka_unit_test(chain_order),
+        cmocka_unit_test(server_chain_checks),
+        cmocka_unit_test(malformed_certificates_are_noted_not_judged),
+        cmocka_unit_test(undecodable_ca_names_are_shown_not_fatal),
+        cmocka_unit_test(trust_store_errors_are_reported),
+    };
+    return cmocka_run_group_tests_name("chain", tests, setup_pki, teardown_pki);
+}

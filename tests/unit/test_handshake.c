@@ -1,0 +1,480 @@
+/* test_handshake.c - event sequences through the analyzer: the protocol
+ * findings, the alert explanations and the verdicts.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "test_pki.h"
+
+#define CERTS(...) ((const test_cert *const[]){__VA_ARGS__})
+#define FATAL 2
+#define WARNING 1
+
+static int setup_pki(void **state)
+{
+    test_pki *pki = g_new0(test_pki, 1);
+    test_pki_init(pki);
+    *state = pki;
+    return 0;
+}
+
+static int teardown_pki(void **state)
+{
+    test_pki_clear(*state);
+    g_free(*state);
+    return 0;
+}
+
+static void assert_codes(const mtls_handshake *handshake, bool problems, const char *expected)
+{
+    char *got = codes_of(handshake, problems);
+    assert_string_equal(got, expected);
+    g_free(got);
+}
+
+static void assert_message_mentions(const mtls_handshake *handshake, const char *code, const char *text)
+{
+    const char *message = message_of(handshake, code);
+    assert_non_null(message);
+    if (strstr(message, text) == NULL)
+        fail_msg("message of %s lacks '%s': %s", code, text, message);
+}
+
+static void assert_verdict(const mtls_handshake *handshake, mtls_verdict expected)
+{
+    assert_int_equal(mtls_handshake_verdict(handshake, true), expected);
+}
+
+/* Client certificate (or an empty one) and the rest of the client's flight. */
+static void client_flight(test_session *session, const test_cert *const *chain, size_t count)
+{
+    feed_certificate(session, TEST_CLIENT, chain, count);
+    feed_simple(session, TEST_CLIENT, MTLS_EVENT_CERTIFICATE_VERIFY);
+    feed_simple(session, TEST_CLIENT, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+}
+
+static void empty_certificate_then_handshake_failure(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
+    client_flight(&session, NULL, 0);
+    feed_alert(&session, TEST_SERVER, FATAL, 40);
+    assert_codes(session.last, true, "empty_certificate,handshake_failure");
+    assert_message_mentions(session.last, "empty_certificate", "CertificateRequest in frame 4");
+    assert_message_mentions(session.last, "handshake_failure", "No client certificate");
+    assert_message_mentions(session.last, "handshake_failure", "CN=Test Root");
+    assert_verdict(session.last, MTLS_VERDICT_NO_CLIENT_CERTIFICATE);
+    const mtls_handshake_summary *summary = mtls_handshake_get_summary(session.last);
+    assert_int_equal(summary->certificate_request_frame, 4);
+    assert_int_equal(summary->client_certificate_frame, 6);
+    assert_int_equal(summary->alert_frame, 9);
+    const mtls_finding *alert = mtls_handshake_finding(session.last, 1);
+    assert_int_equal(alert->frame, 9);
+    assert_int_equal(alert->evidence_count, 2);
+    test_session_clear(&session);
+}
+
+static void accepted_client_certificate(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
+    client_flight(&session, CERTS(pki->client, pki->issuing), 2);
+    assert_int_equal(mtls_handshake_verdict(session.last, false), MTLS_VERDICT_IN_PROGRESS);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+    assert_codes(session.last, true, "-");
+    assert_codes(session.last, false, "client_authenticated");
+    assert_verdict(session.last, MTLS_VERDICT_OK);
+    const mtls_handshake_summary *summary = mtls_handshake_get_summary(session.last);
+    assert_string_equal(summary->client_endpoint, TEST_CLIENT);
+    assert_string_equal(summary->server_endpoint, TEST_SERVER);
+    assert_string_equal(summary->server_name, "api.example.test");
+    assert_int_equal(summary->negotiated_version, 0x0303);
+    assert_non_null(strstr(mtls_handshake_verdict_reason(session.last, true), "CN=client"));
+
+    /* Application data afterwards belongs to the application, not the handshake. */
+    mtls_handshake *handshake = session.last;
+    feed_simple(&session, TEST_CLIENT, MTLS_EVENT_APPLICATION_DATA);
+    assert_null(session.last);
+    assert_verdict(handshake, MTLS_VERDICT_OK);
+    test_session_clear(&session);
+}
+
+static void optional_client_auth_accepts_empty_certificate(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
+    client_flight(&session, NULL, 0);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+    assert_codes(session.last, true, "empty_certificate");
+    assert_codes(session.last, false, "accepted_without_certificate");
+    assert_message_mentions(session.last, "accepted_without_certificate", "Authentication object was not found");
+    assert_verdict(session.last, MTLS_VERDICT_NO_CLIENT_CERTIFICATE);
+    test_session_clear(&session);
+}
+
+static void not_requested(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, NULL, 0);
+    feed_server_hello(&session, 0x0303, 0);
+    feed_certificate(&session, TEST_SERVER, CERTS(pki->server, pki->issuing), 2);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE);
+    assert_codes(session.last, true, "-");
+    assert_codes(session.last, false, "not_requested");
+    assert_message_mentions(session.last, "not_requested", "api.example.test");
+    assert_verdict(session.last, MTLS_VERDICT_NOT_REQUESTED);
+    test_session_clear(&session);
+}
+
+static void failure_before_server_hello(void **state)
+{
+    (void)state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, NULL, 0);
+    feed_alert(&session, TEST_SERVER, FATAL, 40);
+    assert_codes(session.last, true, "handshake_failure");
+    assert_message_mentions(session.last, "handshake_failure", "cipher suite");
+    assert_message_mentions(session.last, "handshake_failure", "TLS 1.2");
+    assert_verdict(session.last, MTLS_VERDICT_FAILED);
+    test_session_clear(&session);
+
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0301, NULL, 0);
+    feed_alert(&session, TEST_SERVER, FATAL, 70);
+    assert_codes(session.last, true, "legacy_version,protocol_version");
+    assert_message_mentions(session.last, "protocol_version", "at most TLS 1.0");
+    assert_message_mentions(session.last, "legacy_version", "RFC 8996");
+    test_session_clear(&session);
+}
+
+static void legacy_versions(void **state)
+{
+    (void)state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, NULL, 0);
+    feed_server_hello(&session, 0x0302, 0);
+    assert_codes(session.last, true, "legacy_version");
+    assert_message_mentions(session.last, "legacy_version", "negotiated TLS 1.1");
+    assert_message_mentions(session.last, "legacy_version", "although the client offered up to TLS 1.2");
+    test_session_clear(&session);
+
+    /* GREASE and a modern offer are not legacy. */
+    static const uint16_t offered[] = {0x1a1a, 0x0304, 0x0303};
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, offered, G_N_ELEMENTS(offered));
+    feed_server_hello(&session, 0x0303, 0x0304);
+    assert_codes(session.last, true, "-");
+    assert_int_equal(mtls_handshake_get_summary(session.last)->offered_max_version, 0x0304);
+    assert_int_equal(mtls_handshake_get_summary(session.last)->negotiated_version, 0x0304);
+    test_session_clear(&session);
+}
+
+typedef struct {
+    const char *sender;
+    int description;
+    const char *code;
+    const char *explanation;
+    mtls_verdict verdict;
+} alert_case;
+
+static void alerts_after_client_certificate_are_explained(void **state)
+{
+    test_pki *pki = *state;
+    static const alert_case cases[] = {
+        {TEST_SERVER, 40, "handshake_failure", "every client-certificate rejection", MTLS_VERDICT_REJECTED},
+        {TEST_SERVER, 42, "bad_certificate", "does not belong to the certificate", MTLS_VERDICT_REJECTED},
+        {TEST_SERVER, 43, "unsupported_certificate", "Extended Key Usage", MTLS_VERDICT_REJECTED},
+        {TEST_SERVER, 44, "certificate_revoked", "revoked", MTLS_VERDICT_REJECTED},
+        {TEST_SERVER, 45, "certificate_expired", "server's clock", MTLS_VERDICT_REJECTED},
+        {TEST_SERVER, 46, "certificate_unknown", "server's log", MTLS_VERDICT_REJECTED},
+        {TEST_SERVER, 48, "unknown_ca", "trusted client CAs", MTLS_VERDICT_REJECTED},
+        {TEST_SERVER, 49, "access_denied", "not authorised", MTLS_VERDICT_REJECTED},
+        {TEST_SERVER, 51, "decrypt_error", "private key used does not belong", MTLS_VERDICT_REJECTED},
+        {TEST_SERVER, 71, "insufficient_security", "stronger ciphers", MTLS_VERDICT_REJECTED},
+        {TEST_SERVER, 80, "internal_error", "reason of its own", MTLS_VERDICT_REJECTED},
+        {TEST_SERVER, 200, "unknown_alert", "not in the TLS registry", MTLS_VERDICT_REJECTED},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        test_session session;
+        test_session_init(&session, NULL);
+        feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
+        client_flight(&session, CERTS(pki->client, pki->issuing), 2);
+        feed_alert(&session, cases[i].sender, FATAL, cases[i].description);
+        char *expected = g_strdup(cases[i].code);
+        assert_codes(session.last, true, expected);
+        assert_message_mentions(session.last, cases[i].code, cases[i].explanation);
+        assert_message_mentions(session.last, cases[i].code, "The server sent fatal alert");
+        assert_verdict(session.last, cases[i].verdict);
+        g_free(expected);
+        test_session_clear(&session);
+    }
+}
+
+static void server_alert_names_the_chain_problem(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
+    client_flight(&session, CERTS(pki->client), 1);
+    feed_alert(&session, TEST_SERVER, FATAL, 48);
+    assert_codes(session.last, true, "missing_intermediate,unknown_ca");
+    assert_message_mentions(session.last, "unknown_ca", "missing_intermediate (frame 6)");
+    test_session_clear(&session);
+}
+
+static void client_rejecting_the_server(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, NULL, 0);
+    feed_server_hello(&session, 0x0303, 0);
+    feed_certificate(&session, TEST_SERVER, CERTS(pki->server, pki->issuing), 2);
+    feed_certificate_request(&session, CERTS(pki->root), 1);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE);
+    feed_alert(&session, TEST_CLIENT, FATAL, 48);
+    assert_codes(session.last, true, "unknown_ca");
+    assert_message_mentions(session.last, "unknown_ca", "The client sent fatal alert");
+    assert_message_mentions(session.last, "unknown_ca", "client rejected the server's certificate 'O=Unit Test,CN=server'");
+    assert_message_mentions(session.last, "unknown_ca", "trust store");
+    assert_verdict(session.last, MTLS_VERDICT_SERVER_REJECTED);
+    test_session_clear(&session);
+
+    /* A client with no fitting certificate that aborts instead of sending an empty one. */
+    test_session_init(&session, NULL);
+    feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
+    feed_alert(&session, TEST_CLIENT, FATAL, 40);
+    assert_message_mentions(session.last, "handshake_failure", "no certificate fitting");
+    assert_verdict(session.last, MTLS_VERDICT_FAILED);
+    test_session_clear(&session);
+}
+
+static void ssl3_no_certificate_warning_is_a_problem(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
+    feed_alert(&session, TEST_CLIENT, WARNING, 41);
+    assert_codes(session.last, true, "no_certificate");
+    assert_message_mentions(session.last, "no_certificate", "no certificate to present");
+    assert_verdict(session.last, MTLS_VERDICT_NO_CLIENT_CERTIFICATE);
+    test_session_clear(&session);
+}
+
+static void warnings_close_notify_and_encrypted_alerts(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, NULL, 0);
+    feed_alert(&session, TEST_SERVER, WARNING, 112);
+    feed_alert(&session, TEST_SERVER, WARNING, 0);
+    assert_codes(session.last, true, "-");
+    assert_codes(session.last, false, "warning_alert");
+    assert_message_mentions(session.last, "warning_alert", "unrecognized_name");
+    test_session_clear(&session);
+
+    test_session_init(&session, NULL);
+    feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
+    client_flight(&session, CERTS(pki->client, pki->issuing), 2);
+    feed_alert(&session, TEST_SERVER, MTLS_ALERT_ENCRYPTED, MTLS_ALERT_ENCRYPTED);
+    assert_codes(session.last, true, "-");
+    assert_codes(session.last, false, "encrypted_alert");
+    assert_verdict(session.last, MTLS_VERDICT_FAILED);
+    test_session_clear(&session);
+}
+
+static void tls13_without_keys_is_a_note(void **state)
+{
+    (void)state;
+    static const uint16_t offered[] = {0x0304, 0x0303};
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, offered, 2);
+    feed_server_hello(&session, 0x0303, 0x0304);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_APPLICATION_DATA);
+    mtls_handshake *handshake = session.last;
+    assert_codes(handshake, false, "tls13_encrypted");
+    /* Further encrypted records add nothing and are not part of the handshake. */
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_APPLICATION_DATA);
+    assert_null(session.last);
+    assert_codes(handshake, true, "-");
+    assert_codes(handshake, false, "tls13_encrypted");
+    assert_message_mentions(handshake, "tls13_encrypted", "SSLKEYLOGFILE");
+    assert_verdict(handshake, MTLS_VERDICT_ENCRYPTED);
+    test_session_clear(&session);
+}
+
+static void tls13_with_keys(void **state)
+{
+    test_pki *pki = *state;
+    static const uint16_t offered[] = {0x0304};
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, offered, 1);
+    feed_server_hello(&session, 0x0303, 0x0304);
+    feed_certificate_request(&session, NULL, 0);
+    feed_certificate(&session, TEST_SERVER, CERTS(pki->server, pki->issuing), 2);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_CERTIFICATE_VERIFY);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_FINISHED);
+    feed_certificate(&session, TEST_CLIENT, CERTS(pki->client, pki->issuing), 2);
+    feed_simple(&session, TEST_CLIENT, MTLS_EVENT_CERTIFICATE_VERIFY);
+    feed_simple(&session, TEST_CLIENT, MTLS_EVENT_FINISHED);
+    assert_int_equal(mtls_handshake_verdict(session.last, false), MTLS_VERDICT_IN_PROGRESS);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_NEW_SESSION_TICKET);
+    assert_codes(session.last, true, "-");
+    assert_codes(session.last, false, "ca_names_empty,client_authenticated");
+    assert_verdict(session.last, MTLS_VERDICT_OK);
+    test_session_clear(&session);
+
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, offered, 1);
+    feed_server_hello(&session, 0x0303, 0x0304);
+    feed_certificate_request(&session, CERTS(pki->root), 1);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_FINISHED);
+    feed_certificate(&session, TEST_CLIENT, NULL, 0);
+    feed_simple(&session, TEST_CLIENT, MTLS_EVENT_FINISHED);
+    feed_alert(&session, TEST_SERVER, FATAL, 116);
+    assert_codes(session.last, true, "certificate_required,empty_certificate");
+    assert_message_mentions(session.last, "certificate_required", "TLS 1.3");
+    assert_verdict(session.last, MTLS_VERDICT_NO_CLIENT_CERTIFICATE);
+    test_session_clear(&session);
+}
+
+static void handshake_boundaries(void **state)
+{
+    test_pki *pki = *state;
+    static const uint16_t offered[] = {0x0304};
+    test_session session;
+    test_session_init(&session, NULL);
+
+    /* A HelloRetryRequest and the second ClientHello stay in one handshake. */
+    feed_client_hello(&session, 0x0303, offered, 1);
+    mtls_handshake *first = session.last;
+    feed_hello_retry_request(&session);
+    feed_client_hello(&session, 0x0303, offered, 1);
+    assert_ptr_equal(session.last, first);
+    feed_server_hello(&session, 0x0303, 0x0304);
+    assert_ptr_equal(session.last, first);
+    assert_int_equal(mtls_handshake_get_summary(first)->handshake_number, 1);
+    assert_int_equal(mtls_handshake_get_summary(first)->stream_number, 7);
+    test_session_clear(&session);
+
+    /* A ClientHello repeated before any answer is the same attempt. */
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, NULL, 0);
+    first = session.last;
+    feed_client_hello(&session, 0x0303, NULL, 0);
+    assert_ptr_equal(session.last, first);
+
+    /* After the outcome a new ClientHello is a new handshake (renegotiation). */
+    feed_server_hello(&session, 0x0303, 0);
+    feed_certificate_request(&session, CERTS(pki->root), 1);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE);
+    client_flight(&session, CERTS(pki->client, pki->issuing), 2);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+    feed_client_hello(&session, 0x0303, NULL, 0);
+    assert_ptr_not_equal(session.last, first);
+    assert_int_equal(mtls_handshake_get_summary(session.last)->handshake_number, 2);
+    test_session_clear(&session);
+}
+
+static void resumed_session(void **state)
+{
+    (void)state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, NULL, 0);
+    feed_server_hello(&session, 0x0303, 0);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+    assert_codes(session.last, true, "-");
+    assert_codes(session.last, false, "resumed");
+    assert_verdict(session.last, MTLS_VERDICT_RESUMED);
+    test_session_clear(&session);
+}
+
+static void capture_started_late(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_APPLICATION_DATA);
+    assert_null(session.last);
+    feed_alert(&session, TEST_SERVER, FATAL, 40);
+    assert_null(session.last);
+    feed_server_hello(&session, 0x0303, 0);
+    assert_codes(session.last, false, "handshake_start_missing");
+    feed_certificate_request(&session, CERTS(pki->root), 1);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE);
+    feed_certificate(&session, TEST_CLIENT, CERTS(pki->client, pki->issuing), 2);
+    assert_codes(session.last, true, "-");
+    assert_string_equal(mtls_handshake_get_summary(session.last)->client_endpoint, TEST_CLIENT);
+    assert_int_equal(mtls_handshake_verdict(session.last, false), MTLS_VERDICT_IN_PROGRESS);
+    assert_int_equal(mtls_handshake_verdict(session.last, true), MTLS_VERDICT_INCOMPLETE_CAPTURE);
+    test_session_clear(&session);
+}
+
+static void hostile_inputs_do_not_crash(void **state)
+{
+    (void)state;
+    test_session session;
+    test_session_init(&session, NULL);
+    assert_null(mtls_stream_feed(session.stream, NULL, NULL));
+    mtls_packet nameless = {1, TEST_NOW, NULL};
+    mtls_event events[] = {
+        {.kind = MTLS_EVENT_CERTIFICATE},
+        {.kind = MTLS_EVENT_CERTIFICATE_REQUEST},
+        {.kind = MTLS_EVENT_FINISHED},
+        {.kind = MTLS_EVENT_ALERT, .u.alert = {FATAL, 42}},
+        {.kind = MTLS_EVENT_SERVER_HELLO},
+        {.kind = MTLS_EVENT_CLIENT_HELLO},
+        {.kind = (mtls_event_kind)99},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(events); i++)
+        mtls_stream_feed(session.stream, &nameless, &events[i]);
+    test_session_clear(&session);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(empty_certificate_then_handshake_failure),
+        cmocka_unit_test(accepted_client_certificate),
+        cmocka_unit_test(optional_client_auth_accepts_empty_certificate),
+        cmocka_unit_test(not_requested),
+        cmocka_unit_test(failure_before_server_hello),
+        cmocka_unit_test(legacy_versions),
+        cmocka_unit_test(alerts_after_client_certificate_are_explained),
+        cmocka_unit_test(server_alert_names_the_chain_problem),
+        cmocka_unit_test(client_rejecting_the_server),
+        cmocka_unit_test(ssl3_no_certificate_warning_is_a_problem),
+        cmocka_unit_test(warnings_close_notify_and_encrypted_alerts),
+        cmocka_unit_test(tls13_without_keys_is_a_note),
+        cmocka_unit_test(tls13_with_keys),
+        cmocka_unit_test(handshake_boundaries),
+        cmocka_unit_test(resumed_session),
+        cmocka_unit_test(capture_started_late),
+        cmocka_unit_test(hostile_inputs_do_not_crash),
+    };
+    return cmocka_run_group_tests_name("handshake", tests, setup_pki, teardown_pki);
+}
