@@ -156,6 +156,11 @@ capture tls13-no-keys "$server $require" "-tls1_3 $trust_server $(client_chain c
 capture tls12-server-expired "-cert $p/server_expired.pem -key $p/server_expired.key -cert_chain $p/issuing.pem $require" \
     "-tls1_2 $trust_server $(client_chain client issuing)"
 
+# The sample the quick start analyses: several outcomes in one file.
+(cd "$out" && mergecap -F pcapng -w sample.pcapng tls12-good-chain.pcapng tls12-empty-certificate.pcapng \
+    tls12-missing-intermediate.pcapng tls12-expired.pcapng tls12-not-requested.pcapng tls13-good-chain.pcapng)
+echo "made sample.pcapng"
+
 # The CA certificates (no keys) so tests can use them as a trust store.
 mkdir -p "$out/pki"
 cp "$pki/root.pem" "$out/pki/root.pem"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# install-deps.sh - installs what mtls-analyzer needs to build, test and make
+# captures on Debian 12 (Wireshark 4.0) or later. Does nothing when all of it
+# is already there. Uses sudo when not run as root.
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -euo pipefail
+packages=(
+    build-essential cmake pkg-config                     # build
+    libwireshark-dev libwiretap-dev libglib2.0-dev libgnutls28-dev
+    tshark wireshark-qt                                   # the programs the plugin runs in
+    libcmocka-dev python3                                 # tests
+    xvfb imagemagick                                      # GUI test and its screenshot
+    openssl gnutls-bin iproute2 util-linux                # capture generator (s_server, certtool, ss), setpriv
+)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" = 0 ] || sudo=sudo
+echo "installing: ${missing[*]}"
+# Without an answer to this question the wireshark-common install stops to ask.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
+$sudo apt-get update -q
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
