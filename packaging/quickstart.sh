@@ -9,6 +9,8 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 capture=${1:-$top/pcaps/sample.pcapng}
+# tshark's warning about running as root is noise here; real errors still show.
+tshark() { command tshark "$@" 2> >(grep -v '^Running as user' >&2); }
 
 "$top/packaging/install-deps.sh"
 cmake -S "$top" -B "$top/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
