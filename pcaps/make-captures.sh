@@ -58,7 +58,7 @@ client_lines=(signing_key tls_www_client)
 server_lines=(signing_key encryption_key tls_www_server 'dns_name = "localhost"' 'ip_address = "127.0.0.1"')
 
 make_pki() {
-    for name in root issuing server server_expired client client_expired client_future client_server_eku \
+    for name in root issuing server server_expired server_self_signed server_client_eku client client_expired client_future client_server_eku \
         client_self_signed foreign_root foreign_client; do
         new_key "$name"
     done
@@ -70,6 +70,10 @@ make_pki() {
     issue server issuing
     template server_expired "localhost" "2020-01-01 00:00:00" "2021-01-01 00:00:00" "${server_lines[@]}"
     issue server_expired issuing
+    template server_self_signed "localhost" "$valid_from" "$valid_until" "${server_lines[@]}"
+    self_signed server_self_signed
+    template server_client_eku "localhost" "$valid_from" "$valid_until" signing_key tls_www_client 'dns_name = "localhost"'
+    issue server_client_eku issuing
     template client "integration-client" "$valid_from" "$valid_until" "${client_lines[@]}"
     issue client issuing
     template client_expired "integration-client-expired" "2020-01-01 00:00:00" "2021-01-01 00:00:00" "${client_lines[@]}"
@@ -154,6 +158,12 @@ capture tls10-protocol-version "$server $require -tls1_2" "-tls1 -cipher DEFAULT
 capture tls13-certificate-required "$server $require" "-tls1_3 $trust_server" keylog
 capture tls13-no-keys "$server $require" "-tls1_3 $trust_server $(client_chain client issuing)"
 capture tls12-server-expired "-cert $p/server_expired.pem -key $p/server_expired.key -cert_chain $p/issuing.pem $require" \
+    "-tls1_2 $trust_server $(client_chain client issuing)"
+capture tls12-server-self-signed "-cert $p/server_self_signed.pem -key $p/server_self_signed.key $require" \
+    "-tls1_2 $trust_server $(client_chain client issuing)"
+capture tls12-server-missing-intermediate "-cert $p/server.pem -key $p/server.key $require" \
+    "-tls1_2 $trust_server $(client_chain client issuing)"
+capture tls12-server-eku-missing "-cert $p/server_client_eku.pem -key $p/server_client_eku.key -cert_chain $p/issuing.pem $require" \
     "-tls1_2 $trust_server $(client_chain client issuing)"
 
 # The sample the quick start analyses: several outcomes in one file.
