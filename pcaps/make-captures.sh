@@ -126,6 +126,7 @@ capture() {
     else
         cp "$raw" "$out/$name.pcapng"
     fi
+    chmod 0644 "$out/$name.pcapng"
     echo "made $name.pcapng ($(capinfos -c -M "$out/$name.pcapng" | awk '/Number of packets/ {print $NF}') packets)"
 }
 
