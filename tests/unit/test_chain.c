@@ -18,36 +18,6 @@
 #define CERTS(...) ((const test_cert *const[]){__VA_ARGS__})
 #define COUNT(...) (sizeof(CERTS(__VA_ARGS__)) / sizeof(const test_cert *))
 
-static int setup_pki(void **state)
-{
-    test_pki *pki = g_new0(test_pki, 1);
-    test_pki_init(pki);
-    *state = pki;
-    return 0;
-}
-
-static int teardown_pki(void **state)
-{
-    test_pki_clear(*state);
-    g_free(*state);
-    return 0;
-}
-
-static void assert_codes(const mtls_handshake *handshake, bool problems, const char *expected)
-{
-    char *got = codes_of(handshake, problems);
-    assert_string_equal(got, expected);
-    g_free(got);
-}
-
-static void assert_message_mentions(const mtls_handshake *handshake, const char *code, const char *text)
-{
-    const char *message = message_of(handshake, code);
-    assert_non_null(message);
-    if (strstr(message, text) == NULL)
-        fail_msg("message of %s lacks '%s': %s", code, text, message);
-}
-
 /* The server lists `names`, the client sends `chain`; returns the handshake. */
 static mtls_handshake *client_sends(test_session *session, const test_pki *pki, const test_cert *const *names,
                                     size_t name_count, const test_cert *const *chain, size_t chain_count)
@@ -422,5 +392,5 @@ int main(void)
         cmocka_unit_test(undecodable_ca_names_are_shown_not_fatal),
         cmocka_unit_test(trust_store_errors_are_reported),
     };
-    return cmocka_run_group_tests_name("chain", tests, setup_pki, teardown_pki);
+    return cmocka_run_group_tests_name("chain", tests, test_pki_setup, test_pki_teardown);
 }

@@ -17,36 +17,6 @@
 #define FATAL 2
 #define WARNING 1
 
-static int setup_pki(void **state)
-{
-    test_pki *pki = g_new0(test_pki, 1);
-    test_pki_init(pki);
-    *state = pki;
-    return 0;
-}
-
-static int teardown_pki(void **state)
-{
-    test_pki_clear(*state);
-    g_free(*state);
-    return 0;
-}
-
-static void assert_codes(const mtls_handshake *handshake, bool problems, const char *expected)
-{
-    char *got = codes_of(handshake, problems);
-    assert_string_equal(got, expected);
-    g_free(got);
-}
-
-static void assert_message_mentions(const mtls_handshake *handshake, const char *code, const char *text)
-{
-    const char *message = message_of(handshake, code);
-    assert_non_null(message);
-    if (strstr(message, text) == NULL)
-        fail_msg("message of %s lacks '%s': %s", code, text, message);
-}
-
 static void assert_verdict(const mtls_handshake *handshake, mtls_verdict expected)
 {
     assert_int_equal(mtls_handshake_verdict(handshake, true), expected);
@@ -476,5 +446,5 @@ int main(void)
         cmocka_unit_test(capture_started_late),
         cmocka_unit_test(hostile_inputs_do_not_crash),
     };
-    return cmocka_run_group_tests_name("handshake", tests, setup_pki, teardown_pki);
+    return cmocka_run_group_tests_name("handshake", tests, test_pki_setup, test_pki_teardown);
 }

@@ -4,6 +4,11 @@
  */
 #include "test_pki.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
 #include <glib/gstdio.h>
 #include <gnutls/gnutls.h>
 #include <stdio.h>
@@ -160,11 +165,18 @@ void feed_hello_retry_request(test_session *session)
     feed(session, TEST_SERVER, &event);
 }
 
-void feed_certificate_request(test_session *session, const test_cert *const *names, size_t count)
+/* The subject names (or the DER) of `certs` as blobs; g_free the array. */
+static mtls_blob *blobs_of(const test_cert *const *certs, size_t count, bool subjects)
 {
     mtls_blob *blobs = g_new0(mtls_blob, count + 1);
     for (size_t i = 0; i < count; i++)
-        blobs[i].data = g_bytes_get_data(names[i]->subject_der, &blobs[i].length);
+        blobs[i].data = g_bytes_get_data(subjects ? certs[i]->subject_der : certs[i]->der, &blobs[i].length);
+    return blobs;
+}
+
+void feed_certificate_request(test_session *session, const test_cert *const *names, size_t count)
+{
+    mtls_blob *blobs = blobs_of(names, count, true);
     mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE_REQUEST};
     event.u.certificate_request.ca_names = blobs;
     event.u.certificate_request.ca_name_count = count;
@@ -174,9 +186,7 @@ void feed_certificate_request(test_session *session, const test_cert *const *nam
 
 void feed_certificate(test_session *session, const char *sender, const test_cert *const *chain, size_t count)
 {
-    mtls_blob *blobs = g_new0(mtls_blob, count + 1);
-    for (size_t i = 0; i < count; i++)
-        blobs[i].data = g_bytes_get_data(chain[i]->der, &blobs[i].length);
+    mtls_blob *blobs = blobs_of(chain, count, false);
     mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE};
     event.u.certificate.certificates = blobs;
     event.u.certificate.certificate_count = count;
@@ -244,4 +254,36 @@ void feed_tls12_server_flight(test_session *session, const test_pki *pki, const 
     feed_certificate(session, TEST_SERVER, (const test_cert *const[]){pki->server, pki->issuing}, 2);
     feed_certificate_request(session, names, count);
     feed_simple(session, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE);
+}
+
+int test_pki_setup(void **state)
+{
+    test_pki *pki = g_new0(test_pki, 1);
+    test_pki_init(pki);
+    *state = pki;
+    return 0;
+}
+
+int test_pki_teardown(void **state)
+{
+    test_pki_clear(*state);
+    g_free(*state);
+    return 0;
+}
+
+void assert_codes(const mtls_handshake *handshake, bool problems, const char *expected)
+{
+    char *got = codes_of(handshake, problems);
+    if (strcmp(got, expected) != 0)
+        fail_msg("%s: want %s, got %s", problems ? "problems" : "notes", expected, got);
+    g_free(got);
+}
+
+void assert_message_mentions(const mtls_handshake *handshake, const char *code, const char *text)
+{
+    const char *message = message_of(handshake, code);
+    if (message == NULL)
+        fail_msg("no finding %s", code);
+    if (strstr(message, text) == NULL)
+        fail_msg("message of %s lacks '%s': %s", code, text, message);
 }

@@ -86,4 +86,14 @@ const char *message_of(const mtls_handshake *handshake, const char *code);
 /* TLS 1.2 up to the ServerHelloDone, with a CertificateRequest naming `names`. */
 void feed_tls12_server_flight(test_session *session, const test_pki *pki, const test_cert *const *names, size_t count);
 
+/* ---- CMocka helpers shared by the suites ---- */
+
+/* Group fixtures: a test_pki in *state. */
+int test_pki_setup(void **state);
+int test_pki_teardown(void **state);
+/* Fail unless the handshake's problem (or note) codes are exactly `expected`. */
+void assert_codes(const mtls_handshake *handshake, bool problems, const char *expected);
+/* Fail unless the finding with `code` exists and its message contains `text`. */
+void assert_message_mentions(const mtls_handshake *handshake, const char *code, const char *text);
+
 #endif
