@@ -134,6 +134,11 @@ static bool handshake_decided(const mtls_handshake *handshake)
     return handshake->fatal_alert != NULL || handshake->accepted_frame != 0 || handshake->resumed_frame != 0;
 }
 
+bool mtls_event_is_handshake_message(mtls_event_kind kind)
+{
+    return kind != MTLS_EVENT_ALERT && kind != MTLS_EVENT_APPLICATION_DATA && kind != MTLS_EVENT_CHANGE_CIPHER_SPEC;
+}
+
 bool mtls_handshake_is_settled(const mtls_handshake *handshake)
 {
     return handshake_decided(handshake) || handshake->encrypted_handshake || handshake->encrypted_alert_frame != 0;
@@ -505,9 +510,7 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
 void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
 {
     mtls_side side = mtls_handshake_side_of(handshake, packet->sender, event->kind);
-    bool handshake_message = event->kind != MTLS_EVENT_ALERT && event->kind != MTLS_EVENT_APPLICATION_DATA &&
-                             event->kind != MTLS_EVENT_CHANGE_CIPHER_SPEC;
-    if (handshake_message)
+    if (mtls_event_is_handshake_message(event->kind))
         note_missing_start(handshake, packet, event);
 
     switch (event->kind) {

@@ -57,6 +57,9 @@ void mtls_handshake_free(mtls_handshake *handshake);
 /* Which side sent this packet, learning the endpoints as they appear. */
 mtls_side mtls_handshake_side_of(mtls_handshake *handshake, const char *sender, mtls_event_kind kind);
 
+/* Handshake messages, as opposed to records (alerts, data, cipher changes). */
+bool mtls_event_is_handshake_message(mtls_event_kind kind);
+
 /* The outcome is known (or cannot become known): later records are the application's. */
 bool mtls_handshake_is_settled(const mtls_handshake *handshake);
 

@@ -64,8 +64,7 @@ mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet,
     if (packet == NULL || event == NULL)
         return NULL;
     mtls_handshake *handshake = current_handshake(stream);
-    bool handshake_message = event->kind != MTLS_EVENT_ALERT && event->kind != MTLS_EVENT_APPLICATION_DATA &&
-                             event->kind != MTLS_EVENT_CHANGE_CIPHER_SPEC;
+    bool handshake_message = mtls_event_is_handshake_message(event->kind);
     if (opens_new_handshake(handshake, event)) {
         /* Data, alerts and cipher changes of a connection whose handshake was
          * not captured belong to no handshake we can judge. */
