@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # gui-smoke.sh - opens a sample capture in the real Wireshark GUI (Qt, under
 # Xvfb) with the freshly built plugin and the display filter mtls.problem.
-# Fails when the GUI did not load the plugin or its filter matched nothing;
-# keeps a screenshot as BUILD_DIR/artifacts/gui-smoke.png.
+# Fails when the GUI did not load the plugin, its filter matched other codes
+# than tshark's, or an expected expert entry is missing; opens the Expert
+# Information dialog (-z expert) and keeps a screenshot as
+# BUILD_DIR/artifacts/gui-smoke.png.
 #
 # usage: gui-smoke.sh BUILD_DIR [CAPTURE]   (CAPTURE relative to pcaps/)
 #
@@ -49,7 +51,7 @@ for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; do
 # The first frame with a problem, so the details pane shows the mTLS tree.
 first_problem=$(mtls_tshark -r "$MTLS_TEST_ROOT/pcaps/$capture" -Y mtls.problem -T fields -e frame.number | head -n 1)
 mtls_as_test_user env DISPLAY=":$display" XDG_RUNTIME_DIR="$runtime" MTLS_GUI_RESULT="$result" \
-    QT_QPA_PLATFORM=xcb wireshark -r "$MTLS_TEST_ROOT/pcaps/$capture" -Y mtls.problem \
+    QT_QPA_PLATFORM=xcb wireshark -r "$MTLS_TEST_ROOT/pcaps/$capture" -Y mtls.problem -z expert \
     ${first_problem:+-g "$first_problem"} -X "lua_script:$MTLS_TEST_ROOT/probe.lua" \
     >"$artifacts/gui-smoke.log" 2>&1 &
 gui_pid=$!
@@ -57,10 +59,12 @@ gui_pid=$!
 want=$(mtls_tshark -r "$MTLS_TEST_ROOT/pcaps/$capture" -Y mtls.problem -T fields -E occurrence=a -E aggregator=' ' \
     -e mtls.problem | tr ' ' '\n' | sort -u | paste -sd, -)
 got=
+got_expert=
 for _ in $(seq 120); do
     if [ -f "$result" ]; then
         got=$(awk '$1 == "packet" {print $3}' "$result" | sort -u | paste -sd, -)
-        [ "$got" = "$want" ] && break
+        got_expert=$(awk '$1 == "expert" {print $3}' "$result" | sort -u | paste -sd, -)
+        [ "$got" = "$want" ] && [ -n "$got_expert" ] && break
         grep -q field-missing "$result" && break
     fi
     kill -0 "$gui_pid" 2>/dev/null || break
@@ -76,12 +80,19 @@ if ! grep -q field-ok "$result" 2>/dev/null; then
 elif [ -z "$want" ] || [ "$got" != "$want" ]; then
     echo "FAIL: in the GUI, mtls.problem matched codes '$got', tshark says '$want'"
     status=1
+else
+    for code in ${want//,/ }; do
+        if ! grep -qx "$code" <<<"${got_expert//,/$'\n'}"; then
+            echo "FAIL: the GUI's expert information lacks $code (it has: $got_expert)"
+            status=1
+        fi
+    done
 fi
 if grep -qiE 'dissector bug|is not a valid display filter' "$artifacts/gui-smoke.log"; then
     echo "FAIL: the GUI reported a problem:"
     grep -iE 'dissector bug|is not a valid display filter' "$artifacts/gui-smoke.log"
     status=1
 fi
-[ "$status" = 0 ] && echo "ok: Wireshark GUI loaded the plugin; mtls.problem matched $got; screenshot $artifacts/gui-smoke.png"
+[ "$status" = 0 ] && echo "ok: Wireshark GUI loaded the plugin; mtls.problem matched $got; expert entries $got_expert; screenshot $artifacts/gui-smoke.png"
 echo "$((1 - status)) passed, $status failed"
 exit "$status"

@@ -11,10 +11,24 @@ end
 result:write("field-ok\n")
 result:flush()
 
+local expert_message = Field.new("_ws.expert.message")
+
 local listener = Listener.new(nil, "mtls.problem")
 function listener.packet(pinfo)
     for _, value in ipairs({ problem_field() }) do
         result:write(string.format("packet %d %s\n", pinfo.number, tostring(value.value)))
+    end
+    result:flush()
+end
+
+-- The expert entries the GUI's Expert Information dialog lists for mtls.
+local experts = Listener.new(nil, "mtls")
+function experts.packet(pinfo)
+    for _, value in ipairs({ expert_message() }) do
+        local code = tostring(value.value):match("^([%l_]+): ")
+        if code then
+            result:write(string.format("expert %d %s\n", pinfo.number, code))
+        end
     end
     result:flush()
 end
