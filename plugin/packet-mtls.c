@@ -12,6 +12,7 @@
 #define WS_BUILD_DLL
 #include <wireshark.h>
 
+#include <epan/column-utils.h>
 #include <epan/conversation.h>
 #include <epan/to_str.h>
 #include <epan/expert.h>
@@ -206,13 +207,31 @@ static size_t code_index(const mtls_code_info *info)
     return 0;
 }
 
+static bool finding_shown_here(const mtls_finding *finding, const packet_info *pinfo)
+{
+    if (finding->frame != pinfo->num)
+        return false;
+    return finding->info->is_problem || finding->info->severity != MTLS_SEVERITY_CHAT || pref_show_chat_notes;
+}
+
+/* The problem codes reported on this frame, for the subtree header and the
+ * Info column: what a user scanning the packet list needs first. */
+static const char *problems_on_frame(const mtls_handshake *handshake, packet_info *pinfo)
+{
+    wmem_strbuf_t *codes = wmem_strbuf_new(pinfo->pool, "");
+    for (size_t i = 0; i < mtls_handshake_finding_count(handshake); i++) {
+        const mtls_finding *finding = mtls_handshake_finding(handshake, i);
+        if (finding->info->is_problem && finding_shown_here(finding, pinfo))
+            wmem_strbuf_append_printf(codes, "%s%s", wmem_strbuf_get_len(codes) ? ", " : "", finding->info->code);
+    }
+    return wmem_strbuf_get_len(codes) ? wmem_strbuf_get_str(codes) : NULL;
+}
+
 static void add_findings(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const mtls_handshake *handshake)
 {
     for (size_t i = 0; i < mtls_handshake_finding_count(handshake); i++) {
         const mtls_finding *finding = mtls_handshake_finding(handshake, i);
-        if (finding->frame != pinfo->num)
-            continue;
-        if (!finding->info->is_problem && finding->info->severity == MTLS_SEVERITY_CHAT && !pref_show_chat_notes)
+        if (!finding_shown_here(finding, pinfo))
             continue;
         int hf = finding->info->is_problem ? hf_mtls_problem : hf_mtls_note;
         proto_item *item = add_generated_string(tree, hf, tvb, finding->info->code);
@@ -235,8 +254,13 @@ static void show_record(const frame_record *record, tvbuff_t *tvb, packet_info *
     for (guint i = 0; i < count; i++) {
         mtls_handshake *handshake = handshakes[i];
         const char *verdict = mtls_verdict_name(mtls_handshake_verdict(handshake, capture_complete));
+        const char *problems = problems_on_frame(handshake, pinfo);
         proto_item *root = proto_tree_add_item(tree, proto_mtls, tvb, 0, 0, ENC_NA);
         proto_item_append_text(root, ": %s", verdict);
+        if (problems != NULL) {
+            proto_item_append_text(root, " (%s)", problems);
+            col_append_fstr(pinfo->cinfo, COL_INFO, " [mTLS: %s]", problems);
+        }
         proto_tree *subtree = proto_item_add_subtree(root, ett_mtls);
         add_generated_string(subtree, hf_mtls_verdict, tvb, verdict);
         add_generated_string(subtree, hf_mtls_verdict_reason, tvb,

@@ -86,6 +86,14 @@ full_trees_clean() {
     done
 }
 
+info_column_flags_problems() {
+    local lines
+    lines=$(mtls_tshark -r "$pcaps/tls12-missing-intermediate.pcapng" -2)
+    grep -q 'Alert (Level: Fatal, Description: Unknown CA) \[mTLS: unknown_ca\]' <<<"$lines" &&
+        grep -q '\[mTLS: missing_intermediate\]' <<<"$lines" &&
+        [ "$(grep -c '\[mTLS:' <<<"$lines")" -eq 2 ]
+}
+
 quiet_on_ordinary_traffic() {
     # Problems only where something is wrong: the good captures give none.
     local capture
@@ -100,6 +108,7 @@ check "-T json carries the problem codes" json_carries_codes
 check "-z expert lists the entries" expert_lists_entries
 check "expert entries work as display filters" expert_filter_works
 check "full trees (-V, one pass and -2) have no dissector bug" full_trees_clean
+check "the Info column flags the frames with problems" info_column_flags_problems
 check "no problem on good handshakes" quiet_on_ordinary_traffic
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
