@@ -68,8 +68,6 @@ mtls_handshake *mtls_handshake_new(const mtls_config *config, uint32_t stream_nu
     handshake->config = config;
     handshake->ca_names = g_ptr_array_new_with_free_func(mtls_ca_name_free);
     handshake->ca_name_texts = g_ptr_array_new();
-    handshake->client_chain = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_certificate_free);
-    handshake->server_chain = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_certificate_free);
     handshake->findings = mtls_findings_new();
     handshake->summary.stream_number = stream_number;
     handshake->summary.handshake_number = handshake_number;
@@ -85,8 +83,9 @@ void mtls_handshake_free(mtls_handshake *handshake)
     g_free(handshake->server_name);
     g_ptr_array_unref(handshake->ca_name_texts);
     g_ptr_array_unref(handshake->ca_names);
-    g_ptr_array_unref(handshake->client_chain);
-    g_ptr_array_unref(handshake->server_chain);
+    g_free(handshake->client_subject);
+    g_free(handshake->client_issuer);
+    g_free(handshake->server_subject);
     g_ptr_array_unref(handshake->findings);
     g_free(handshake->verdict_reason);
     g_free(handshake);
@@ -303,51 +302,56 @@ static void on_empty_client_certificate(mtls_handshake *handshake, const mtls_pa
     g_free(ca_list);
 }
 
+/* Parses and judges a chain, keeping only the leaf's names: parsed
+ * certificates are large and nothing needs them once the checks are done. */
+static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event, mtls_side side)
+{
+    mtls_handshake_summary *summary = &handshake->summary;
+    GPtrArray *chain = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_certificate_free);
+    if (!parse_chain(handshake, packet, event, side, chain) || chain->len == 0) {
+        g_ptr_array_unref(chain);
+        return;
+    }
+    const mtls_certificate *leaf = g_ptr_array_index(chain, 0);
+    if (side == MTLS_SIDE_SERVER) {
+        handshake->server_subject = g_strdup(leaf->subject);
+        summary->server_subject = handshake->server_subject;
+    } else {
+        handshake->client_subject = g_strdup(leaf->subject);
+        handshake->client_issuer = g_strdup(leaf->issuer);
+        summary->client_subject = handshake->client_subject;
+        summary->client_issuer = handshake->client_issuer;
+    }
+    if (side == MTLS_SIDE_CLIENT || handshake->config->check_server_chain) {
+        mtls_chain_input input = {
+            .role = side == MTLS_SIDE_CLIENT ? MTLS_ROLE_CLIENT : MTLS_ROLE_SERVER,
+            .certificates = chain,
+            .ca_names = handshake->ca_names,
+            .config = handshake->config,
+            .capture_time = packet->time_seconds,
+            .certificate_frame = packet->frame,
+            .certificate_request_frame = side == MTLS_SIDE_CLIENT ? summary->certificate_request_frame : 0,
+        };
+        mtls_check_chain(&input, handshake->findings);
+    }
+    g_ptr_array_unref(chain);
+}
+
 static void on_certificate(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
                            mtls_side side)
 {
     mtls_handshake_summary *summary = &handshake->summary;
     if (side == MTLS_SIDE_SERVER && handshake->server_certificate_frame == 0) {
         handshake->server_certificate_frame = packet->frame;
-        if (!parse_chain(handshake, packet, event, side, handshake->server_chain) || handshake->server_chain->len == 0)
-            return;
-        summary->server_subject = ((mtls_certificate *)g_ptr_array_index(handshake->server_chain, 0))->subject;
-        if (!handshake->config->check_server_chain)
-            return;
-        mtls_chain_input input = {
-            .role = MTLS_ROLE_SERVER,
-            .certificates = handshake->server_chain,
-            .ca_names = handshake->ca_names,
-            .config = handshake->config,
-            .capture_time = packet->time_seconds,
-            .certificate_frame = packet->frame,
-        };
-        mtls_check_chain(&input, handshake->findings);
+        judge_chain(handshake, packet, event, side);
     } else if (side == MTLS_SIDE_CLIENT && !summary->client_certificate_sent) {
         summary->client_certificate_sent = true;
         summary->client_certificate_frame = packet->frame;
-        if (event->u.certificate.certificate_count == 0) {
-            on_empty_client_certificate(handshake, packet);
-            return;
-        }
         summary->client_chain_length = event->u.certificate.certificate_count;
-        if (!parse_chain(handshake, packet, event, side, handshake->client_chain)) {
-            handshake->client_chain_malformed = true;
-            return;
-        }
-        const mtls_certificate *leaf = g_ptr_array_index(handshake->client_chain, 0);
-        summary->client_subject = leaf->subject;
-        summary->client_issuer = leaf->issuer;
-        mtls_chain_input input = {
-            .role = MTLS_ROLE_CLIENT,
-            .certificates = handshake->client_chain,
-            .ca_names = handshake->ca_names,
-            .config = handshake->config,
-            .capture_time = packet->time_seconds,
-            .certificate_frame = packet->frame,
-            .certificate_request_frame = summary->certificate_request_frame,
-        };
-        mtls_check_chain(&input, handshake->findings);
+        if (event->u.certificate.certificate_count == 0)
+            on_empty_client_certificate(handshake, packet);
+        else
+            judge_chain(handshake, packet, event, side);
     }
 }
 

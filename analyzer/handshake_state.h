@@ -24,9 +24,9 @@ struct mtls_handshake {
     char *server_name;
     GPtrArray *ca_names;                /* mtls_ca_name* */
     GPtrArray *ca_name_texts;           /* borrowed char*, backing summary.ca_names */
-    GPtrArray *client_chain;            /* mtls_certificate*; empty for an empty Certificate */
-    GPtrArray *server_chain;
-    bool client_chain_malformed;
+    char *client_subject;               /* of the leaves, backing the summary */
+    char *client_issuer;
+    char *server_subject;
 
     bool first_event_seen;
     bool hello_retry_pending;           /* a HelloRetryRequest awaits the second ClientHello */
