@@ -54,8 +54,15 @@ bool mtls_config_load_trust_store(mtls_config *config, mtls_trust_purpose purpos
     }
     int added = gnutls_x509_trust_list_add_trust_file(list, pem_path, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
     if (added <= 0) {
-        *error = added < 0 ? g_strdup_printf("cannot read trust store %s: %s", pem_path, gnutls_strerror(added))
-                           : g_strdup_printf("trust store %s holds no PEM certificate", pem_path);
+        if (added < 0) {
+            /* GnuTLS ends its messages with a full stop; ours go inside sentences. */
+            char *reason = g_strdup(gnutls_strerror(added));
+            g_strdelimit(reason, ".", ' ');
+            *error = g_strdup_printf("cannot read trust store %s: %s", pem_path, g_strstrip(reason));
+            g_free(reason);
+        } else {
+            *error = g_strdup_printf("trust store %s holds no PEM certificate", pem_path);
+        }
         gnutls_x509_trust_list_deinit(list, 1);
         return false;
     }

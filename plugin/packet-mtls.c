@@ -292,7 +292,7 @@ static void load_trust_store(mtls_config *config, mtls_trust_purpose purpose, co
         return;
     char *error = NULL;
     if (!mtls_config_load_trust_store(config, purpose, path, &error)) {
-        report_failure("mTLS analyzer: %s. Checks that need this trust store are skipped.", error);
+        report_failure("mTLS analyzer: %s; the checks that need this trust store are skipped.", error);
         g_free(error);
     }
 }

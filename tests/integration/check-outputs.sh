@@ -94,6 +94,14 @@ info_column_flags_problems() {
         [ "$(grep -c '\[mTLS:' <<<"$lines")" -eq 2 ]
 }
 
+unreadable_trust_store_is_reported() {
+    local output
+    output=$(mtls_tshark -r "$pcaps/tls12-missing-intermediate.pcapng" -o mtls.trust_store:/no/such.pem \
+        -Y mtls.problem -T fields -e mtls.problem 2>&1)
+    grep -q "mTLS analyzer: cannot read trust store /no/such.pem: Error while reading file; the checks" <<<"$output" &&
+        grep -qx missing_intermediate <<<"$output" && grep -qx unknown_ca <<<"$output"
+}
+
 quiet_on_ordinary_traffic() {
     # Problems only where something is wrong: the good captures give none.
     local capture
@@ -109,6 +117,7 @@ check "-z expert lists the entries" expert_lists_entries
 check "expert entries work as display filters" expert_filter_works
 check "full trees (-V, one pass and -2) have no dissector bug" full_trees_clean
 check "the Info column flags the frames with problems" info_column_flags_problems
+check "an unreadable trust store is reported and the analysis goes on" unreadable_trust_store_is_reported
 check "no problem on good handshakes" quiet_on_ordinary_traffic
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
