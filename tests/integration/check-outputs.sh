@@ -102,6 +102,18 @@ unreadable_trust_store_is_reported() {
         grep -qx missing_intermediate <<<"$output" && grep -qx unknown_ca <<<"$output"
 }
 
+every_capture_has_an_expectation() {
+    local capture name missing=0
+    while IFS= read -r capture; do
+        name=${capture#"$pcaps"/}
+        if ! cut -f1 "$pcaps/expected.tsv" | grep -qxF "$name"; then
+            echo "no line in pcaps/expected.tsv for $name"
+            missing=1
+        fi
+    done < <(find "$pcaps" -name '*.pcap' -o -name '*.pcapng' -o -name '*.pcap.gz' -o -name '*.pcapng.gz')
+    [ "$missing" = 0 ]
+}
+
 quiet_on_ordinary_traffic() {
     # Problems only where something is wrong: the good captures give none.
     local capture
@@ -110,6 +122,7 @@ quiet_on_ordinary_traffic() {
     done
 }
 
+check "every capture in pcaps/ has an expectation" every_capture_has_an_expectation
 check "plugin loads from the build tree without warnings" plugin_loads_from_build
 check "mtls fields and expert entries registered" fields_registered
 check "-T json carries the problem codes" json_carries_codes
