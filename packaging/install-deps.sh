@@ -11,6 +11,7 @@ packages=(
     tshark wireshark-qt                                   # the programs the plugin runs in
     libcmocka-dev python3                                 # tests
     xvfb imagemagick                                      # GUI test and its screenshot
+    file                                                  # CPack DEB (shared-library dependencies)
     openssl gnutls-bin iproute2 util-linux                # capture generator (s_server, certtool, ss), setpriv
 )
 missing=()
