@@ -8,7 +8,7 @@
 # usage: source tests/lib/plugin-env.sh BUILD_DIR
 #   then: mtls_tshark ARGS...      (tshark with the plugin)
 #         mtls_as_test_user CMD... (any command in the same environment)
-#         $MTLS_TEST_ROOT/pcaps    (a readable copy of pcaps/)
+#         $MTLS_TEST_ROOT/pcaps    (a readable copy of pcaps/, or of $MTLS_PCAPS_SOURCE)
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 
@@ -24,7 +24,7 @@ mtls_plugin_version_dir=$(basename "$(dirname "$(dirname "$mtls_plugin")")")
 MTLS_TEST_ROOT=$(mktemp -d /tmp/mtls-test.XXXXXX)
 mkdir -p "$MTLS_TEST_ROOT/plugins/$mtls_plugin_version_dir/epan" "$MTLS_TEST_ROOT/home"
 cp "$mtls_plugin" "$MTLS_TEST_ROOT/plugins/$mtls_plugin_version_dir/epan/"
-cp -r "$mtls_source_dir/pcaps" "$MTLS_TEST_ROOT/pcaps"
+cp -r "${MTLS_PCAPS_SOURCE:-$mtls_source_dir/pcaps}" "$MTLS_TEST_ROOT/pcaps"
 chmod -R a+rX "$MTLS_TEST_ROOT"
 chmod a+rwx "$MTLS_TEST_ROOT/home"
 export MTLS_TEST_ROOT

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# check-generator.sh - makes every sample capture anew with pcaps/make-captures.sh
+# (real OpenSSL peers on loopback, real dumpcap) and checks each fresh capture
+# against its line in pcaps/expected.tsv, so the generator and the committed
+# captures cannot drift apart. Needs the right to capture on lo (root in CI).
+#
+# usage: check-generator.sh BUILD_DIR
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build_dir=$1
+fresh=$(mktemp -d /tmp/mtls-fresh-captures.XXXXXX)
+trap 'rm -rf "$fresh"' EXIT
+MTLS_CAPTURE_BASE_PORT=25400 "$top/pcaps/make-captures.sh" "$fresh" >"$fresh.log" 2>&1 || {
+    echo "FAIL: make-captures.sh failed:"
+    cat "$fresh.log"
+    rm -f "$fresh.log"
+    exit 1
+}
+rm -f "$fresh.log"
+cp "$top/pcaps/expected.tsv" "$fresh/"
+export MTLS_PCAPS_SOURCE=$fresh
+passed=0 failed=0
+while IFS= read -r line; do
+    # Tabs are whitespace to read, which would merge empty columns: split on a unit separator.
+    IFS=$'\x1f' read -r capture options problems notes verdicts <<<"${line//$'\t'/$'\x1f'}"
+    case $capture in '#'* | third-party/*) continue ;; esac
+    if [ ! -f "$fresh/$capture" ]; then
+        echo "FAIL: the generator did not make $capture"
+        failed=$((failed + 1))
+    elif "$here/check-capture.sh" "$build_dir" "$capture" "$options" "$problems" "$notes" "$verdicts"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+    fi
+done <"$top/pcaps/expected.tsv"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
