@@ -299,6 +299,34 @@ static void check_server_trust(chain_check *check, const mtls_certificate *top, 
                           top->subject, top->issuer);
 }
 
+/* The path stopped at `top` although another certificate bearing its
+ * issuer's name was sent: the signature does not verify. The issuer is
+ * there, so the chain is not judged incomplete or untrusted. A certificate
+ * that merely names itself as issuer without verifying is different: it was
+ * signed by an unsent CA of the same name (OpenSSL's default "Internet
+ * Widgits" name for CA and server alike), so it is left to the other checks. */
+static bool check_broken_signature(chain_check *check, const mtls_certificate *top)
+{
+    if (top->self_signed)
+        return false;
+    const mtls_certificate *named_issuer = NULL;
+    for (guint i = 0; i < check->input->certificates->len && named_issuer == NULL; i++) {
+        const mtls_certificate *candidate = certificate_at(check, i);
+        if (candidate != top && g_bytes_equal(candidate->raw_subject, top->raw_issuer))
+            named_issuer = candidate;
+    }
+    if (named_issuer == NULL)
+        return false;
+    mtls_findings_add(check->findings, code_for(check, MTLS_CODE_BAD_SIGNATURE, MTLS_CODE_SERVER_BAD_SIGNATURE),
+                      check->input->certificate_frame, check->evidence,
+                      "The signature on the %s certificate '%s' does not verify with the key of '%s', which the "
+                      "%s sent as its issuer: the certificate was altered, or it was issued by another CA of the "
+                      "same name (a re-keyed or re-created CA). Peers reject it (OpenSSL with decrypt_error). "
+                      "Re-issue the certificate, or send the issuing CA certificate that really signed it.",
+                      side_name(check), top->subject, named_issuer->subject, side_name(check));
+    return true;
+}
+
 void mtls_check_chain(const mtls_chain_input *input, GPtrArray *findings)
 {
     g_return_if_fail(input->certificates->len > 0);
@@ -314,6 +342,10 @@ void mtls_check_chain(const mtls_chain_input *input, GPtrArray *findings)
     check_order(&check);
 
     const mtls_certificate *top = path_certificate(&check, check.path->len - 1);
+    if (check_broken_signature(&check, top)) {
+        g_array_free(check.path, TRUE);
+        return;
+    }
     mtls_trust_purpose purpose =
         input->role == MTLS_ROLE_CLIENT ? MTLS_TRUST_CLIENT_CERTIFICATES : MTLS_TRUST_SERVER_CERTIFICATES;
     mtls_certificate *trusted_issuer = mtls_config_trusted_issuer(input->config, purpose, top);

@@ -24,6 +24,7 @@ static const mtls_code_info finding_codes[] = {
     PROBLEM(MTLS_CODE_NOT_YET_VALID, WARNING, SECURITY, "a client chain certificate was not yet valid at capture time"),
     PROBLEM(MTLS_CODE_CLIENT_AUTH_EKU_MISSING, WARNING, SECURITY, "the client certificate's Extended Key Usage lacks clientAuth"),
     PROBLEM(MTLS_CODE_CHAIN_ORDER, WARNING, SECURITY, "the client chain is not in leaf-to-root order"),
+    PROBLEM(MTLS_CODE_BAD_SIGNATURE, WARNING, SECURITY, "a client chain signature does not verify with its issuer's key"),
 
     PROBLEM(MTLS_CODE_SERVER_MISSING_INTERMEDIATE, WARNING, SECURITY, "the server chain stops before a trusted CA"),
     PROBLEM(MTLS_CODE_SERVER_UNTRUSTED_ROOT, WARNING, SECURITY, "the server chain ends at a root not in the trust store"),
@@ -32,6 +33,7 @@ static const mtls_code_info finding_codes[] = {
     PROBLEM(MTLS_CODE_SERVER_NOT_YET_VALID, WARNING, SECURITY, "a server chain certificate was not yet valid at capture time"),
     PROBLEM(MTLS_CODE_SERVER_AUTH_EKU_MISSING, WARNING, SECURITY, "the server certificate's Extended Key Usage lacks serverAuth"),
     PROBLEM(MTLS_CODE_SERVER_CHAIN_ORDER, WARNING, SECURITY, "the server chain is not in leaf-to-root order"),
+    PROBLEM(MTLS_CODE_SERVER_BAD_SIGNATURE, WARNING, SECURITY, "a server chain signature does not verify with its issuer's key"),
 
     PROBLEM(MTLS_CODE_UNKNOWN_ALERT, ERROR, PROTOCOL, "a fatal alert with an unassigned description"),
 

@@ -58,7 +58,8 @@ client_lines=(signing_key tls_www_client)
 server_lines=(signing_key encryption_key tls_www_server 'dns_name = "localhost"' 'ip_address = "127.0.0.1"')
 
 make_pki() {
-    for name in root issuing server server_expired server_self_signed server_client_eku client client_expired client_future client_server_eku \
+    for name in root issuing server server_expired server_future server_self_signed server_client_eku foreign_server \
+        client_revoked client client_expired client_future client_server_eku \
         client_self_signed foreign_root foreign_client; do
         new_key "$name"
     done
@@ -70,6 +71,8 @@ make_pki() {
     issue server issuing
     template server_expired "localhost" "2020-01-01 00:00:00" "2021-01-01 00:00:00" "${server_lines[@]}"
     issue server_expired issuing
+    template server_future "localhost" "2099-01-01 00:00:00" "2100-01-01 00:00:00" "${server_lines[@]}"
+    issue server_future issuing
     template server_self_signed "localhost" "$valid_from" "$valid_until" "${server_lines[@]}"
     self_signed server_self_signed
     template server_client_eku "localhost" "$valid_from" "$valid_until" signing_key tls_www_client 'dns_name = "localhost"'
@@ -88,6 +91,20 @@ make_pki() {
     self_signed foreign_root
     template foreign_client "integration-client-foreign" "$valid_from" "$valid_until" "${client_lines[@]}"
     issue foreign_client foreign_root
+    template foreign_server "localhost" "$valid_from" "$valid_until" "${server_lines[@]}"
+    issue foreign_server foreign_root
+    template client_revoked "integration-client-revoked" "$valid_from" "$valid_until" "${client_lines[@]}"
+    issue client_revoked issuing
+    printf '%s\n' "crl_next_update = 36500" "crl_number = 1" >"$pki/crl.tmpl"
+    certtool --generate-crl --load-ca-privkey "$pki/issuing.key" --load-ca-certificate "$pki/issuing.pem" \
+        --load-certificate "$pki/client_revoked.pem" --template "$pki/crl.tmpl" --outfile "$pki/crl.pem" >/dev/null 2>&1
+    # The client certificate with one bit of its signature flipped: it still
+    # parses and matches its key, but no longer verifies.
+    openssl x509 -in "$pki/client.pem" -outform DER -out "$pki/client.der"
+    python3 -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); d[-3] ^= 1; open(sys.argv[2], "wb").write(d)' \
+        "$pki/client.der" "$pki/client_tampered.der"
+    openssl x509 -inform DER -in "$pki/client_tampered.der" -out "$pki/client_tampered.pem"
+    cp "$pki/client.key" "$pki/client_tampered.key"
     cat "$pki/root.pem" "$pki/issuing.pem" >"$pki/root_then_issuing.pem"
     cat "$pki/issuing.pem" "$pki/root.pem" >"$pki/issuing_then_root.pem"
 }
@@ -165,6 +182,15 @@ capture tls12-server-self-signed "-cert $p/server_self_signed.pem -key $p/server
 capture tls12-server-missing-intermediate "-cert $p/server.pem -key $p/server.key $require" \
     "-tls1_2 $trust_server $(client_chain client issuing)"
 capture tls12-server-eku-missing "-cert $p/server_client_eku.pem -key $p/server_client_eku.key -cert_chain $p/issuing.pem $require" \
+    "-tls1_2 $trust_server $(client_chain client issuing)"
+capture tls12-revoked "$server $require -crl_check -CRL $p/crl.pem" \
+    "-tls1_2 $trust_server $(client_chain client_revoked issuing)"
+capture tls12-bad-signature "$server $require" "-tls1_2 $trust_server $(client_chain client_tampered issuing)"
+capture tls12-server-untrusted-root "-cert $p/foreign_server.pem -key $p/foreign_server.key -cert_chain $p/foreign_root.pem $require" \
+    "-tls1_2 $trust_server $(client_chain client issuing)"
+capture tls12-server-not-yet-valid "-cert $p/server_future.pem -key $p/server_future.key -cert_chain $p/issuing.pem $require" \
+    "-tls1_2 $trust_server $(client_chain client issuing)"
+capture tls12-server-chain-order "-cert $p/server.pem -key $p/server.key -cert_chain $p/root_then_issuing.pem $require" \
     "-tls1_2 $trust_server $(client_chain client issuing)"
 
 # The sample the quick start analyses: several outcomes in one file.

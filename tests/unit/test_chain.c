@@ -245,6 +245,47 @@ static void chain_order(void **state)
     test_cert_free(stranger);
 }
 
+static void broken_signatures_are_not_missing_issuers(void **state)
+{
+    test_pki *pki = *state;
+    size_t length;
+    const uint8_t *der = g_bytes_get_data(pki->client->der, &length);
+    uint8_t *tampered = g_memdup2(der, length);
+    tampered[length - 3] ^= 0x01; /* inside the signature value */
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
+    mtls_blob chain[2] = {{tampered, length}, {NULL, 0}};
+    chain[1].data = g_bytes_get_data(pki->issuing->der, &chain[1].length);
+    mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE};
+    event.u.certificate.certificates = chain;
+    event.u.certificate.certificate_count = 2;
+    mtls_packet packet = {++session.frame, session.time, TEST_CLIENT};
+    mtls_handshake *handshake = mtls_stream_feed(session.stream, &packet, &event);
+    assert_codes(handshake, true, "bad_signature");
+    assert_message_mentions(handshake, "bad_signature", "CN=Test Issuing CA");
+    test_session_clear(&session);
+    g_free(tampered);
+
+    /* A CA of the same name with another key: the name matches, the signature does not. */
+    test_cert *impostor = test_cert_new(&(test_cert_spec){.common_name = "Test Issuing CA", .issuer = pki->root, .ca = true});
+    test_session_init(&session, NULL);
+    handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(pki->client, impostor), 2);
+    assert_codes(handshake, true, "bad_signature");
+    test_session_clear(&session);
+    test_cert_free(impostor);
+
+    /* A leaf bearing its CA's very name, sent without that CA: an unsent issuer, not a broken signature. */
+    test_cert *twin_ca = test_cert_new(&(test_cert_spec){.common_name = "Same Name", .issuer = pki->root, .ca = true});
+    test_cert *twin_leaf = test_cert_new(&(test_cert_spec){.common_name = "Same Name", .issuer = twin_ca, .eku = {OID_CLIENT_AUTH}});
+    test_session_init(&session, NULL);
+    handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(twin_leaf), 1);
+    assert_codes(handshake, true, "missing_intermediate");
+    test_session_clear(&session);
+    test_cert_free(twin_leaf);
+    test_cert_free(twin_ca);
+}
+
 static void server_chain_checks(void **state)
 {
     test_pki *pki = *state;
@@ -387,6 +428,7 @@ int main(void)
         cmocka_unit_test(expired_intermediate_is_named),
         cmocka_unit_test(extended_key_usage_needs_client_auth),
         cmocka_unit_test(chain_order),
+        cmocka_unit_test(broken_signatures_are_not_missing_issuers),
         cmocka_unit_test(server_chain_checks),
         cmocka_unit_test(malformed_certificates_are_noted_not_judged),
         cmocka_unit_test(undecodable_ca_names_are_shown_not_fatal),
