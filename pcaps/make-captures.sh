@@ -59,7 +59,7 @@ server_lines=(signing_key encryption_key tls_www_server 'dns_name = "localhost"'
 
 make_pki() {
     for name in root issuing server server_expired server_future server_self_signed server_client_eku foreign_server \
-        client_revoked client client_expired client_future client_server_eku \
+        client_revoked client_critical_extension client client_expired client_future client_server_eku \
         client_self_signed foreign_root foreign_client; do
         new_key "$name"
     done
@@ -93,18 +93,25 @@ make_pki() {
     issue foreign_client foreign_root
     template foreign_server "localhost" "$valid_from" "$valid_until" "${server_lines[@]}"
     issue foreign_server foreign_root
+    # An extension no verifier knows, marked critical: OpenSSL's verify fails
+    # with an error it has no specific alert for, so it sends certificate_unknown.
+    template client_critical_extension "integration-client-critical-extension" "$valid_from" "$valid_until" \
+        "${client_lines[@]}" 'add_critical_extension = "1.3.6.1.4.1.55555.1 0x0500"'
+    issue client_critical_extension issuing
     template client_revoked "integration-client-revoked" "$valid_from" "$valid_until" "${client_lines[@]}"
     issue client_revoked issuing
     printf '%s\n' "crl_next_update = 36500" "crl_number = 1" >"$pki/crl.tmpl"
     certtool --generate-crl --load-ca-privkey "$pki/issuing.key" --load-ca-certificate "$pki/issuing.pem" \
         --load-certificate "$pki/client_revoked.pem" --template "$pki/crl.tmpl" --outfile "$pki/crl.pem" >/dev/null 2>&1
-    # The client certificate with one bit of its signature flipped: it still
-    # parses and matches its key, but no longer verifies.
-    openssl x509 -in "$pki/client.pem" -outform DER -out "$pki/client.der"
-    python3 -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); d[-3] ^= 1; open(sys.argv[2], "wb").write(d)' \
-        "$pki/client.der" "$pki/client_tampered.der"
-    openssl x509 -inform DER -in "$pki/client_tampered.der" -out "$pki/client_tampered.pem"
-    cp "$pki/client.key" "$pki/client_tampered.key"
+    # Client and server certificates with one bit of their signature flipped:
+    # they still parse and match their keys, but no longer verify.
+    for name in client server; do
+        openssl x509 -in "$pki/$name.pem" -outform DER -out "$pki/$name.der"
+        python3 -c 'import sys; d = bytearray(open(sys.argv[1], "rb").read()); d[-3] ^= 1; open(sys.argv[2], "wb").write(d)' \
+            "$pki/$name.der" "$pki/${name}_tampered.der"
+        openssl x509 -inform DER -in "$pki/${name}_tampered.der" -out "$pki/${name}_tampered.pem"
+        cp "$pki/$name.key" "$pki/${name}_tampered.key"
+    done
     cat "$pki/root.pem" "$pki/issuing.pem" >"$pki/root_then_issuing.pem"
     cat "$pki/issuing.pem" "$pki/root.pem" >"$pki/issuing_then_root.pem"
 }
@@ -186,6 +193,10 @@ capture tls12-server-eku-missing "-cert $p/server_client_eku.pem -key $p/server_
 capture tls12-revoked "$server $require -crl_check -CRL $p/crl.pem" \
     "-tls1_2 $trust_server $(client_chain client_revoked issuing)"
 capture tls12-bad-signature "$server $require" "-tls1_2 $trust_server $(client_chain client_tampered issuing)"
+capture tls12-certificate-unknown "$server $require" \
+    "-tls1_2 $trust_server $(client_chain client_critical_extension issuing)"
+capture tls12-server-bad-signature "-cert $p/server_tampered.pem -key $p/server_tampered.key -cert_chain $p/issuing.pem $require" \
+    "-tls1_2 $trust_server $(client_chain client issuing)"
 capture tls12-server-untrusted-root "-cert $p/foreign_server.pem -key $p/foreign_server.key -cert_chain $p/foreign_root.pem $require" \
     "-tls1_2 $trust_server $(client_chain client issuing)"
 capture tls12-server-not-yet-valid "-cert $p/server_future.pem -key $p/server_future.key -cert_chain $p/issuing.pem $require" \

@@ -275,6 +275,15 @@ static void broken_signatures_are_not_missing_issuers(void **state)
     test_session_clear(&session);
     test_cert_free(impostor);
 
+    /* An unknown critical extension is no broken signature. */
+    test_cert *critical = test_cert_new(&(test_cert_spec){.common_name = "critical", .issuer = pki->issuing,
+                                                          .eku = {OID_CLIENT_AUTH}, .unknown_critical_extension = true});
+    test_session_init(&session, NULL);
+    handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(critical, pki->issuing), 2);
+    assert_codes(handshake, true, "-");
+    test_session_clear(&session);
+    test_cert_free(critical);
+
     /* A leaf bearing its CA's very name, sent without that CA: an unsent issuer, not a broken signature. */
     test_cert *twin_ca = test_cert_new(&(test_cert_spec){.common_name = "Same Name", .issuer = pki->root, .ca = true});
     test_cert *twin_leaf = test_cert_new(&(test_cert_spec){.common_name = "Same Name", .issuer = twin_ca, .eku = {OID_CLIENT_AUTH}});

@@ -47,6 +47,11 @@ test_cert *test_cert_new(const test_cert_spec *spec)
                                                       : GNUTLS_KEY_DIGITAL_SIGNATURE), "key usage");
     for (size_t i = 0; i < G_N_ELEMENTS(spec->eku) && spec->eku[i]; i++)
         check(gnutls_x509_crt_set_key_purpose_oid(crt, spec->eku[i], 0), "eku");
+    if (spec->unknown_critical_extension) {
+        static const unsigned char null_value[] = {0x05, 0x00};
+        check(gnutls_x509_crt_set_extension_by_oid(crt, "1.3.6.1.4.1.55555.1", null_value, sizeof null_value, 1),
+              "critical extension");
+    }
     unsigned char key_id[64];
     size_t key_id_size = sizeof key_id;
     check(gnutls_x509_crt_get_key_id(crt, 0, key_id, &key_id_size), "key id");

@@ -35,6 +35,7 @@ typedef struct {
     int64_t not_before;         /* 0: TEST_NOW - 365 days */
     int64_t not_after;          /* 0: TEST_NOW + 365 days */
     const char *eku[3];         /* OIDs; none: no EKU extension */
+    bool unknown_critical_extension;
 } test_cert_spec;
 
 test_cert *test_cert_new(const test_cert_spec *spec);
