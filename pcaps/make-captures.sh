@@ -158,51 +158,52 @@ capture() {
 
 make_pki
 p=$pki
-server="-cert $p/server.pem -key $p/server.key -cert_chain $p/issuing.pem"
+# -cert/-key/-cert_chain for a peer: its certificate NAME and, optionally, the extra chain it sends.
+chain_args() { echo "-cert $p/$1.pem -key $p/$1.key ${2:+-cert_chain $p/$2.pem}"; }
+server=$(chain_args server issuing)
 require="-CAfile $p/root.pem -Verify 3 -verify_return_error"
 trust_server="-CAfile $p/root.pem -verify_return_error"
-client_chain() { echo "-cert $p/$1.pem -key $p/$1.key ${2:+-cert_chain $p/$2.pem}"; }
 
-capture tls12-good-chain "$server $require" "-tls1_2 $trust_server $(client_chain client issuing)"
-capture tls13-good-chain "$server $require" "-tls1_3 $trust_server $(client_chain client issuing)" keylog
-capture tls12-not-requested "$server" "-tls1_2 $trust_server $(client_chain client issuing)"
+capture tls12-good-chain "$server $require" "-tls1_2 $trust_server $(chain_args client issuing)"
+capture tls13-good-chain "$server $require" "-tls1_3 $trust_server $(chain_args client issuing)" keylog
+capture tls12-not-requested "$server" "-tls1_2 $trust_server $(chain_args client issuing)"
 capture tls12-empty-certificate "$server $require" "-tls1_2 $trust_server"
-capture tls12-missing-intermediate "$server $require" "-tls1_2 $trust_server $(client_chain client)"
-capture tls12-issuer-not-accepted "$server $require" "-tls1_2 $trust_server $(client_chain foreign_client foreign_root)"
+capture tls12-missing-intermediate "$server $require" "-tls1_2 $trust_server $(chain_args client)"
+capture tls12-issuer-not-accepted "$server $require" "-tls1_2 $trust_server $(chain_args foreign_client foreign_root)"
 capture tls12-untrusted-root-no-ca-names "$server $require -no_ca_names" \
-    "-tls1_2 $trust_server $(client_chain foreign_client foreign_root)"
-capture tls12-self-signed "$server $require" "-tls1_2 $trust_server $(client_chain client_self_signed)"
-capture tls12-expired "$server $require" "-tls1_2 $trust_server $(client_chain client_expired issuing)"
-capture tls12-not-yet-valid "$server $require" "-tls1_2 $trust_server $(client_chain client_future issuing)"
-capture tls12-client-eku-missing "$server $require" "-tls1_2 $trust_server $(client_chain client_server_eku issuing)"
-capture tls12-good-full-chain "$server $require" "-tls1_2 $trust_server $(client_chain client issuing_then_root)"
-capture tls12-chain-order "$server $require" "-tls1_2 $trust_server $(client_chain client root_then_issuing)"
+    "-tls1_2 $trust_server $(chain_args foreign_client foreign_root)"
+capture tls12-self-signed "$server $require" "-tls1_2 $trust_server $(chain_args client_self_signed)"
+capture tls12-expired "$server $require" "-tls1_2 $trust_server $(chain_args client_expired issuing)"
+capture tls12-not-yet-valid "$server $require" "-tls1_2 $trust_server $(chain_args client_future issuing)"
+capture tls12-client-eku-missing "$server $require" "-tls1_2 $trust_server $(chain_args client_server_eku issuing)"
+capture tls12-good-full-chain "$server $require" "-tls1_2 $trust_server $(chain_args client issuing_then_root)"
+capture tls12-chain-order "$server $require" "-tls1_2 $trust_server $(chain_args client root_then_issuing)"
 capture tls10-legacy-accepted "$server $require -cipher DEFAULT:@SECLEVEL=0 -tls1" \
-    "-tls1 -cipher DEFAULT:@SECLEVEL=0 $trust_server $(client_chain client issuing)"
-capture tls10-protocol-version "$server $require -tls1_2" "-tls1 -cipher DEFAULT:@SECLEVEL=0 $(client_chain client issuing)"
+    "-tls1 -cipher DEFAULT:@SECLEVEL=0 $trust_server $(chain_args client issuing)"
+capture tls10-protocol-version "$server $require -tls1_2" "-tls1 -cipher DEFAULT:@SECLEVEL=0 $(chain_args client issuing)"
 capture tls13-certificate-required "$server $require" "-tls1_3 $trust_server" keylog
-capture tls13-no-keys "$server $require" "-tls1_3 $trust_server $(client_chain client issuing)"
-capture tls12-server-expired "-cert $p/server_expired.pem -key $p/server_expired.key -cert_chain $p/issuing.pem $require" \
-    "-tls1_2 $trust_server $(client_chain client issuing)"
-capture tls12-server-self-signed "-cert $p/server_self_signed.pem -key $p/server_self_signed.key $require" \
-    "-tls1_2 $trust_server $(client_chain client issuing)"
-capture tls12-server-missing-intermediate "-cert $p/server.pem -key $p/server.key $require" \
-    "-tls1_2 $trust_server $(client_chain client issuing)"
-capture tls12-server-eku-missing "-cert $p/server_client_eku.pem -key $p/server_client_eku.key -cert_chain $p/issuing.pem $require" \
-    "-tls1_2 $trust_server $(client_chain client issuing)"
+capture tls13-no-keys "$server $require" "-tls1_3 $trust_server $(chain_args client issuing)"
+capture tls12-server-expired "$(chain_args server_expired issuing) $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
+capture tls12-server-self-signed "$(chain_args server_self_signed) $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
+capture tls12-server-missing-intermediate "$(chain_args server) $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
+capture tls12-server-eku-missing "$(chain_args server_client_eku issuing) $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
 capture tls12-revoked "$server $require -crl_check -CRL $p/crl.pem" \
-    "-tls1_2 $trust_server $(client_chain client_revoked issuing)"
-capture tls12-bad-signature "$server $require" "-tls1_2 $trust_server $(client_chain client_tampered issuing)"
+    "-tls1_2 $trust_server $(chain_args client_revoked issuing)"
+capture tls12-bad-signature "$server $require" "-tls1_2 $trust_server $(chain_args client_tampered issuing)"
 capture tls12-certificate-unknown "$server $require" \
-    "-tls1_2 $trust_server $(client_chain client_critical_extension issuing)"
-capture tls12-server-bad-signature "-cert $p/server_tampered.pem -key $p/server_tampered.key -cert_chain $p/issuing.pem $require" \
-    "-tls1_2 $trust_server $(client_chain client issuing)"
-capture tls12-server-untrusted-root "-cert $p/foreign_server.pem -key $p/foreign_server.key -cert_chain $p/foreign_root.pem $require" \
-    "-tls1_2 $trust_server $(client_chain client issuing)"
-capture tls12-server-not-yet-valid "-cert $p/server_future.pem -key $p/server_future.key -cert_chain $p/issuing.pem $require" \
-    "-tls1_2 $trust_server $(client_chain client issuing)"
-capture tls12-server-chain-order "-cert $p/server.pem -key $p/server.key -cert_chain $p/root_then_issuing.pem $require" \
-    "-tls1_2 $trust_server $(client_chain client issuing)"
+    "-tls1_2 $trust_server $(chain_args client_critical_extension issuing)"
+capture tls12-server-bad-signature "$(chain_args server_tampered issuing) $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
+capture tls12-server-untrusted-root "$(chain_args foreign_server foreign_root) $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
+capture tls12-server-not-yet-valid "$(chain_args server_future issuing) $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
+capture tls12-server-chain-order "$(chain_args server root_then_issuing) $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
 
 # The sample the quick start analyses: several outcomes in one file.
 (cd "$out" && mergecap -F pcapng -w sample.pcapng tls12-good-chain.pcapng tls12-empty-certificate.pcapng \
