@@ -18,7 +18,7 @@ GPtrArray *mtls_findings_new(void)
     return g_ptr_array_new_with_free_func(finding_free);
 }
 
-bool mtls_findings_has(const GPtrArray *findings, const char *code)
+static bool findings_have(const GPtrArray *findings, const char *code)
 {
     for (guint i = 0; i < findings->len; i++) {
         const mtls_finding *finding = g_ptr_array_index(findings, i);
@@ -33,7 +33,7 @@ bool mtls_findings_add(GPtrArray *findings, const char *code, uint32_t frame, mt
 {
     const mtls_code_info *info = mtls_code_lookup(code);
     g_return_val_if_fail(info != NULL, false);
-    if (mtls_findings_has(findings, code))
+    if (findings_have(findings, code))
         return false;
 
     mtls_finding *finding = g_new0(mtls_finding, 1);

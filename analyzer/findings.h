@@ -24,6 +24,4 @@ GPtrArray *mtls_findings_new(void);
 bool mtls_findings_add(GPtrArray *findings, const char *code, uint32_t frame, mtls_evidence evidence,
                        const char *format, ...) G_GNUC_PRINTF(5, 6);
 
-bool mtls_findings_has(const GPtrArray *findings, const char *code);
-
 #endif

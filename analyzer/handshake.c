@@ -99,9 +99,10 @@ static void set_endpoint(char **slot, const char **summary_slot, const char *sen
     *summary_slot = *slot;
 }
 
-/* A connection has two endpoints: once one side is known, any other sender
- * is the other side. Messages only a server sends name the server. */
-mtls_side mtls_handshake_side_of(mtls_handshake *handshake, const char *sender, mtls_event_kind kind)
+/* Which side sent this packet, learning the endpoints as they appear. A
+ * connection has two endpoints: once one side is known, any other sender is
+ * the other side. Messages only a server sends name the server. */
+static mtls_side side_of(mtls_handshake *handshake, const char *sender, mtls_event_kind kind)
 {
     if (sender == NULL)
         return MTLS_SIDE_UNKNOWN;
@@ -411,7 +412,6 @@ static void on_change_cipher_spec(mtls_handshake *handshake, const mtls_packet *
     if (side == MTLS_SIDE_CLIENT) {
         handshake->client_ccs_frame = packet->frame;
     } else if (side == MTLS_SIDE_SERVER) {
-        handshake->server_ccs_frame = packet->frame;
         if (handshake->client_ccs_frame != 0) {
             mark_accepted(handshake, packet);
         } else if (handshake->server_certificate_frame == 0 && !handshake->summary.certificate_requested &&
@@ -513,7 +513,7 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
 
 void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
 {
-    mtls_side side = mtls_handshake_side_of(handshake, packet->sender, event->kind);
+    mtls_side side = side_of(handshake, packet->sender, event->kind);
     if (mtls_event_is_handshake_message(event->kind))
         note_missing_start(handshake, packet, event);
 
@@ -533,9 +533,7 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
     case MTLS_EVENT_SERVER_HELLO_DONE:
         on_server_flight_end(handshake, packet);
         break;
-    case MTLS_EVENT_CERTIFICATE_VERIFY:
-        if (side == MTLS_SIDE_CLIENT)
-            handshake->certificate_verify_frame = packet->frame;
+    case MTLS_EVENT_CERTIFICATE_VERIFY: /* nothing is judged from it yet */
         break;
     case MTLS_EVENT_FINISHED:
         on_finished(handshake, packet, side);

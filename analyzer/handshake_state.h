@@ -35,10 +35,8 @@ struct mtls_handshake {
     uint32_t server_hello_frame;
     uint32_t server_certificate_frame;
     uint32_t server_flight_end_frame;   /* ServerHelloDone (1.2) or server Finished (1.3) */
-    uint32_t certificate_verify_frame;
     uint32_t client_ccs_frame;
     uint32_t client_finished_frame;
-    uint32_t server_ccs_frame;
     uint32_t accepted_frame;            /* the server confirmed the handshake */
     uint32_t resumed_frame;
     uint32_t encrypted_alert_frame;     /* an unreadable alert before completion */
@@ -53,9 +51,6 @@ struct mtls_handshake {
 
 mtls_handshake *mtls_handshake_new(const mtls_config *config, uint32_t stream_number, uint32_t handshake_number);
 void mtls_handshake_free(mtls_handshake *handshake);
-
-/* Which side sent this packet, learning the endpoints as they appear. */
-mtls_side mtls_handshake_side_of(mtls_handshake *handshake, const char *sender, mtls_event_kind kind);
 
 /* Handshake messages, as opposed to records (alerts, data, cipher changes). */
 bool mtls_event_is_handshake_message(mtls_event_kind kind);
