@@ -12,12 +12,15 @@
 static const char *const client_chain_codes[] = {
     MTLS_CODE_MISSING_INTERMEDIATE, MTLS_CODE_UNTRUSTED_ROOT, MTLS_CODE_SELF_SIGNED,
     MTLS_CODE_ISSUER_NOT_ACCEPTED, MTLS_CODE_EXPIRED, MTLS_CODE_NOT_YET_VALID,
-    MTLS_CODE_CLIENT_AUTH_EKU_MISSING, MTLS_CODE_CHAIN_ORDER, MTLS_CODE_BAD_SIGNATURE, NULL};
+    MTLS_CODE_CLIENT_AUTH_EKU_MISSING, MTLS_CODE_CHAIN_ORDER, MTLS_CODE_BAD_SIGNATURE, MTLS_CODE_NOT_A_CA,
+    MTLS_CODE_PATH_LENGTH_EXCEEDED, MTLS_CODE_KEY_USAGE, MTLS_CODE_WEAK_KEY, MTLS_CODE_WEAK_SIGNATURE, NULL};
 
 static const char *const server_chain_codes[] = {
     MTLS_CODE_SERVER_MISSING_INTERMEDIATE, MTLS_CODE_SERVER_UNTRUSTED_ROOT, MTLS_CODE_SERVER_SELF_SIGNED,
     MTLS_CODE_SERVER_EXPIRED, MTLS_CODE_SERVER_NOT_YET_VALID, MTLS_CODE_SERVER_AUTH_EKU_MISSING,
-    MTLS_CODE_SERVER_CHAIN_ORDER, MTLS_CODE_SERVER_BAD_SIGNATURE, NULL};
+    MTLS_CODE_SERVER_CHAIN_ORDER, MTLS_CODE_SERVER_BAD_SIGNATURE, MTLS_CODE_SERVER_NOT_A_CA,
+    MTLS_CODE_SERVER_PATH_LENGTH_EXCEEDED, MTLS_CODE_SERVER_KEY_USAGE, MTLS_CODE_SERVER_WEAK_KEY,
+    MTLS_CODE_SERVER_WEAK_SIGNATURE, NULL};
 
 /* Appends "code (frame N): title; ..." for the chain findings already made,
  * returning whether there were any. */
@@ -168,7 +171,11 @@ char *mtls_explain_alert(const mtls_handshake *handshake, mtls_side sender, cons
                                  (summary->client_certificate_sent && summary->client_chain_length == 0);
     bool about_certificate = alert->code.category == MTLS_CATEGORY_SECURITY;
 
-    if (sender == MTLS_SIDE_SERVER && handshake->server_hello_frame == 0)
+    if (handshake->accepted_frame != 0)
+        g_string_append_printf(text, " It came after the handshake had completed (frame %u), so it ended the "
+                                     "connection, not the authentication: look at the %s's log for the reason.",
+                               handshake->accepted_frame, mtls_side_name(sender));
+    else if (sender == MTLS_SIDE_SERVER && handshake->server_hello_frame == 0)
         explain_before_server_hello(text, handshake, description);
     else if (sender == MTLS_SIDE_SERVER && no_client_certificate)
         explain_no_client_certificate(text, handshake, description);

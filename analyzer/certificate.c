@@ -50,6 +50,94 @@ static void read_extended_key_usage(mtls_certificate *certificate)
     }
 }
 
+#define MIN_RSA_DSA_BITS 2048
+#define MIN_EC_BITS 256
+#define KEY_ID_MAX 64
+#define OID_PROXY_CERT_INFO "1.3.6.1.5.5.7.1.14"
+#define OID_PROXY_CERT_INFO_GLOBUS "1.3.6.1.4.1.3536.1.222"
+
+static bool has_extension(gnutls_x509_crt_t crt, const char *oid)
+{
+    gnutls_datum_t value;
+    unsigned int critical = 0;
+    if (gnutls_x509_crt_get_extension_by_oid2(crt, oid, 0, &value, &critical) < 0)
+        return false;
+    gnutls_free(value.data);
+    return true;
+}
+
+static void read_constraints(mtls_certificate *certificate)
+{
+    unsigned int critical = 0, ca = 0;
+    int path_length = -1;
+    int rc = gnutls_x509_crt_get_basic_constraints(certificate->crt, &critical, &ca, &path_length);
+    certificate->has_basic_constraints = rc >= 0;
+    certificate->is_ca = rc >= 0 && ca != 0;
+    certificate->path_length_limit = rc >= 0 && ca != 0 && path_length >= 0 ? path_length : -1;
+    unsigned int usage = 0;
+    certificate->has_key_usage = gnutls_x509_crt_get_key_usage(certificate->crt, &usage, &critical) >= 0;
+    certificate->key_usage = usage;
+    certificate->is_proxy = has_extension(certificate->crt, OID_PROXY_CERT_INFO) ||
+                            has_extension(certificate->crt, OID_PROXY_CERT_INFO_GLOBUS);
+    int version = gnutls_x509_crt_get_version(certificate->crt);
+    certificate->version = version > 0 ? (unsigned)version : 1;
+}
+
+static void read_key(mtls_certificate *certificate)
+{
+    unsigned int bits = 0;
+    int algorithm = gnutls_x509_crt_get_pk_algorithm(certificate->crt, &bits);
+    const char *name = algorithm > 0 ? gnutls_pk_algorithm_get_name((gnutls_pk_algorithm_t)algorithm) : NULL;
+    switch (algorithm) {
+    case GNUTLS_PK_RSA:
+    case GNUTLS_PK_RSA_PSS:
+    case GNUTLS_PK_DSA:
+        certificate->key_description = g_strdup_printf("%s %u bits", name, bits);
+        certificate->weak_key = bits < MIN_RSA_DSA_BITS;
+        break;
+    case GNUTLS_PK_EC: {
+        gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
+        gnutls_x509_crt_get_pk_ecc_raw(certificate->crt, &curve, NULL, NULL);
+        const char *curve_name = gnutls_ecc_curve_get_name(curve);
+        certificate->key_description = curve_name ? g_strdup_printf("EC %s", curve_name) : g_strdup_printf("EC %u bits", bits);
+        certificate->weak_key = bits < MIN_EC_BITS;
+        break;
+    }
+    default:
+        certificate->key_description = g_strdup(name ? name : "unknown key type");
+        break;
+    }
+}
+
+static void read_signature_algorithm(mtls_certificate *certificate)
+{
+    int algorithm = gnutls_x509_crt_get_signature_algorithm(certificate->crt);
+    const char *name = algorithm > 0 ? gnutls_sign_get_name((gnutls_sign_algorithm_t)algorithm) : NULL;
+    if (name != NULL) {
+        certificate->signature_algorithm = g_strdup(name);
+        gnutls_digest_algorithm_t hash = gnutls_sign_get_hash_algorithm((gnutls_sign_algorithm_t)algorithm);
+        certificate->weak_signature_hash = hash == GNUTLS_DIG_MD5 || hash == GNUTLS_DIG_SHA1 || hash == GNUTLS_DIG_MD2;
+        return;
+    }
+    char oid[128];
+    size_t oid_size = sizeof oid;
+    certificate->signature_algorithm = gnutls_x509_crt_get_signature_oid(certificate->crt, oid, &oid_size) == 0
+                                           ? g_strdup(oid)
+                                           : g_strdup("unknown");
+}
+
+static void read_key_identifiers(mtls_certificate *certificate)
+{
+    unsigned char id[KEY_ID_MAX];
+    size_t id_size = sizeof id;
+    unsigned int critical = 0;
+    if (gnutls_x509_crt_get_subject_key_id(certificate->crt, id, &id_size, &critical) >= 0 && id_size > 0)
+        certificate->subject_key_id = g_bytes_new(id, id_size);
+    id_size = sizeof id;
+    if (gnutls_x509_crt_get_authority_key_id(certificate->crt, id, &id_size, &critical) >= 0 && id_size > 0)
+        certificate->authority_key_id = g_bytes_new(id, id_size);
+}
+
 /* Only a failed signature or a signer that does not match breaks the link;
  * other status bits (an unknown critical extension, say) are about the
  * certificate, not about who signed it. */
@@ -96,6 +184,10 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, char
                                g_bytes_equal(certificate->raw_subject, certificate->raw_issuer);
     certificate->self_signed = certificate->self_issued && link_verifies(crt, crt);
     read_extended_key_usage(certificate);
+    read_constraints(certificate);
+    read_key(certificate);
+    read_signature_algorithm(certificate);
+    read_key_identifiers(certificate);
 
     unsigned char digest[32];
     size_t digest_size = sizeof digest;
@@ -115,6 +207,12 @@ void mtls_certificate_free(mtls_certificate *certificate)
     g_bytes_unref(certificate->raw_issuer);
     g_free(certificate->subject);
     g_free(certificate->issuer);
+    g_free(certificate->key_description);
+    g_free(certificate->signature_algorithm);
+    if (certificate->subject_key_id)
+        g_bytes_unref(certificate->subject_key_id);
+    if (certificate->authority_key_id)
+        g_bytes_unref(certificate->authority_key_id);
     g_free(certificate);
 }
 

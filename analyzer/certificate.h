@@ -24,6 +24,19 @@ typedef struct {
     bool has_extended_key_usage;
     bool eku_client_auth;     /* clientAuth or anyExtendedKeyUsage */
     bool eku_server_auth;     /* serverAuth or anyExtendedKeyUsage */
+    unsigned version;         /* X.509 version: 1, 2 or 3 */
+    bool has_basic_constraints;
+    bool is_ca;               /* basicConstraints cA */
+    int path_length_limit;    /* pathLenConstraint, -1 when unconstrained */
+    bool is_proxy;            /* an RFC 3820 (or pre-RFC Globus) proxy certificate */
+    bool has_key_usage;
+    unsigned key_usage;       /* GNUTLS_KEY_* bits, meaningful when has_key_usage */
+    char *key_description;    /* "RSA 2048 bits", "EC P-256" */
+    bool weak_key;            /* RSA/DSA under 2048 bits, EC under 256 */
+    char *signature_algorithm;/* "ECDSA-SHA256"; the OID when GnuTLS does not know it */
+    bool weak_signature_hash; /* signed with MD2, MD5 or SHA-1 */
+    GBytes *subject_key_id;   /* NULL when absent */
+    GBytes *authority_key_id; /* keyIdentifier of AKI, NULL when absent */
     char sha256[65];          /* hex fingerprint of the DER */
 } mtls_certificate;
 

@@ -4,6 +4,9 @@
  */
 #include "chain.h"
 
+#include <stdarg.h>
+#include <string.h>
+
 #include "codes.h"
 #include "findings.h"
 
@@ -175,18 +178,180 @@ static void check_extended_key_usage(chain_check *check)
                           leaf->subject);
 }
 
+/* Appends "; " between the entries of a finding that lists certificates. */
+static void append_entry(GString *list, const char *format, ...) G_GNUC_PRINTF(2, 3);
+static void append_entry(GString *list, const char *format, ...)
+{
+    if (list->len)
+        g_string_append(list, "; ");
+    va_list args;
+    va_start(args, format);
+    g_string_append_vprintf(list, format, args);
+    va_end(args);
+}
+
+/* What each issuer on the path must be to sign: a CA (basicConstraints),
+ * allowed to sign certificates (keyCertSign), with room below it for the
+ * CAs that follow (pathLenConstraint). */
+static void check_issuer_roles(chain_check *check)
+{
+    GString *not_ca = g_string_new(NULL);
+    GString *no_cert_sign = g_string_new(NULL);
+    GString *too_deep = g_string_new(NULL);
+    guint intermediates_below = 0;
+    for (guint position = 1; position < check->path->len; position++) {
+        const mtls_certificate *issuer = path_certificate(check, position);
+        const mtls_certificate *issued = path_certificate(check, position - 1);
+        /* X.509 v1 roots predate extensions and are accepted as CAs; grid
+         * proxy certificates (RFC 3820) are issued by end entities. */
+        bool v1_root = issuer->version < 3 && issuer->self_signed;
+        bool not_a_ca = !v1_root && !issuer->is_ca && !issued->is_proxy;
+        if (not_a_ca)
+            append_entry(not_ca, "'%s' issued '%s' but %s", issuer->subject, issued->subject,
+                         issuer->version < 3 ? "is an X.509 v1 certificate without basicConstraints"
+                         : issuer->has_basic_constraints ? "its basicConstraints say CA:FALSE"
+                                                         : "has no basicConstraints extension");
+        /* A leaf used as a CA lacks keyCertSign as well; not being a CA says it all. */
+        if (!not_a_ca && !issued->is_proxy && issuer->has_key_usage && !(issuer->key_usage & GNUTLS_KEY_KEY_CERT_SIGN))
+            append_entry(no_cert_sign, "the CA '%s' has a Key Usage without keyCertSign", issuer->subject);
+        if (issuer->path_length_limit >= 0 && intermediates_below > (guint)issuer->path_length_limit)
+            append_entry(too_deep, "'%s' allows %d CA(s) below it (pathLenConstraint) and %u follow it",
+                         issuer->subject, issuer->path_length_limit, intermediates_below);
+        if (!issuer->self_issued && !issuer->is_proxy && issuer->is_ca)
+            intermediates_below++;
+    }
+    const uint32_t frame = check->input->certificate_frame;
+    if (not_ca->len)
+        mtls_findings_add(check->findings, code_for(check, MTLS_CODE_NOT_A_CA, MTLS_CODE_SERVER_NOT_A_CA), frame,
+                          check->evidence,
+                          "In the %s chain, %s. Only a CA certificate may sign others, so every verifier rejects "
+                          "the chain (OpenSSL: 'invalid CA certificate'). A leaf certificate was probably used as an "
+                          "issuer: issue the certificate from a real CA, or re-issue the intermediate with "
+                          "basicConstraints CA:TRUE.",
+                          side_name(check), not_ca->str);
+    if (too_deep->len)
+        mtls_findings_add(check->findings,
+                          code_for(check, MTLS_CODE_PATH_LENGTH_EXCEEDED, MTLS_CODE_SERVER_PATH_LENGTH_EXCEEDED),
+                          frame, check->evidence,
+                          "In the %s chain, %s: the chain is deeper than that CA permits, so verifiers reject it "
+                          "(OpenSSL: 'path length constraint exceeded'). Issue the certificate from a CA higher up, "
+                          "or re-issue the constraining CA with a larger pathLenConstraint.",
+                          side_name(check), too_deep->str);
+    if (no_cert_sign->len)
+        mtls_findings_add(check->findings, code_for(check, MTLS_CODE_KEY_USAGE, MTLS_CODE_SERVER_KEY_USAGE), frame,
+                          check->evidence,
+                          "In the %s chain, %s, so it may not sign certificates and verifiers reject the chain "
+                          "(OpenSSL: 'key usage does not include certificate signing'). Re-issue the CA certificate "
+                          "with keyCertSign in its Key Usage.",
+                          side_name(check), no_cert_sign->str);
+    g_string_free(not_ca, TRUE);
+    g_string_free(no_cert_sign, TRUE);
+    g_string_free(too_deep, TRUE);
+}
+
+/* The leaf signs the handshake (CertificateVerify for a client; the key
+ * exchange for a server), so its Key Usage must allow that. */
+static void check_leaf_key_usage(chain_check *check)
+{
+    const mtls_certificate *leaf = certificate_at(check, 0);
+    /* A CA sent first is a chain-order problem, reported as such. */
+    if (!leaf->has_key_usage || leaf->is_ca)
+        return;
+    if (check->input->role == MTLS_ROLE_CLIENT && !(leaf->key_usage & GNUTLS_KEY_DIGITAL_SIGNATURE))
+        mtls_findings_add(check->findings, MTLS_CODE_KEY_USAGE, check->input->certificate_frame, check->evidence,
+                          "The client certificate '%s' has a Key Usage without digitalSignature, but a client proves "
+                          "it holds the key by signing (CertificateVerify): servers reject it (OpenSSL: "
+                          "unsupported_certificate). Request a certificate with digitalSignature in its Key Usage.",
+                          leaf->subject);
+    if (check->input->role == MTLS_ROLE_SERVER &&
+        !(leaf->key_usage & (GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_ENCIPHERMENT | GNUTLS_KEY_KEY_AGREEMENT)))
+        mtls_findings_add(check->findings, MTLS_CODE_SERVER_KEY_USAGE, check->input->certificate_frame,
+                          check->evidence,
+                          "The server certificate '%s' has a Key Usage that allows neither digitalSignature nor key "
+                          "encipherment or agreement, so it cannot take part in a TLS key exchange and clients "
+                          "reject it. Re-issue it with digitalSignature (and keyEncipherment for RSA).",
+                          leaf->subject);
+}
+
+/* Key sizes and hashes that current defaults refuse (OpenSSL security
+ * level 2, Java's jdk.certpath.disabledAlgorithms, Windows). A root's own
+ * signature is never checked by anyone, so it does not count. */
+static void check_algorithms(chain_check *check)
+{
+    GString *weak_keys = g_string_new(NULL);
+    GString *weak_signatures = g_string_new(NULL);
+    for (guint i = 0; i < check->input->certificates->len; i++) {
+        const mtls_certificate *certificate = certificate_at(check, i);
+        if (certificate->weak_key)
+            append_entry(weak_keys, "%s '%s' has a %s key", position_name(check, i), certificate->subject,
+                         certificate->key_description);
+        if (certificate->weak_signature_hash && !certificate->self_signed)
+            append_entry(weak_signatures, "%s '%s' is signed with %s", position_name(check, i), certificate->subject,
+                         certificate->signature_algorithm);
+    }
+    const uint32_t frame = check->input->certificate_frame;
+    if (weak_keys->len)
+        mtls_findings_add(check->findings, code_for(check, MTLS_CODE_WEAK_KEY, MTLS_CODE_SERVER_WEAK_KEY), frame,
+                          check->evidence,
+                          "In the %s chain, %s. RSA and DSA keys under 2048 bits and EC keys under 256 bits are "
+                          "refused by current defaults (OpenSSL security level 2: 'key too small'; Java: "
+                          "jdk.certpath.disabledAlgorithms). Issue a new certificate with an RSA 2048+ or EC P-256+ "
+                          "key.",
+                          side_name(check), weak_keys->str);
+    if (weak_signatures->len)
+        mtls_findings_add(check->findings, code_for(check, MTLS_CODE_WEAK_SIGNATURE, MTLS_CODE_SERVER_WEAK_SIGNATURE),
+                          frame, check->evidence,
+                          "In the %s chain, %s. MD5 and SHA-1 certificate signatures are refused by current "
+                          "defaults (OpenSSL: 'CA signature digest algorithm too weak'; Java and Windows likewise). "
+                          "Have the CA re-issue the certificate with SHA-256 or better.",
+                          side_name(check), weak_signatures->str);
+    g_string_free(weak_keys, TRUE);
+    g_string_free(weak_signatures, TRUE);
+}
+
+static bool sent_earlier(const chain_check *check, guint index)
+{
+    for (guint earlier = 0; earlier < index; earlier++) {
+        if (strcmp(certificate_at(check, earlier)->sha256, certificate_at(check, index)->sha256) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void check_duplicates(chain_check *check)
+{
+    GString *duplicates = g_string_new(NULL);
+    for (guint i = 1; i < check->input->certificates->len; i++) {
+        if (sent_earlier(check, i))
+            append_entry(duplicates, "'%s' again as certificate %u", certificate_at(check, i)->subject, i + 1);
+    }
+    if (duplicates->len)
+        mtls_findings_add(check->findings,
+                          code_for(check, MTLS_CODE_DUPLICATE_CERTIFICATE, MTLS_CODE_SERVER_DUPLICATE_CERTIFICATE),
+                          check->input->certificate_frame, check->evidence,
+                          "The %s sent %s. Most peers ignore the copy, but strict ones reject the chain and it "
+                          "wastes bytes in every handshake: the certificate file probably lists the intermediate "
+                          "twice (once in the certificate, once in the chain file). Send each certificate once.",
+                          side_name(check), duplicates->str);
+    g_string_free(duplicates, TRUE);
+}
+
 static void check_order(chain_check *check)
 {
     const guint sent = check->input->certificates->len;
     bool reordered = false;
-    for (guint position = 0; position < check->path->len; position++)
-        reordered = reordered || g_array_index(check->path, guint, position) != position;
+    /* Positions may skip duplicates and strays, but never go backwards. */
+    for (guint position = 1; position < check->path->len; position++)
+        reordered = reordered || g_array_index(check->path, guint, position) < g_array_index(check->path, guint, position - 1);
     /* A certificate off the path but issued by one on it means the leaf was
      * not sent first (a reversed chain). Other leftovers after a complete
      * path are strays; after an incomplete one the missing link explains them. */
-    bool strays = check->path->len < sent && check->path_reaches_root;
+    guint distinct = 0;
+    for (guint index = 0; index < sent; index++)
+        distinct += sent_earlier(check, index) ? 0 : 1;
+    bool strays = check->path->len < distinct && check->path_reaches_root;
     for (guint index = 0; index < sent && !reordered; index++) {
-        if (path_contains(check, index))
+        if (path_contains(check, index) || sent_earlier(check, index))
             continue;
         for (guint position = 0; position < check->path->len && !reordered; position++)
             reordered = mtls_certificate_issued_by(certificate_at(check, index), path_certificate(check, position));
@@ -339,6 +504,10 @@ void mtls_check_chain(const mtls_chain_input *input, GPtrArray *findings)
     build_path(&check);
     check_validity(&check);
     check_extended_key_usage(&check);
+    check_leaf_key_usage(&check);
+    check_issuer_roles(&check);
+    check_algorithms(&check);
+    check_duplicates(&check);
     check_order(&check);
 
     const mtls_certificate *top = path_certificate(&check, check.path->len - 1);

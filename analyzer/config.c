@@ -42,27 +42,83 @@ void mtls_config_set_check_server_chain(mtls_config *config, bool enabled)
     config->check_server_chain = enabled;
 }
 
-bool mtls_config_load_trust_store(mtls_config *config, mtls_trust_purpose purpose, const char *pem_path,
+/* GnuTLS ends its messages with a full stop; ours go inside sentences. */
+static char *gnutls_reason(int rc)
+{
+    char *reason = g_strdup(gnutls_strerror(rc));
+    g_strdelimit(reason, ".", ' ');
+    return g_strstrip(reason);
+}
+
+/* Adds one file's CA certificates, PEM (a bundle) or a single DER
+ * certificate. Returns how many were added, or a negative GnuTLS error. */
+static int add_trust_file(gnutls_x509_trust_list_t list, const char *path)
+{
+    int added = gnutls_x509_trust_list_add_trust_file(list, path, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+    if (added == 0 || added == GNUTLS_E_BASE64_DECODING_ERROR || added == GNUTLS_E_NO_CERTIFICATE_FOUND)
+        added = gnutls_x509_trust_list_add_trust_file(list, path, NULL, GNUTLS_X509_FMT_DER, 0, 0);
+    return added;
+}
+
+/* Every readable certificate file in `directory` (like OpenSSL's CApath or
+ * a folder of exported .cer files); files that hold none are skipped. */
+static int add_trust_directory(gnutls_x509_trust_list_t list, const char *directory, char **error)
+{
+    GError *dir_error = NULL;
+    GDir *dir = g_dir_open(directory, 0, &dir_error);
+    if (dir == NULL) {
+        *error = g_strdup_printf("cannot read trust store folder %s: %s", directory, dir_error->message);
+        g_error_free(dir_error);
+        return -1;
+    }
+    int total = 0;
+    for (const char *name = g_dir_read_name(dir); name != NULL; name = g_dir_read_name(dir)) {
+        char *path = g_build_filename(directory, name, NULL);
+        if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+            int added = add_trust_file(list, path);
+            total += added > 0 ? added : 0;
+        }
+        g_free(path);
+    }
+    g_dir_close(dir);
+    if (total == 0)
+        *error = g_strdup_printf("trust store folder %s holds no PEM or DER certificate", directory);
+    return total;
+}
+
+bool mtls_config_load_trust_store(mtls_config *config, mtls_trust_purpose purpose, const char *location,
                                   char **error)
 {
     mtls_trust_store *store = &config->trust_stores[purpose];
     drop_trust_store(store);
+    if (location == NULL || *location == '\0')
+        return true;
     gnutls_x509_trust_list_t list;
     if (gnutls_x509_trust_list_init(&list, 0) < 0) {
         *error = g_strdup("out of memory");
         return false;
     }
-    int added = gnutls_x509_trust_list_add_trust_file(list, pem_path, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
-    if (added <= 0) {
-        if (added < 0) {
-            /* GnuTLS ends its messages with a full stop; ours go inside sentences. */
-            char *reason = g_strdup(gnutls_strerror(added));
-            g_strdelimit(reason, ".", ' ');
-            *error = g_strdup_printf("cannot read trust store %s: %s", pem_path, g_strstrip(reason));
+    int added;
+    if (g_strcmp0(location, MTLS_TRUST_STORE_SYSTEM) == 0) {
+        added = gnutls_x509_trust_list_add_system_trust(list, 0, 0);
+        if (added <= 0) {
+            char *reason = added < 0 ? gnutls_reason(added) : g_strdup("it is empty");
+            *error = g_strdup_printf("cannot load the system CA store: %s", reason);
             g_free(reason);
-        } else {
-            *error = g_strdup_printf("trust store %s holds no PEM certificate", pem_path);
         }
+    } else if (g_file_test(location, G_FILE_TEST_IS_DIR)) {
+        added = add_trust_directory(list, location, error);
+    } else {
+        added = add_trust_file(list, location);
+        if (added < 0) {
+            char *reason = gnutls_reason(added);
+            *error = g_strdup_printf("cannot read trust store %s: %s", location, reason);
+            g_free(reason);
+        } else if (added == 0) {
+            *error = g_strdup_printf("trust store %s holds no PEM or DER certificate", location);
+        }
+    }
+    if (added <= 0) {
         gnutls_x509_trust_list_deinit(list, 1);
         return false;
     }

@@ -91,6 +91,32 @@ void mtls_handshake_free(mtls_handshake *handshake)
     g_free(handshake);
 }
 
+bool mtls_handshake_allows_post_handshake_auth(const mtls_handshake *handshake)
+{
+    return handshake->tls13 && handshake->accepted_frame != 0 && handshake->fatal_alert == NULL;
+}
+
+mtls_handshake *mtls_handshake_new_post_handshake(const mtls_handshake *parent, uint32_t handshake_number)
+{
+    mtls_handshake *handshake = mtls_handshake_new(parent->config, parent->summary.stream_number, handshake_number);
+    mtls_handshake_summary *summary = &handshake->summary;
+    handshake->client_endpoint = g_strdup(parent->client_endpoint);
+    handshake->server_endpoint = g_strdup(parent->server_endpoint);
+    handshake->server_name = g_strdup(parent->server_name);
+    summary->client_endpoint = handshake->client_endpoint;
+    summary->server_endpoint = handshake->server_endpoint;
+    summary->server_name = handshake->server_name;
+    summary->offered_max_version = parent->summary.offered_max_version;
+    summary->negotiated_version = parent->summary.negotiated_version;
+    summary->client_hello_frame = parent->summary.client_hello_frame;
+    summary->post_handshake = true;
+    handshake->tls13 = true;
+    handshake->first_event_seen = true;
+    handshake->server_hello_frame = parent->server_hello_frame;
+    handshake->server_flight_end_frame = parent->server_flight_end_frame;
+    return handshake;
+}
+
 static void set_endpoint(char **slot, const char **summary_slot, const char *sender)
 {
     if (*slot != NULL || sender == NULL)
@@ -136,7 +162,8 @@ static bool handshake_decided(const mtls_handshake *handshake)
 
 bool mtls_event_is_handshake_message(mtls_event_kind kind)
 {
-    return kind != MTLS_EVENT_ALERT && kind != MTLS_EVENT_APPLICATION_DATA && kind != MTLS_EVENT_CHANGE_CIPHER_SPEC;
+    return kind != MTLS_EVENT_ALERT && kind != MTLS_EVENT_APPLICATION_DATA && kind != MTLS_EVENT_CHANGE_CIPHER_SPEC &&
+           kind != MTLS_EVENT_ENCRYPTED_HANDSHAKE;
 }
 
 bool mtls_handshake_is_settled(const mtls_handshake *handshake)
@@ -157,6 +184,7 @@ static const char *event_name(mtls_event_kind kind)
     case MTLS_EVENT_NEW_SESSION_TICKET: return "NewSessionTicket";
     case MTLS_EVENT_CHANGE_CIPHER_SPEC: return "ChangeCipherSpec";
     case MTLS_EVENT_ALERT: return "Alert";
+    case MTLS_EVENT_ENCRYPTED_HANDSHAKE: return "encrypted handshake record";
     default: return "application data";
     }
 }
@@ -216,6 +244,14 @@ static void on_server_hello(mtls_handshake *handshake, const mtls_packet *packet
     handshake->server_hello_frame = packet->frame;
     handshake->tls13 = is_tls13(negotiated);
     handshake->summary.negotiated_version = handshake->tls13 ? TLS_1_3 : negotiated;
+    if (handshake->tls13 && event->u.server_hello.psk_accepted && !handshake_decided(handshake)) {
+        handshake->resumed_frame = packet->frame;
+        mtls_findings_add(handshake->findings, MTLS_CODE_RESUMED, packet->frame, (mtls_evidence){{0}},
+                          "The server accepted a pre-shared key in its ServerHello (frame %u): a TLS 1.3 resumption, "
+                          "in which no certificates are exchanged. The client was authenticated, if at all, in the "
+                          "handshake that issued the ticket.",
+                          packet->frame);
+    }
     if (negotiated != 0 && negotiated <= TLS_1_1) {
         uint16_t offered = handshake->summary.offered_max_version;
         mtls_findings_add(handshake->findings, MTLS_CODE_LEGACY_VERSION, packet->frame,
@@ -236,6 +272,14 @@ static void on_certificate_request(mtls_handshake *handshake, const mtls_packet 
         return;
     summary->certificate_requested = true;
     summary->certificate_request_frame = packet->frame;
+    if (summary->post_handshake)
+        mtls_findings_add(handshake->findings, MTLS_CODE_POST_HANDSHAKE_AUTH, packet->frame,
+                          (mtls_evidence){{handshake->server_hello_frame}},
+                          "The server asked for a client certificate after the TLS 1.3 handshake had completed "
+                          "(post-handshake authentication, frame %u), typically when a protected path was requested. "
+                          "Only clients that announced post_handshake_auth can answer; others (most browsers, many "
+                          "HTTP libraries) cannot, and the server then refuses the request.",
+                          packet->frame);
     for (size_t i = 0; i < event->u.certificate_request.ca_name_count; i++) {
         const mtls_blob *name = &event->u.certificate_request.ca_names[i];
         mtls_ca_name *ca_name = g_new0(mtls_ca_name, 1);
@@ -358,13 +402,14 @@ static void on_certificate(mtls_handshake *handshake, const mtls_packet *packet,
 
 static void report_not_requested(mtls_handshake *handshake, uint32_t frame)
 {
-    if (handshake->summary.certificate_requested)
+    if (handshake->summary.certificate_requested || handshake->resumed_frame != 0)
         return;
     const char *server_name = handshake->server_name;
     mtls_findings_add(handshake->findings, MTLS_CODE_NOT_REQUESTED, frame, (mtls_evidence){{0}},
                       "The server did not request a client certificate in this handshake (its flight ended in "
                       "frame %u without CertificateRequest). If client authentication is expected, enable it on "
-                      "the server for this host and port%s%s%s; some servers ask only later, by renegotiation.",
+                      "the server for this host and port%s%s%s; some servers ask only later, by renegotiation "
+                      "(TLS 1.2) or post-handshake authentication (TLS 1.3).",
                       frame, server_name ? " (the client asked for server name '" : "", server_name ? server_name : "",
                       server_name ? "', check the virtual host it selects)" : "");
 }
@@ -412,6 +457,7 @@ static void on_change_cipher_spec(mtls_handshake *handshake, const mtls_packet *
     if (side == MTLS_SIDE_CLIENT) {
         handshake->client_ccs_frame = packet->frame;
     } else if (side == MTLS_SIDE_SERVER) {
+        handshake->server_ccs_frame = packet->frame;
         if (handshake->client_ccs_frame != 0) {
             mark_accepted(handshake, packet);
         } else if (handshake->server_certificate_frame == 0 && !handshake->summary.certificate_requested &&
@@ -429,6 +475,8 @@ static void on_change_cipher_spec(mtls_handshake *handshake, const mtls_packet *
 
 static void on_finished(mtls_handshake *handshake, const mtls_packet *packet, mtls_side side)
 {
+    if (side == MTLS_SIDE_SERVER && !handshake->tls13 && handshake->server_finished_frame == 0)
+        handshake->server_finished_frame = packet->frame;
     if (side == MTLS_SIDE_CLIENT) {
         handshake->client_finished_frame = packet->frame;
     } else if (side == MTLS_SIDE_SERVER && handshake->tls13) {
@@ -463,6 +511,33 @@ static void on_application_data(mtls_handshake *handshake, const mtls_packet *pa
         return;
     }
     on_server_after_client_finished(handshake, packet);
+}
+
+/* Without keys, a TLS 1.2 side's first handshake record after its
+ * ChangeCipherSpec is its Finished; any later one begins a renegotiation. */
+static void on_encrypted_handshake(mtls_handshake *handshake, const mtls_packet *packet, mtls_side side)
+{
+    if (handshake->tls13)
+        return;
+    if (side == MTLS_SIDE_CLIENT && handshake->client_ccs_frame != 0 && handshake->client_finished_frame == 0) {
+        on_finished(handshake, packet, side);
+        return;
+    }
+    if (side == MTLS_SIDE_SERVER && handshake->server_ccs_frame != 0 && handshake->server_finished_frame == 0) {
+        on_finished(handshake, packet, side);
+        return;
+    }
+    bool completed = handshake->accepted_frame != 0 || handshake->resumed_frame != 0;
+    if (!completed || handshake->renegotiation_frame != 0 || side == MTLS_SIDE_UNKNOWN)
+        return;
+    handshake->renegotiation_frame = packet->frame;
+    mtls_findings_add(handshake->findings, MTLS_CODE_RENEGOTIATION_ENCRYPTED, packet->frame,
+                      (mtls_evidence){{handshake->accepted_frame}},
+                      "The %s started a renegotiation in frame %u, after this handshake completed; it is encrypted. "
+                      "Servers such as IIS and Apache ask for the client certificate only there, for protected "
+                      "paths, so this handshake's outcome says nothing about client authentication. Load the session "
+                      "keys (tls.keylog_file or an injected keylog) to analyse the renegotiated handshake.",
+                      mtls_side_name(side), packet->frame);
 }
 
 static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event, mtls_side side)
@@ -550,6 +625,9 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
     case MTLS_EVENT_APPLICATION_DATA:
         on_application_data(handshake, packet, side);
         break;
+    case MTLS_EVENT_ENCRYPTED_HANDSHAKE:
+        on_encrypted_handshake(handshake, packet, side);
+        break;
     }
 }
 
@@ -589,7 +667,8 @@ static mtls_verdict verdict_after_fatal_alert(const mtls_handshake *handshake)
 mtls_verdict mtls_handshake_verdict(const mtls_handshake *handshake, bool capture_complete)
 {
     const mtls_handshake_summary *summary = &handshake->summary;
-    if (handshake->fatal_alert != NULL)
+    /* An alert after the handshake completed ends the connection, not the authentication. */
+    if (handshake->fatal_alert != NULL && handshake->accepted_frame == 0)
         return verdict_after_fatal_alert(handshake);
     if (handshake->resumed_frame != 0)
         return MTLS_VERDICT_RESUMED;
@@ -618,7 +697,7 @@ static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verd
     case MTLS_VERDICT_SERVER_REJECTED:
         return g_strdup_printf("the client refused the server's certificate with %s", alert);
     case MTLS_VERDICT_NO_CLIENT_CERTIFICATE:
-        if (handshake->fatal_alert != NULL)
+        if (handshake->fatal_alert != NULL && handshake->accepted_frame == 0)
             return g_strdup_printf("no client certificate sent; the %s ended the handshake with %s", alert_sender, alert);
         return g_strdup("no client certificate sent; the server continued without one");
     case MTLS_VERDICT_NOT_REQUESTED:

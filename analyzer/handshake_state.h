@@ -36,6 +36,9 @@ struct mtls_handshake {
     uint32_t server_certificate_frame;
     uint32_t server_flight_end_frame;   /* ServerHelloDone (1.2) or server Finished (1.3) */
     uint32_t client_ccs_frame;
+    uint32_t server_ccs_frame;
+    uint32_t server_finished_frame;     /* TLS 1.2, read or encrypted */
+    uint32_t renegotiation_frame;       /* an unreadable renegotiation began here */
     uint32_t client_finished_frame;
     uint32_t accepted_frame;            /* the server confirmed the handshake */
     uint32_t resumed_frame;
@@ -50,6 +53,11 @@ struct mtls_handshake {
 };
 
 mtls_handshake *mtls_handshake_new(const mtls_config *config, uint32_t stream_number, uint32_t handshake_number);
+/* A TLS 1.3 post-handshake authentication on the connection `parent`
+ * established: a handshake of its own that starts at the CertificateRequest. */
+mtls_handshake *mtls_handshake_new_post_handshake(const mtls_handshake *parent, uint32_t handshake_number);
+/* A TLS 1.3 handshake is complete and the server may still ask for a certificate. */
+bool mtls_handshake_allows_post_handshake_auth(const mtls_handshake *handshake);
 void mtls_handshake_free(mtls_handshake *handshake);
 
 /* Handshake messages, as opposed to records (alerts, data, cipher changes). */

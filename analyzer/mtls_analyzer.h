@@ -73,9 +73,14 @@ void mtls_config_unref(mtls_config *config);
  * client trusts). They are rarely the same bundle. */
 typedef enum { MTLS_TRUST_CLIENT_CERTIFICATES, MTLS_TRUST_SERVER_CERTIFICATES } mtls_trust_purpose;
 
-/* Loads a PEM bundle of CA certificates. Returns false and sets *error (free
- * with g_free) when nothing usable was loaded. */
-bool mtls_config_load_trust_store(mtls_config *config, mtls_trust_purpose purpose, const char *pem_path,
+/* The location that names the operating system's CA store. */
+#define MTLS_TRUST_STORE_SYSTEM "system"
+
+/* Loads the CA certificates at `location`: a PEM bundle, a single DER
+ * certificate, a folder of such files, or MTLS_TRUST_STORE_SYSTEM. NULL or
+ * "" configures none. Returns false and sets *error (free with g_free) when
+ * nothing usable was loaded; the store is then empty. */
+bool mtls_config_load_trust_store(mtls_config *config, mtls_trust_purpose purpose, const char *location,
                                   char **error);
 size_t mtls_config_trust_store_size(const mtls_config *config, mtls_trust_purpose purpose);
 /* Whether the server's own chain is checked too (default true). */
@@ -107,7 +112,10 @@ typedef enum {
     MTLS_EVENT_NEW_SESSION_TICKET,
     MTLS_EVENT_CHANGE_CIPHER_SPEC,
     MTLS_EVENT_ALERT,
-    MTLS_EVENT_APPLICATION_DATA
+    MTLS_EVENT_APPLICATION_DATA,
+    /* A TLS 1.2 handshake record that cannot be read: a Finished, or a
+     * renegotiation when it follows the Finished of the same side. */
+    MTLS_EVENT_ENCRYPTED_HANDSHAKE
 } mtls_event_kind;
 
 #define MTLS_ALERT_ENCRYPTED (-1)
@@ -125,6 +133,7 @@ typedef struct {
             uint16_t legacy_version;
             uint16_t selected_version;          /* supported_versions extension, 0 if absent */
             const uint8_t *random;              /* 32 bytes, or NULL when not captured */
+            bool psk_accepted;                  /* pre_shared_key extension: TLS 1.3 resumption */
         } server_hello;
         struct {
             const mtls_blob *ca_names;          /* DER-encoded X.501 Names, as on the wire */
@@ -191,6 +200,7 @@ typedef struct {
     uint32_t certificate_request_frame;
     uint32_t client_certificate_frame;
     uint32_t alert_frame;           /* the first fatal alert */
+    bool post_handshake;            /* TLS 1.3 post-handshake authentication, not a full handshake */
 } mtls_handshake_summary;
 
 const mtls_handshake_summary *mtls_handshake_get_summary(const mtls_handshake *handshake);

@@ -1,7 +1,8 @@
 /* stream.c - one transport connection: decides which handshake each event
  * belongs to. A ClientHello after a ServerHello starts a new handshake
  * (renegotiation, a reused connection), except the one that answers a
- * HelloRetryRequest.
+ * HelloRetryRequest; so does a CertificateRequest after a completed TLS 1.3
+ * handshake (post-handshake authentication).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -47,6 +48,8 @@ static bool opens_new_handshake(const mtls_handshake *current, const mtls_event 
 {
     if (current == NULL)
         return true;
+    if (event->kind == MTLS_EVENT_CERTIFICATE_REQUEST)
+        return mtls_handshake_allows_post_handshake_auth(current);
     /* A ClientHello repeated before any answer is a retry or a duplicate of
      * the same attempt, not a handshake of its own. */
     if (event->kind == MTLS_EVENT_CLIENT_HELLO)
@@ -70,7 +73,12 @@ mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet,
          * not captured belong to no handshake we can judge. */
         if (handshake == NULL && !handshake_message)
             return NULL;
-        handshake = start_handshake(stream);
+        if (handshake != NULL && event->kind == MTLS_EVENT_CERTIFICATE_REQUEST) {
+            handshake = mtls_handshake_new_post_handshake(handshake, stream->handshakes->len + 1);
+            g_ptr_array_add(stream->handshakes, handshake);
+        } else {
+            handshake = start_handshake(stream);
+        }
     }
     /* Once the outcome is known, the connection's data belongs to the
      * application: such frames are not part of the handshake unless they

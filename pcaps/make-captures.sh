@@ -60,9 +60,15 @@ server_lines=(signing_key encryption_key tls_www_server 'dns_name = "localhost"'
 make_pki() {
     for name in root issuing server server_expired server_future server_self_signed server_client_eku foreign_server \
         client_revoked client_critical_extension client client_expired client_future client_server_eku \
-        client_self_signed foreign_root foreign_client; do
+        client_self_signed foreign_root foreign_client issuing_pathlen0 sub_ca; do
         new_key "$name"
     done
+    for side in client server; do
+        for variant in under_leaf deep no_signing sha1; do new_key "${side}_$variant"; done
+        openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out "$pki/${side}_rsa1024.key" 2>/dev/null
+    done
+    # OpenSSL will not serve an EC certificate that may not sign; an RSA one it will.
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$pki/server_no_signing.key" 2>/dev/null
     template root "mtls-analyzer Test Root CA" "$valid_from" "$valid_until" "${ca_lines[@]}"
     self_signed root
     template issuing "mtls-analyzer Test Issuing CA" "$valid_from" "$valid_until" "${ca_lines[@]}"
@@ -112,8 +118,51 @@ make_pki() {
         openssl x509 -inform DER -in "$pki/${name}_tampered.der" -out "$pki/${name}_tampered.pem"
         cp "$pki/$name.key" "$pki/${name}_tampered.key"
     done
+    link_check_certificates
     cat "$pki/root.pem" "$pki/issuing.pem" >"$pki/root_then_issuing.pem"
     cat "$pki/issuing.pem" "$pki/root.pem" >"$pki/issuing_then_root.pem"
+}
+
+# Certificates whose chains break one X.509 rule each, for a client and a
+# server: issued by a leaf, deeper than a pathLenConstraint, a Key Usage that
+# forbids the leaf's role, a 1024-bit RSA key, a SHA-1 signature.
+issue_with_openssl() { # NAME CN EXTENDED_KEY_USAGE
+    local name=$1 cn=$2 purpose=$3
+    printf '%s\n' "[leaf]" "basicConstraints = critical, CA:FALSE" "keyUsage = critical, dataEncipherment" \
+        "extendedKeyUsage = $purpose" "subjectAltName = DNS:localhost, IP:127.0.0.1" >"$pki/$name.ext"
+    openssl req -new -key "$pki/$name.key" -subj "/O=mtls-analyzer test PKI/CN=$cn" -out "$pki/$name.csr"
+    openssl x509 -req -in "$pki/$name.csr" -CA "$pki/issuing.pem" -CAkey "$pki/issuing.key" -set_serial "$RANDOM$RANDOM" \
+        -days 36500 -extfile "$pki/$name.ext" -extensions leaf \
+        -out "$pki/$name.pem" 2>/dev/null
+}
+
+link_check_certificates() {
+    template issuing_pathlen0 "mtls-analyzer Test Path-Length-0 CA" "$valid_from" "$valid_until" "${ca_lines[@]}" \
+        'path_len = 0'
+    issue issuing_pathlen0 root
+    template sub_ca "mtls-analyzer Test Sub CA" "$valid_from" "$valid_until" "${ca_lines[@]}"
+    issue sub_ca issuing_pathlen0
+    local side lines
+    for side in client server; do
+        if [ "$side" = client ]; then lines=("${client_lines[@]}"); else lines=("${server_lines[@]}"); fi
+        template "${side}_under_leaf" "$side-issued-by-a-leaf" "$valid_from" "$valid_until" "${lines[@]}"
+        issue "${side}_under_leaf" "$side"
+        cat "$pki/$side.pem" "$pki/issuing.pem" >"$pki/${side}_then_issuing.pem"
+        template "${side}_deep" "$side-too-deep" "$valid_from" "$valid_until" "${lines[@]}"
+        issue "${side}_deep" sub_ca
+        cat "$pki/sub_ca.pem" "$pki/issuing_pathlen0.pem" >"$pki/sub_ca_chain.pem"
+        template "${side}_rsa1024" "$side-rsa-1024" "$valid_from" "$valid_until" "${lines[@]}"
+        issue "${side}_rsa1024" issuing
+        template "${side}_sha1" "$side-sha1" "$valid_from" "$valid_until" "${lines[@]}"
+        certtool --generate-certificate --hash SHA1 --load-privkey "$pki/${side}_sha1.key" \
+            --template "$pki/${side}_sha1.tmpl" --load-ca-certificate "$pki/issuing.pem" \
+            --load-ca-privkey "$pki/issuing.key" --outfile "$pki/${side}_sha1.pem" >/dev/null 2>&1
+    done
+    # A Key Usage of dataEncipherment alone, which allows neither role.
+    # certtool adds digitalSignature to every EC leaf, so OpenSSL issues these.
+    issue_with_openssl client_no_signing "client-without-digital-signature" clientAuth
+    issue_with_openssl server_no_signing "localhost" serverAuth
+    cat "$pki/issuing.pem" "$pki/issuing.pem" >"$pki/issuing_twice.pem"
 }
 
 # ---- One scenario ------------------------------------------------------------
@@ -124,6 +173,8 @@ capture() {
     local name=$1 server_args=$2 client_args=$3 keylog=${4:-}
     local port=$((base_port + scenario_index))
     scenario_index=$((scenario_index + 1))
+    # MTLS_ONLY=REGEX makes only the matching scenarios (and no sample), for work on one case.
+    if [ -n "${MTLS_ONLY:-}" ] && ! [[ $name =~ $MTLS_ONLY ]]; then return 0; fi
     local raw=$work/$name.raw.pcapng keys=$work/$name.keys
     : >"$keys"
 
@@ -131,15 +182,34 @@ capture() {
     local capture_pid=$!
     for _ in $(seq 100); do grep -q "Capturing on" "$work/dumpcap.log" && break; sleep 0.1; done
 
-    # shellcheck disable=SC2086
-    timeout 20 openssl s_server -accept "127.0.0.1:$port" -naccept 1 -www $server_args \
-        >"$work/$name.server.log" 2>&1 &
+    # SERVER_COMMANDS="R" (for example) types s_server commands once the
+    # client is connected, instead of serving one web page: R renegotiates
+    # asking for a client certificate, c is a TLS 1.3 post-handshake request.
+    if [ -n "${SERVER_COMMANDS:-}" ]; then
+        # shellcheck disable=SC2086
+        (sleep 1.5; for command in $SERVER_COMMANDS; do echo "$command"; sleep 1; done; sleep 1) |
+            timeout 20 openssl s_server -accept "127.0.0.1:$port" -naccept 1 $server_args \
+                >"$work/$name.server.log" 2>&1 &
+    else
+        # shellcheck disable=SC2086
+        timeout 20 openssl s_server -accept "127.0.0.1:$port" -naccept 1 -www $server_args \
+            >"$work/$name.server.log" 2>&1 &
+    fi
     local server_pid=$!
     for _ in $(seq 100); do ss -ltn | grep -q "127.0.0.1:$port " && break; sleep 0.1; done
 
-    # shellcheck disable=SC2086
-    printf 'GET / HTTP/1.0\r\n\r\n' | timeout 20 openssl s_client -connect "127.0.0.1:$port" \
-        -servername localhost -ign_eof -keylogfile "$keys" $client_args >"$work/$name.client.log" 2>&1 || true
+    local client_input="printf 'GET / HTTP/1.0\r\n\r\n'"
+    [ -n "${SERVER_COMMANDS:-}" ] && client_input="sleep $((3 + $(wc -w <<<"$SERVER_COMMANDS")))"
+    # RESUME=1 connects twice, the second time resuming the first session
+    # from its saved ticket (the way TLS 1.3 clients resume).
+    local runs=("") session=$work/$name.session
+    [ -n "${RESUME:-}" ] && runs=("-sess_out $session" "-sess_in $session")
+    local run
+    for run in "${runs[@]}"; do
+        # shellcheck disable=SC2086
+        bash -c "$client_input" | timeout 20 openssl s_client -connect "127.0.0.1:$port" -servername localhost \
+            -ign_eof -keylogfile "$keys" $run $client_args >>"$work/$name.client.log" 2>&1 || true
+    done
     wait "$server_pid" 2>/dev/null || true
     sleep 0.5
     kill -INT "$capture_pid"
@@ -204,6 +274,47 @@ capture tls12-server-not-yet-valid "$(chain_args server_future issuing) $require
     "-tls1_2 $trust_server $(chain_args client issuing)"
 capture tls12-server-chain-order "$(chain_args server root_then_issuing) $require" \
     "-tls1_2 $trust_server $(chain_args client issuing)"
+
+weak="-cipher DEFAULT:@SECLEVEL=0"
+capture tls12-not-a-ca "$server $require" "-tls1_2 $trust_server $(chain_args client_under_leaf client_then_issuing)"
+capture tls12-path-length "$server $require" "-tls1_2 $trust_server $(chain_args client_deep sub_ca_chain)"
+capture tls12-key-usage "$server $require" "-tls1_2 $trust_server $(chain_args client_no_signing issuing)"
+capture tls12-weak-key "$server $require" "-tls1_2 $weak $trust_server $(chain_args client_rsa1024 issuing)"
+capture tls12-weak-signature "$server $require" "-tls1_2 $weak $trust_server $(chain_args client_sha1 issuing)"
+capture tls12-duplicate-certificate "$server $require" "-tls1_2 $trust_server $(chain_args client issuing_twice)"
+capture tls12-server-not-a-ca "$(chain_args server_under_leaf server_then_issuing) $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
+capture tls12-server-path-length "$(chain_args server_deep sub_ca_chain) $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
+capture tls12-server-key-usage "$(chain_args server_no_signing issuing) $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
+capture tls12-server-weak-key "$(chain_args server_rsa1024 issuing) $weak $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
+capture tls12-server-weak-signature "$(chain_args server_sha1 issuing) $weak $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
+capture tls12-server-duplicate-certificate "$(chain_args server issuing_twice) $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
+
+# Resumption: s_client -reconnect makes one full handshake and five resumed
+# ones (session ID, ticket, TLS 1.3 PSK), all in one capture.
+capture tls12-resumed-session-id "$server $require -naccept 6 -no_ticket" \
+    "-tls1_2 -reconnect $trust_server $(chain_args client issuing)"
+capture tls12-resumed-ticket "$server $require -naccept 6" "-tls1_2 -reconnect $trust_server $(chain_args client issuing)"
+RESUME=1 capture tls13-resumed-psk "$server $require -naccept 2" "-tls1_3 $trust_server $(chain_args client issuing)" keylog
+# Client authentication asked for only later: by TLS 1.2 renegotiation (with
+# and without the keys to read it) and by TLS 1.3 post-handshake request.
+# Without a session cache the renegotiation cannot resume: a full handshake.
+SERVER_COMMANDS="R" capture tls12-renegotiation "$server -CAfile $p/root.pem -no_cache -no_ticket" \
+    "-tls1_2 $trust_server $(chain_args client issuing)" keylog
+SERVER_COMMANDS="R" capture tls12-renegotiation-no-keys "$server -CAfile $p/root.pem -no_cache -no_ticket" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
+SERVER_COMMANDS="c" capture tls13-post-handshake-auth "$server -CAfile $p/root.pem" \
+    "-tls1_3 -enable_pha $trust_server $(chain_args client issuing)" keylog
+# Every handshake message cut into 512-byte records by both sides.
+capture tls12-fragmented-records "$server $require -max_send_frag 512" \
+    "-tls1_2 -max_send_frag 512 $trust_server $(chain_args client issuing)"
+
+[ -n "${MTLS_ONLY:-}" ] && exit 0
 
 # The sample the quick start analyses: several outcomes in one file.
 (cd "$out" && mergecap -F pcapng -w sample.pcapng tls12-good-chain.pcapng tls12-empty-certificate.pcapng \

@@ -379,15 +379,17 @@ void proto_register_mtls(void)
     register_expert_fields();
 
     module_t *module = prefs_register_protocol(proto_mtls, apply_preferences);
-    prefs_register_filename_preference(module, "trust_store", "Server's client-CA trust store (PEM bundle)",
-                                       "CA certificates the server trusts for client certificates, as a PEM file "
-                                       "(e.g. the bundle configured as ssl_client_certificate or SSLCACertificateFile). "
+    prefs_register_filename_preference(module, "trust_store", "Server's client-CA trust store",
+                                       "CA certificates the server trusts for client certificates: a PEM bundle (e.g. "
+                                       "the file configured as ssl_client_certificate or SSLCACertificateFile), a DER "
+                                       "certificate, a folder of PEM/DER files, or 'system' for the system CA store. "
                                        "With it the analyzer can tell an untrusted root or a missing intermediate "
                                        "even when the server lists no CA names.",
                                        &pref_trust_store, FALSE);
-    prefs_register_filename_preference(module, "server_trust_store", "Client's trust store (PEM bundle)",
-                                       "CA certificates the client trusts for server certificates, as a PEM file "
-                                       "(e.g. /etc/ssl/certs/ca-certificates.crt or an export of the Java truststore). "
+    prefs_register_filename_preference(module, "server_trust_store", "Client's trust store",
+                                       "CA certificates the client trusts for server certificates: a PEM bundle (e.g. "
+                                       "an export of the Java truststore), a DER certificate, a folder of PEM/DER "
+                                       "files, or 'system' for the system CA store (/etc/ssl/certs). "
                                        "With it the analyzer checks that the server's chain leads to a trusted root.",
                                        &pref_server_trust_store, FALSE);
     prefs_register_bool_preference(module, "check_server_chain", "Check the server's chain too",

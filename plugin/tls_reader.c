@@ -20,6 +20,7 @@
 
 #define TLS_CONTENT_CHANGE_CIPHER_SPEC 20
 #define TLS_CONTENT_ALERT 21
+#define TLS_CONTENT_HANDSHAKE 22
 #define TLS_CONTENT_APPLICATION_DATA 23
 
 #define TLS_HANDSHAKE_CLIENT_HELLO 1
@@ -47,6 +48,7 @@ typedef enum {
     FIELD_DNAME_LENGTH,
     FIELD_ALERT_LEVEL,
     FIELD_ALERT_DESCRIPTION,
+    FIELD_PSK_SELECTED,
     FIELD_KIND_COUNT,
     FIELD_OTHER = FIELD_KIND_COUNT
 } field_kind;
@@ -64,6 +66,7 @@ static const char *const field_names[FIELD_KIND_COUNT] = {
     [FIELD_DNAME_LENGTH] = "tls.handshake.dname_len",
     [FIELD_ALERT_LEVEL] = "tls.alert_message.level",
     [FIELD_ALERT_DESCRIPTION] = "tls.alert_message.desc",
+    [FIELD_PSK_SELECTED] = "tls.handshake.extensions.psk.identity.selected",
 };
 
 /* Registration ids, resolved once at handoff. One name can have several
@@ -132,6 +135,7 @@ typedef struct {
     bool opaque_record_pending;  /* a TLS 1.3 record whose content we cannot read */
     tvbuff_t *opaque_record_tvb; /* where that record's type byte is */
     gint opaque_record_offset;
+    bool handshake_record_unread; /* a handshake record in which no message was read yet */
     bool alert_pending;
     int alert_level;
     int alert_description;
@@ -142,6 +146,7 @@ typedef struct {
     GArray *supported_versions;  /* uint16_t */
     const char *server_name;
     const uint8_t *random;
+    bool psk_selected;
     GArray *certificates;        /* mtls_blob */
     GArray *ca_names;            /* mtls_blob */
 } reader_state;
@@ -175,6 +180,7 @@ static void flush_message(reader_state *state)
         event.u.server_hello.selected_version =
             state->supported_versions->len ? g_array_index(state->supported_versions, uint16_t, 0) : 0;
         event.u.server_hello.random = state->random;
+        event.u.server_hello.psk_accepted = state->psk_selected;
         emit(state, &event);
         break;
     case TLS_HANDSHAKE_CERTIFICATE:
@@ -209,6 +215,7 @@ static void flush_message(reader_state *state)
     state->legacy_version_seen = false;
     state->server_name = NULL;
     state->random = NULL;
+    state->psk_selected = false;
     g_array_set_size(state->supported_versions, 0);
     g_array_set_size(state->certificates, 0);
     g_array_set_size(state->ca_names, 0);
@@ -228,6 +235,10 @@ static void flush_record(reader_state *state)
         emit_simple(state, MTLS_EVENT_APPLICATION_DATA);
         state->opaque_record_pending = false;
     }
+    if (state->handshake_record_unread) {
+        emit_simple(state, MTLS_EVENT_ENCRYPTED_HANDSHAKE);
+        state->handshake_record_unread = false;
+    }
 }
 
 static void start_record_content(reader_state *state, uint32_t content_type)
@@ -243,6 +254,9 @@ static void start_record_content(reader_state *state, uint32_t content_type)
         break;
     case TLS_CONTENT_APPLICATION_DATA:
         emit_simple(state, MTLS_EVENT_APPLICATION_DATA);
+        break;
+    case TLS_CONTENT_HANDSHAKE:
+        state->handshake_record_unread = true;
         break;
     default:
         break;
@@ -310,6 +324,9 @@ static void read_message_field(reader_state *state, field_kind kind, field_info 
         if (state->server_name == NULL)
             state->server_name = fvalue_get_string(MTLS_FI_VALUE(fi));
         break;
+    case FIELD_PSK_SELECTED:
+        state->psk_selected = true;
+        break;
     case FIELD_RANDOM:
         if (fi->length == TLS_RANDOM_LENGTH && field_bytes(fi, fi->start, fi->length, &blob))
             state->random = blob.data;
@@ -340,6 +357,7 @@ static void read_field(reader_state *state, field_kind kind, field_info *fi)
         break;
     case FIELD_HANDSHAKE_TYPE:
         flush_message(state);
+        state->handshake_record_unread = false;
         state->message_type = (int)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
         break;
     case FIELD_ALERT_LEVEL:

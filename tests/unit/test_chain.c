@@ -245,6 +245,108 @@ static void chain_order(void **state)
     test_cert_free(stranger);
 }
 
+/* Each issuer must be a CA allowed to sign, with room below it for the CAs that follow. */
+static void issuer_roles(void **state)
+{
+    test_pki *pki = *state;
+    test_cert *leaf_as_ca = test_cert_new(&(test_cert_spec){.common_name = "leaf used as CA", .issuer = pki->issuing});
+    test_cert *under_leaf = test_cert_new(&(test_cert_spec){.common_name = "under leaf", .issuer = leaf_as_ca});
+    test_cert *no_constraints = test_cert_new(&(test_cert_spec){.common_name = "no constraints CA", .issuer = pki->root,
+                                                                .ca = true, .no_basic_constraints = true});
+    test_cert *under_unconstrained = test_cert_new(&(test_cert_spec){.common_name = "under unconstrained", .issuer = no_constraints});
+    test_cert *no_cert_sign = test_cert_new(&(test_cert_spec){.common_name = "no certsign CA", .issuer = pki->root, .ca = true,
+                                                              .key_usage = GNUTLS_KEY_CRL_SIGN});
+    test_cert *under_no_cert_sign = test_cert_new(&(test_cert_spec){.common_name = "under no certsign", .issuer = no_cert_sign});
+    test_cert *pathlen0 = test_cert_new(&(test_cert_spec){.common_name = "pathlen 0 CA", .issuer = pki->root, .ca = true,
+                                                          .path_length = 1});
+    test_cert *sub_ca = test_cert_new(&(test_cert_spec){.common_name = "sub CA", .issuer = pathlen0, .ca = true});
+    test_cert *deep_leaf = test_cert_new(&(test_cert_spec){.common_name = "deep leaf", .issuer = sub_ca});
+    test_cert *shallow_leaf = test_cert_new(&(test_cert_spec){.common_name = "shallow leaf", .issuer = pathlen0});
+    test_cert *proxy = test_cert_new(&(test_cert_spec){.common_name = "grid proxy", .issuer = pki->client, .proxy = true,
+                                                       .no_basic_constraints = true});
+    test_cert *encipher_only = test_cert_new(&(test_cert_spec){.common_name = "encipher only", .issuer = pki->issuing,
+                                                               .key_usage = GNUTLS_KEY_KEY_ENCIPHERMENT});
+    const struct {
+        const test_cert *chain[4];
+        size_t count;
+        const char *expected;
+        const char *mentions;
+    } cases[] = {
+        {{under_leaf, leaf_as_ca, pki->issuing}, 3, "not_a_ca", "CA:FALSE"},
+        {{under_unconstrained, no_constraints}, 2, "not_a_ca", "no basicConstraints"},
+        {{under_no_cert_sign, no_cert_sign}, 2, "key_usage", "keyCertSign"},
+        {{deep_leaf, sub_ca, pathlen0}, 3, "path_length_exceeded", "allows 0 CA(s) below it"},
+        {{shallow_leaf, pathlen0}, 2, "-", NULL},
+        {{encipher_only, pki->issuing}, 2, "key_usage", "digitalSignature"},
+        /* Grid proxies are issued by end entities on purpose (RFC 3820). */
+        {{proxy, pki->client, pki->issuing}, 3, "-", NULL},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        test_session session;
+        test_session_init(&session, NULL);
+        mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->root), 1, cases[i].chain, cases[i].count);
+        assert_codes(handshake, true, cases[i].expected);
+        if (cases[i].mentions)
+            assert_message_mentions(handshake, cases[i].expected, cases[i].mentions);
+        test_session_clear(&session);
+    }
+    test_cert *all[] = {leaf_as_ca, under_leaf, no_constraints, under_unconstrained, no_cert_sign, under_no_cert_sign,
+                        pathlen0, sub_ca, deep_leaf, shallow_leaf, encipher_only, proxy};
+    for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
+        test_cert_free(all[i]);
+}
+
+static void weak_keys_and_signatures(void **state)
+{
+    test_pki *pki = *state;
+    test_cert *rsa1024 = test_cert_new(&(test_cert_spec){.common_name = "rsa 1024", .issuer = pki->issuing, .rsa_bits = 1024});
+    test_cert *rsa2048 = test_cert_new(&(test_cert_spec){.common_name = "rsa 2048", .issuer = pki->issuing, .rsa_bits = 2048});
+    test_cert *sha1 = test_cert_new(&(test_cert_spec){.common_name = "sha1 leaf", .issuer = pki->issuing,
+                                                      .signature_hash = GNUTLS_DIG_SHA1});
+    test_cert *sha1_root = test_cert_new(&(test_cert_spec){.common_name = "sha1 root", .ca = true,
+                                                           .signature_hash = GNUTLS_DIG_SHA1});
+    test_cert *under_sha1_root = test_cert_new(&(test_cert_spec){.common_name = "under sha1 root", .issuer = sha1_root});
+    const struct {
+        const test_cert *chain[3];
+        size_t count;
+        const test_cert *listed;
+        const char *expected;
+        const char *mentions;
+    } cases[] = {
+        {{rsa1024, pki->issuing}, 2, pki->root, "weak_key", "RSA 1024 bits"},
+        {{rsa2048, pki->issuing}, 2, pki->root, "-", NULL},
+        {{sha1, pki->issuing}, 2, pki->root, "weak_signature", "SHA1"},
+        /* Nobody checks a root's signature on itself. */
+        {{under_sha1_root, sha1_root}, 2, sha1_root, "-", NULL},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        test_session session;
+        test_session_init(&session, NULL);
+        mtls_handshake *handshake = client_sends(&session, pki, &cases[i].listed, 1, cases[i].chain, cases[i].count);
+        assert_codes(handshake, true, cases[i].expected);
+        if (cases[i].mentions)
+            assert_message_mentions(handshake, cases[i].expected, cases[i].mentions);
+        test_session_clear(&session);
+    }
+    test_cert *all[] = {rsa1024, rsa2048, sha1, sha1_root, under_sha1_root};
+    for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
+        test_cert_free(all[i]);
+}
+
+/* A certificate sent twice is a note of its own, not a chain-order problem. */
+static void duplicate_certificates(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->root), 1,
+                                             CERTS(pki->client, pki->issuing, pki->issuing, pki->root), 4);
+    assert_codes(handshake, true, "-");
+    assert_codes(handshake, false, "duplicate_certificate");
+    assert_message_mentions(handshake, "duplicate_certificate", "again as certificate 3");
+    test_session_clear(&session);
+}
+
 static void broken_signatures_are_not_missing_issuers(void **state)
 {
     test_pki *pki = *state;
@@ -422,6 +524,71 @@ static void trust_store_errors_are_reported(void **state)
     mtls_config_unref(config);
 }
 
+static void write_der(const char *path, const test_cert *cert)
+{
+    size_t length;
+    const void *der = g_bytes_get_data(cert->der, &length);
+    assert_true(g_file_set_contents(path, der, (gssize)length, NULL));
+}
+
+/* A trust store is a PEM bundle, a DER file, a folder of either, the system
+ * store, or nothing; each form judges the same chain the same way. */
+static void trust_store_forms(void **state)
+{
+    test_pki *pki = *state;
+    char *folder = g_dir_make_tmp("mtls-trust-XXXXXX", NULL);
+    assert_non_null(folder);
+    char *der_path = g_build_filename(folder, "root.cer", NULL);
+    char *junk_path = g_build_filename(folder, "README.txt", NULL);
+    write_der(der_path, pki->root);
+    assert_true(g_file_set_contents(junk_path, "not a certificate\n", -1, NULL));
+    char *pem_path = test_write_pem_bundle(CERTS(pki->foreign_root), 1);
+    char *moved_pem = g_build_filename(folder, "foreign.pem", NULL);
+    assert_int_equal(g_rename(pem_path, moved_pem), 0);
+
+    mtls_config *config = mtls_config_new();
+    char *error = NULL;
+    assert_true(mtls_config_load_trust_store(config, MTLS_TRUST_CLIENT_CERTIFICATES, folder, &error));
+    assert_null(error);
+    assert_int_equal(mtls_config_trust_store_size(config, MTLS_TRUST_CLIENT_CERTIFICATES), 2);
+    test_session session;
+    test_session_init(&session, mtls_config_ref(config));
+    mtls_handshake *handshake = client_sends(&session, pki, NULL, 0, CERTS(pki->client, pki->issuing), 2);
+    assert_codes(handshake, true, "-");
+    test_session_clear(&session);
+
+    /* A single DER certificate. */
+    assert_true(mtls_config_load_trust_store(config, MTLS_TRUST_CLIENT_CERTIFICATES, der_path, &error));
+    assert_int_equal(mtls_config_trust_store_size(config, MTLS_TRUST_CLIENT_CERTIFICATES), 1);
+    /* The system store: whatever it holds, our test root is not in it. */
+    if (mtls_config_load_trust_store(config, MTLS_TRUST_CLIENT_CERTIFICATES, MTLS_TRUST_STORE_SYSTEM, &error)) {
+        test_session_init(&session, mtls_config_ref(config));
+        handshake = client_sends(&session, pki, NULL, 0, CERTS(pki->client, pki->issuing, pki->root), 3);
+        assert_codes(handshake, true, "untrusted_root");
+        test_session_clear(&session);
+    } else {
+        assert_non_null(strstr(error, "system CA store"));
+        g_clear_pointer(&error, g_free);
+    }
+    /* Nothing: the empty location clears the store. */
+    assert_true(mtls_config_load_trust_store(config, MTLS_TRUST_CLIENT_CERTIFICATES, "", &error));
+    assert_int_equal(mtls_config_trust_store_size(config, MTLS_TRUST_CLIENT_CERTIFICATES), 0);
+    /* A folder without certificates is an error that names it. */
+    g_unlink(der_path);
+    g_unlink(moved_pem);
+    assert_false(mtls_config_load_trust_store(config, MTLS_TRUST_CLIENT_CERTIFICATES, folder, &error));
+    assert_non_null(strstr(error, folder));
+    g_free(error);
+    mtls_config_unref(config);
+    g_unlink(junk_path);
+    g_rmdir(folder);
+    g_free(der_path);
+    g_free(junk_path);
+    g_free(moved_pem);
+    g_free(pem_path);
+    g_free(folder);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,11 +604,15 @@ int main(void)
         cmocka_unit_test(expired_intermediate_is_named),
         cmocka_unit_test(extended_key_usage_needs_client_auth),
         cmocka_unit_test(chain_order),
+        cmocka_unit_test(issuer_roles),
+        cmocka_unit_test(weak_keys_and_signatures),
+        cmocka_unit_test(duplicate_certificates),
         cmocka_unit_test(broken_signatures_are_not_missing_issuers),
         cmocka_unit_test(server_chain_checks),
         cmocka_unit_test(malformed_certificates_are_noted_not_judged),
         cmocka_unit_test(undecodable_ca_names_are_shown_not_fatal),
         cmocka_unit_test(trust_store_errors_are_reported),
+        cmocka_unit_test(trust_store_forms),
     };
     return cmocka_run_group_tests_name("chain", tests, test_pki_setup, test_pki_teardown);
 }

@@ -383,6 +383,87 @@ static void resumed_session(void **state)
     test_session_clear(&session);
 }
 
+static void tls13_psk_resumption(void **state)
+{
+    (void)state;
+    const uint16_t tls13[] = {0x0304};
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, tls13, 1);
+    mtls_event hello = {.kind = MTLS_EVENT_SERVER_HELLO};
+    hello.u.server_hello.legacy_version = 0x0303;
+    hello.u.server_hello.selected_version = 0x0304;
+    hello.u.server_hello.psk_accepted = true;
+    mtls_packet packet = {++session.frame, session.time, TEST_SERVER};
+    session.last = mtls_stream_feed(session.stream, &packet, &hello);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_FINISHED);
+    feed_simple(&session, TEST_CLIENT, MTLS_EVENT_FINISHED);
+    assert_codes(session.last, true, "-");
+    assert_codes(session.last, false, "resumed");
+    assert_verdict(session.last, MTLS_VERDICT_RESUMED);
+    test_session_clear(&session);
+}
+
+/* A CertificateRequest after a completed TLS 1.3 handshake is a handshake of its own. */
+static void tls13_post_handshake_authentication(void **state)
+{
+    test_pki *pki = *state;
+    const uint16_t tls13[] = {0x0304};
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, tls13, 1);
+    feed_server_hello(&session, 0x0303, 0x0304);
+    feed_certificate(&session, TEST_SERVER, CERTS(pki->server, pki->issuing), 2);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_FINISHED);
+    feed_simple(&session, TEST_CLIENT, MTLS_EVENT_FINISHED);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_NEW_SESSION_TICKET);
+    mtls_handshake *first = session.last;
+    assert_verdict(first, MTLS_VERDICT_NOT_REQUESTED);
+
+    feed_certificate_request(&session, CERTS(pki->root), 1);
+    mtls_handshake *later = session.last;
+    assert_ptr_not_equal(later, first);
+    assert_true(mtls_handshake_get_summary(later)->post_handshake);
+    assert_int_equal(mtls_handshake_get_summary(later)->handshake_number, 2);
+    client_flight(&session, CERTS(pki->client, pki->issuing), 2);
+    feed_simple(&session, TEST_CLIENT, MTLS_EVENT_FINISHED);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_APPLICATION_DATA);
+    assert_ptr_equal(session.last, later);
+    assert_codes(later, true, "-");
+    assert_codes(later, false, "client_authenticated,post_handshake_auth");
+    assert_verdict(later, MTLS_VERDICT_OK);
+    assert_verdict(first, MTLS_VERDICT_NOT_REQUESTED);
+    test_session_clear(&session);
+}
+
+/* Without keys: each side's first handshake record after its
+ * ChangeCipherSpec is its Finished; the next one is a renegotiation. */
+static void tls12_encrypted_renegotiation(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, NULL, 0);
+    feed_server_hello(&session, 0x0303, 0);
+    feed_certificate(&session, TEST_SERVER, CERTS(pki->server, pki->issuing), 2);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE);
+    mtls_handshake *handshake = session.last;
+    feed_simple(&session, TEST_CLIENT, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+    feed_simple(&session, TEST_CLIENT, MTLS_EVENT_ENCRYPTED_HANDSHAKE);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_ENCRYPTED_HANDSHAKE);
+    assert_codes(handshake, false, "not_requested");
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_ENCRYPTED_HANDSHAKE);
+    assert_ptr_equal(session.last, handshake);
+    assert_codes(handshake, false, "not_requested,renegotiation_encrypted");
+    assert_message_mentions(handshake, "renegotiation_encrypted", "The server started a renegotiation");
+    /* A fatal alert once the handshake completed ends the connection, not the authentication. */
+    feed_alert(&session, TEST_CLIENT, FATAL, 50);
+    assert_verdict(handshake, MTLS_VERDICT_NOT_REQUESTED);
+    assert_message_mentions(handshake, "decode_error", "after the handshake had completed");
+    test_session_clear(&session);
+}
+
 static void capture_started_late(void **state)
 {
     test_pki *pki = *state;
@@ -443,6 +524,9 @@ int main(void)
         cmocka_unit_test(tls13_with_keys),
         cmocka_unit_test(handshake_boundaries),
         cmocka_unit_test(resumed_session),
+        cmocka_unit_test(tls13_psk_resumption),
+        cmocka_unit_test(tls13_post_handshake_authentication),
+        cmocka_unit_test(tls12_encrypted_renegotiation),
         cmocka_unit_test(capture_started_late),
         cmocka_unit_test(hostile_inputs_do_not_crash),
     };

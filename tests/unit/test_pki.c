@@ -28,9 +28,12 @@ test_cert *test_cert_new(const test_cert_spec *spec)
     static unsigned serial_counter = 1;
     test_cert *cert = g_new0(test_cert, 1);
     check(gnutls_x509_privkey_init(&cert->key), "privkey_init");
-    check(gnutls_x509_privkey_generate(cert->key, GNUTLS_PK_ECDSA,
-                                       GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0),
-          "generate key");
+    if (spec->rsa_bits)
+        check(gnutls_x509_privkey_generate(cert->key, GNUTLS_PK_RSA, spec->rsa_bits, 0), "generate RSA key");
+    else
+        check(gnutls_x509_privkey_generate(cert->key, GNUTLS_PK_ECDSA,
+                                           GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0),
+              "generate key");
     check(gnutls_x509_crt_init(&cert->crt), "crt_init");
     gnutls_x509_crt_t crt = cert->crt;
     check(gnutls_x509_crt_set_version(crt, 3), "version");
@@ -42,11 +45,14 @@ test_cert *test_cert_new(const test_cert_spec *spec)
     check(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, spec->common_name, strlen(spec->common_name)), "dn");
     check(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0, "Unit Test", 9), "dn o");
     check(gnutls_x509_crt_set_key(crt, cert->key), "set key");
-    check(gnutls_x509_crt_set_basic_constraints(crt, spec->ca ? 1 : 0, -1), "basic constraints");
-    check(gnutls_x509_crt_set_key_usage(crt, spec->ca ? GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN
-                                                      : GNUTLS_KEY_DIGITAL_SIGNATURE), "key usage");
+    if (!spec->no_basic_constraints)
+        check(gnutls_x509_crt_set_basic_constraints(crt, spec->ca ? 1 : 0, spec->path_length - 1), "basic constraints");
+    unsigned usual_usage = spec->ca ? GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN : GNUTLS_KEY_DIGITAL_SIGNATURE;
+    check(gnutls_x509_crt_set_key_usage(crt, spec->key_usage ? spec->key_usage : usual_usage), "key usage");
     for (size_t i = 0; i < G_N_ELEMENTS(spec->eku) && spec->eku[i]; i++)
         check(gnutls_x509_crt_set_key_purpose_oid(crt, spec->eku[i], 0), "eku");
+    if (spec->proxy)
+        check(gnutls_x509_crt_set_proxy(crt, -1, "1.3.6.1.5.5.7.21.1", NULL, 0), "proxy");
     if (spec->unknown_critical_extension) {
         static const unsigned char null_value[] = {0x05, 0x00};
         check(gnutls_x509_crt_set_extension_by_oid(crt, "1.3.6.1.4.1.55555.1", null_value, sizeof null_value, 1),
@@ -56,10 +62,11 @@ test_cert *test_cert_new(const test_cert_spec *spec)
     size_t key_id_size = sizeof key_id;
     check(gnutls_x509_crt_get_key_id(crt, 0, key_id, &key_id_size), "key id");
     check(gnutls_x509_crt_set_subject_key_id(crt, key_id, key_id_size), "subject key id");
+    gnutls_digest_algorithm_t hash = spec->signature_hash ? (gnutls_digest_algorithm_t)spec->signature_hash : GNUTLS_DIG_SHA256;
     if (spec->issuer)
-        check(gnutls_x509_crt_sign2(crt, spec->issuer->crt, spec->issuer->key, GNUTLS_DIG_SHA256, 0), "sign");
+        check(gnutls_x509_crt_sign2(crt, spec->issuer->crt, spec->issuer->key, hash, 0), "sign");
     else
-        check(gnutls_x509_crt_sign2(crt, crt, cert->key, GNUTLS_DIG_SHA256, 0), "self-sign");
+        check(gnutls_x509_crt_sign2(crt, crt, cert->key, hash, 0), "self-sign");
 
     gnutls_datum_t der;
     check(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der), "export");

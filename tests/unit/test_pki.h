@@ -36,6 +36,12 @@ typedef struct {
     int64_t not_after;          /* 0: TEST_NOW + 365 days */
     const char *eku[3];         /* OIDs; none: no EKU extension */
     bool unknown_critical_extension;
+    bool no_basic_constraints;
+    bool proxy;                 /* an RFC 3820 proxy certificate (issued by an end entity) */
+    int path_length;            /* pathLenConstraint + 1; 0: unconstrained */
+    unsigned key_usage;         /* GNUTLS_KEY_* bits; 0: the usual ones for a CA or a leaf */
+    unsigned rsa_bits;          /* 0: an EC P-256 key */
+    int signature_hash;         /* gnutls_digest_algorithm_t; 0: SHA-256 */
 } test_cert_spec;
 
 test_cert *test_cert_new(const test_cert_spec *spec);
