@@ -394,7 +394,9 @@ static void check_client_trust(chain_check *check, const mtls_certificate *top, 
     char *ca_list = mtls_ca_names_for_message(input->ca_names);
     const mtls_certificate *leaf = certificate_at(check, 0);
 
-    if (check->path->len == 1 && top->self_signed) {
+    /* Without CA names or a trust store nothing says what the server trusts:
+     * peers that pin certificates (WebRTC, say) accept self-signed ones. */
+    if (check->path->len == 1 && top->self_signed && (names_listed || has_trust_store)) {
         mtls_findings_add(check->findings, MTLS_CODE_SELF_SIGNED, input->certificate_frame, check->evidence,
                           "The client certificate '%s' is self-signed and is %s. Load balancers and gateways "
                           "accept client certificates only from a CA they trust: use a certificate issued by %s, or "

@@ -13,6 +13,8 @@
 #define TLS_1_1 0x0302
 #define TLS_1_2 0x0303
 #define TLS_1_3 0x0304
+#define DTLS_1_0 0xfeff
+#define DTLS_OPENSSL_BAD_VERSION 0x0100
 
 /* SHA-256 of "HelloRetryRequest" (RFC 8446 section 4.1.3): a ServerHello
  * with this random is a HelloRetryRequest, not the negotiated hello. */
@@ -45,6 +47,13 @@ static const char *version_text(uint16_t version)
 static bool is_grease(uint16_t value)
 {
     return (value & 0x0f0f) == 0x0a0a && (value >> 8) == (value & 0xff);
+}
+
+/* SSL 3.0, TLS 1.0/1.1 and DTLS 1.0 (and OpenSSL's pre-standard DTLS
+ * 0x0100) are deprecated by RFC 8996. DTLS numbers count downwards. */
+static bool is_legacy(uint16_t version)
+{
+    return (version != 0 && version <= TLS_1_1) || version == DTLS_1_0 || version == DTLS_OPENSSL_BAD_VERSION;
 }
 
 /* Draft TLS 1.3 versions (0x7fxx) and the real one count as TLS 1.3. */
@@ -222,10 +231,10 @@ static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet
         handshake->server_name = g_strdup(event->u.client_hello.server_name);
         summary->server_name = handshake->server_name;
     }
-    if (offered != 0 && offered <= TLS_1_1)
+    if (is_legacy(offered))
         mtls_findings_add(handshake->findings, MTLS_CODE_LEGACY_VERSION, packet->frame, (mtls_evidence){{0}},
-                          "The client offered at most %s (ClientHello in frame %u). SSL 3.0, TLS 1.0 and TLS 1.1 "
-                          "are deprecated (RFC 8996) and refused by current servers and load balancers, usually "
+                          "The client offered at most %s (ClientHello in frame %u). SSL 3.0, TLS 1.0, TLS 1.1 and "
+                          "DTLS 1.0 are deprecated (RFC 8996) and refused by current servers and load balancers, usually "
                           "with protocol_version or handshake_failure. Enable TLS 1.2 or 1.3 in the client (Java: "
                           "jdk.tls.client.protocols; .NET: SslProtocols or the SChannel registry settings; SAP: "
                           "ssl/client_ciphersuites).",
@@ -252,16 +261,16 @@ static void on_server_hello(mtls_handshake *handshake, const mtls_packet *packet
                           "handshake that issued the ticket.",
                           packet->frame);
     }
-    if (negotiated != 0 && negotiated <= TLS_1_1) {
+    if (is_legacy(negotiated)) {
         uint16_t offered = handshake->summary.offered_max_version;
         mtls_findings_add(handshake->findings, MTLS_CODE_LEGACY_VERSION, packet->frame,
                           (mtls_evidence){{handshake->summary.client_hello_frame}},
-                          "The server negotiated %s (ServerHello in frame %u)%s%s. SSL 3.0, TLS 1.0 and TLS 1.1 "
-                          "are deprecated (RFC 8996): enable TLS 1.2 or 1.3 on the server, and make sure no "
+                          "The server negotiated %s (ServerHello in frame %u)%s%s. SSL 3.0, TLS 1.0, TLS 1.1 and "
+                          "DTLS 1.0 are deprecated (RFC 8996): enable TLS 1.2 or 1.3 (DTLS 1.2) on the server, and make sure no "
                           "middlebox downgrades the connection.",
                           version_text(negotiated), packet->frame,
-                          offered > negotiated ? " although the client offered up to " : "",
-                          offered > negotiated ? version_text(offered) : "");
+                          offered != negotiated && !is_legacy(offered) ? " although the client offered up to " : "",
+                          offered != negotiated && !is_legacy(offered) ? version_text(offered) : "");
     }
 }
 

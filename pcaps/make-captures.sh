@@ -178,16 +178,23 @@ capture() {
     local raw=$work/$name.raw.pcapng keys=$work/$name.keys
     : >"$keys"
 
-    dumpcap -q -i lo -f "tcp port $port" -w "$raw" 2>"$work/dumpcap.log" &
+    # DTLS=1 runs the scenario over DTLS 1.2 on UDP.
+    local transport=tcp
+    if [ -n "${DTLS:-}" ]; then
+        transport=udp
+        server_args="-dtls1_2 $server_args"
+        client_args="-dtls1_2 $client_args"
+    fi
+    dumpcap -q -i lo -f "$transport port $port" -w "$raw" 2>"$work/dumpcap.log" &
     local capture_pid=$!
     for _ in $(seq 100); do grep -q "Capturing on" "$work/dumpcap.log" && break; sleep 0.1; done
 
     # SERVER_COMMANDS="R" (for example) types s_server commands once the
     # client is connected, instead of serving one web page: R renegotiates
     # asking for a client certificate, c is a TLS 1.3 post-handshake request.
-    if [ -n "${SERVER_COMMANDS:-}" ]; then
+    if [ -n "${SERVER_COMMANDS:-}" ] || [ -n "${DTLS:-}" ]; then
         # shellcheck disable=SC2086
-        (sleep 1.5; for command in $SERVER_COMMANDS; do echo "$command"; sleep 1; done; sleep 1) |
+        (sleep 1.5; for command in ${SERVER_COMMANDS:-}; do echo "$command"; sleep 1; done; sleep 1) |
             timeout 20 openssl s_server -accept "127.0.0.1:$port" -naccept 1 $server_args \
                 >"$work/$name.server.log" 2>&1 &
     else
@@ -196,10 +203,11 @@ capture() {
             >"$work/$name.server.log" 2>&1 &
     fi
     local server_pid=$!
-    for _ in $(seq 100); do ss -ltn | grep -q "127.0.0.1:$port " && break; sleep 0.1; done
+    for _ in $(seq 100); do ss -lntu | grep -q "127.0.0.1:$port " && break; sleep 0.1; done
 
     local client_input="printf 'GET / HTTP/1.0\r\n\r\n'"
     [ -n "${SERVER_COMMANDS:-}" ] && client_input="sleep $((3 + $(wc -w <<<"$SERVER_COMMANDS")))"
+    [ -n "${DTLS:-}" ] && client_input="sleep 2"
     # RESUME=1 connects twice, the second time resuming the first session
     # from its saved ticket (the way TLS 1.3 clients resume).
     local runs=("") session=$work/$name.session
@@ -310,6 +318,9 @@ SERVER_COMMANDS="R" capture tls12-renegotiation-no-keys "$server -CAfile $p/root
     "-tls1_2 $trust_server $(chain_args client issuing)"
 SERVER_COMMANDS="c" capture tls13-post-handshake-auth "$server -CAfile $p/root.pem" \
     "-tls1_3 -enable_pha $trust_server $(chain_args client issuing)" keylog
+# DTLS 1.2 client authentication, accepted and rejected.
+DTLS=1 capture dtls12-good-chain "$server $require" "$trust_server $(chain_args client issuing)"
+DTLS=1 capture dtls12-missing-intermediate "$server $require" "$trust_server $(chain_args client)"
 # Every handshake message cut into 512-byte records by both sides.
 capture tls12-fragmented-records "$server $require -max_send_frag 512" \
     "-tls1_2 -max_send_frag 512 $trust_server $(chain_args client issuing)"

@@ -93,7 +93,7 @@ static mtls_stream *stream_for(packet_info *pinfo, proto_tree *tree)
     if (stream != NULL)
         return stream;
     uint32_t stream_number;
-    if (!tls_reader_tcp_stream(tree, &stream_number))
+    if (!tls_reader_stream_number(tree, &stream_number))
         stream_number = conversation->conv_index;
     stream = mtls_stream_new(applied_config, stream_number);
     wmem_register_callback(wmem_file_scope(), free_stream_with_file, stream);

@@ -36,7 +36,7 @@
 #define DNAME_LENGTH_FIELD_SIZE 2
 
 typedef enum {
-    FIELD_TCP_STREAM,
+    FIELD_STREAM,
     FIELD_CONTENT_TYPE,
     FIELD_OPAQUE_TYPE,
     FIELD_HANDSHAKE_TYPE,
@@ -53,39 +53,44 @@ typedef enum {
     FIELD_OTHER = FIELD_KIND_COUNT
 } field_kind;
 
-static const char *const field_names[FIELD_KIND_COUNT] = {
-    [FIELD_TCP_STREAM] = "tcp.stream",
-    [FIELD_CONTENT_TYPE] = "tls.record.content_type",
-    [FIELD_OPAQUE_TYPE] = "tls.record.opaque_type",
-    [FIELD_HANDSHAKE_TYPE] = "tls.handshake.type",
-    [FIELD_HANDSHAKE_VERSION] = "tls.handshake.version",
-    [FIELD_RANDOM] = "tls.handshake.random",
-    [FIELD_SUPPORTED_VERSION] = "tls.handshake.extensions.supported_version",
-    [FIELD_SERVER_NAME] = "tls.handshake.extensions_server_name",
-    [FIELD_CERTIFICATE] = "tls.handshake.certificate",
-    [FIELD_DNAME_LENGTH] = "tls.handshake.dname_len",
-    [FIELD_ALERT_LEVEL] = "tls.alert_message.level",
-    [FIELD_ALERT_DESCRIPTION] = "tls.alert_message.desc",
-    [FIELD_PSK_SELECTED] = "tls.handshake.extensions.psk.identity.selected",
+/* Each kind by its TLS name and, where DTLS has the same field, its DTLS
+ * name: DTLS handshakes are read the same way. */
+static const char *const field_names[FIELD_KIND_COUNT][2] = {
+    [FIELD_STREAM] = {"tcp.stream", "udp.stream"},
+    [FIELD_CONTENT_TYPE] = {"tls.record.content_type", "dtls.record.content_type"},
+    [FIELD_OPAQUE_TYPE] = {"tls.record.opaque_type", NULL},
+    [FIELD_HANDSHAKE_TYPE] = {"tls.handshake.type", "dtls.handshake.type"},
+    [FIELD_HANDSHAKE_VERSION] = {"tls.handshake.version", "dtls.handshake.version"},
+    [FIELD_RANDOM] = {"tls.handshake.random", "dtls.handshake.random"},
+    [FIELD_SUPPORTED_VERSION] = {"tls.handshake.extensions.supported_version", "dtls.handshake.extensions.supported_version"},
+    [FIELD_SERVER_NAME] = {"tls.handshake.extensions_server_name", "dtls.handshake.extensions_server_name"},
+    [FIELD_CERTIFICATE] = {"tls.handshake.certificate", "dtls.handshake.certificate"},
+    [FIELD_DNAME_LENGTH] = {"tls.handshake.dname_len", "dtls.handshake.dname_len"},
+    [FIELD_ALERT_LEVEL] = {"tls.alert_message.level", "dtls.alert_message.level"},
+    [FIELD_ALERT_DESCRIPTION] = {"tls.alert_message.desc", "dtls.alert_message.desc"},
+    [FIELD_PSK_SELECTED] = {"tls.handshake.extensions.psk.identity.selected", NULL},
 };
 
 /* Registration ids, resolved once at handoff. One name can have several
- * registrations (the ClientHello and ServerHello versions are both
- * tls.handshake.version), so each kind keeps all of them; 0 ends a list. */
-#define MAX_REGISTRATIONS_PER_NAME 4
-static int field_ids[FIELD_KIND_COUNT][MAX_REGISTRATIONS_PER_NAME];
+ * registrations (tls.handshake.version has two), and each kind has up to two
+ * names; all of them count. */
+#define MAX_REGISTRATIONS_PER_KIND 8
+static int field_ids[FIELD_KIND_COUNT][MAX_REGISTRATIONS_PER_KIND];
 
 GArray *tls_reader_init(void)
 {
     GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
     for (int kind = 0; kind < FIELD_KIND_COUNT; kind++) {
-        int id = proto_registrar_get_id_byname(field_names[kind]);
-        if (id <= 0)
-            ws_warning("mtls: TLS field %s is not registered; the analysis will miss it", field_names[kind]);
-        for (int n = 0; id > 0 && n < MAX_REGISTRATIONS_PER_NAME; n++) {
-            field_ids[kind][n] = id;
-            g_array_append_val(wanted, id);
-            id = proto_registrar_get_nth(id)->same_name_prev_id;
+        int n = 0;
+        for (int name = 0; name < 2 && field_names[kind][name] != NULL; name++) {
+            int id = proto_registrar_get_id_byname(field_names[kind][name]);
+            if (id <= 0)
+                ws_warning("mtls: field %s is not registered; the analysis will miss it", field_names[kind][name]);
+            for (; id > 0 && n < MAX_REGISTRATIONS_PER_KIND; n++) {
+                field_ids[kind][n] = id;
+                g_array_append_val(wanted, id);
+                id = proto_registrar_get_nth(id)->same_name_prev_id;
+            }
         }
     }
     return wanted;
@@ -94,7 +99,7 @@ GArray *tls_reader_init(void)
 static field_kind kind_of(int id)
 {
     for (int kind = 0; kind < FIELD_KIND_COUNT; kind++) {
-        for (int n = 0; n < MAX_REGISTRATIONS_PER_NAME && field_ids[kind][n] != 0; n++) {
+        for (int n = 0; n < MAX_REGISTRATIONS_PER_KIND && field_ids[kind][n] != 0; n++) {
             if (field_ids[kind][n] == id)
                 return (field_kind)kind;
         }
@@ -104,7 +109,7 @@ static field_kind kind_of(int id)
 
 static field_info *first_field(proto_tree *tree, field_kind kind)
 {
-    for (int n = 0; n < MAX_REGISTRATIONS_PER_NAME && field_ids[kind][n] != 0; n++) {
+    for (int n = 0; n < MAX_REGISTRATIONS_PER_KIND && field_ids[kind][n] != 0; n++) {
         GPtrArray *found = proto_get_finfo_ptr_array(tree, field_ids[kind][n]);
         if (found && found->len)
             return g_ptr_array_index(found, 0);
@@ -118,9 +123,9 @@ bool tls_reader_frame_has_tls(proto_tree *tree)
            (first_field(tree, FIELD_CONTENT_TYPE) != NULL || first_field(tree, FIELD_OPAQUE_TYPE) != NULL);
 }
 
-bool tls_reader_tcp_stream(proto_tree *tree, uint32_t *stream_number)
+bool tls_reader_stream_number(proto_tree *tree, uint32_t *stream_number)
 {
-    field_info *fi = first_field(tree, FIELD_TCP_STREAM);
+    field_info *fi = first_field(tree, FIELD_STREAM);
     if (fi == NULL)
         return false;
     *stream_number = fvalue_get_uinteger(MTLS_FI_VALUE(fi));

@@ -1,5 +1,5 @@
-/* tls_reader.h - reads the TLS dissector's fields out of a frame's tree and
- * turns them into analyzer events, in the order the TLS dissector added them.
+/* tls_reader.h - reads the TLS and DTLS dissectors' fields out of a frame's
+ * tree and turns them into analyzer events, in the order the dissector added them.
  * Owns the list of TLS fields the post-dissector asks Wireshark to prime.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -18,11 +18,11 @@ typedef void (*tls_event_sink)(const mtls_event *event, void *user_data);
  * set_postdissector_wanted_hfids (ownership passes to the caller). */
 GArray *tls_reader_init(void);
 
-/* True when the frame's tree holds any TLS record (cheap: no tree walk). */
+/* True when the frame's tree holds any TLS or DTLS record (cheap: no tree walk). */
 bool tls_reader_frame_has_tls(proto_tree *tree);
 
-/* The TCP stream number, when the frame is TCP. */
-bool tls_reader_tcp_stream(proto_tree *tree, uint32_t *stream_number);
+/* The TCP or UDP stream number (tcp.stream / udp.stream) of the frame. */
+bool tls_reader_stream_number(proto_tree *tree, uint32_t *stream_number);
 
 /* Emits one event per TLS message, alert, cipher change and data record. */
 void tls_reader_read_frame(proto_tree *tree, tls_event_sink sink, void *user_data);
