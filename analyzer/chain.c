@@ -383,6 +383,77 @@ static bool chain_meets_ca_names(const chain_check *check)
     return false;
 }
 
+/* The certificate among those seen elsewhere that issued `certificate`. */
+static const mtls_certificate *known_issuer_of(const mtls_chain_input *input, const mtls_certificate *certificate)
+{
+    for (guint i = 0; input->known_certificates != NULL && i < input->known_certificates->len; i++) {
+        const mtls_certificate *candidate = g_ptr_array_index(input->known_certificates, i);
+        if (mtls_certificate_issued_by(certificate, candidate))
+            return candidate;
+    }
+    return NULL;
+}
+
+/* " (authority key identifier 0a:1b:...)" to help find an unsent issuer. */
+static char *key_identifier_hint(const mtls_certificate *certificate)
+{
+    if (certificate->authority_key_id == NULL)
+        return g_strdup("");
+    size_t length;
+    const guint8 *id = g_bytes_get_data(certificate->authority_key_id, &length);
+    GString *hint = g_string_new(" (authority key identifier ");
+    for (size_t i = 0; i < length; i++)
+        g_string_append_printf(hint, "%s%02x", i ? ":" : "", id[i]);
+    g_string_append(hint, ")");
+    return g_string_free(hint, FALSE);
+}
+
+/* The chain stops below an issuer nobody sent. What that issuer is decides
+ * the finding: one the server itself sent is certainly a missing
+ * intermediate; a public root means nothing is missing and the CA is not
+ * accepted; otherwise the absence alone says "probably". */
+static void report_unsent_issuer(chain_check *check, const mtls_certificate *top, const char *where,
+                                 const char *ca_list)
+{
+    const mtls_chain_input *input = check->input;
+    const bool names_listed = input->ca_names->len > 0;
+    const mtls_certificate *known = known_issuer_of(input, top);
+    if (known != NULL) {
+        mtls_evidence evidence = check->evidence;
+        evidence.frames[1] = input->known_certificates_frame;
+        mtls_findings_add(check->findings, MTLS_CODE_MISSING_INTERMEDIATE, input->certificate_frame, evidence,
+                          "The client sent %u certificate(s) ending at '%s', whose issuer '%s' it did not send; that "
+                          "issuer is %s. The server sent '%s' in its own chain (frame %u), so it is a CA of this "
+                          "PKI and the client's chain is certainly incomplete: configure the client to send the full chain "
+                          "(the keystore entry must hold leaf and intermediates).",
+                          input->certificates->len, top->subject, top->issuer, where, known->subject,
+                          input->known_certificates_frame);
+        return;
+    }
+    mtls_certificate *public_root = mtls_config_public_issuer(input->config, top);
+    if (public_root != NULL) {
+        if (names_listed)
+            mtls_findings_add(check->findings, MTLS_CODE_ISSUER_NOT_ACCEPTED, input->certificate_frame,
+                              check->evidence,
+                              "The client chain ends at '%s', issued by the public root CA '%s' (found in the system "
+                              "CA bundle). Nothing is missing from the chain: the server does not accept that CA, it "
+                              "lists only %s. Use a client certificate issued by one of the listed CAs, or have the "
+                              "server trust '%s' for client certificates.",
+                              top->subject, public_root->subject, ca_list, public_root->subject);
+        mtls_certificate_free(public_root);
+        return;
+    }
+    char *hint = key_identifier_hint(top);
+    mtls_findings_add(check->findings, MTLS_CODE_MISSING_INTERMEDIATE, input->certificate_frame, check->evidence,
+                      "The client sent %u certificate(s) ending at '%s', whose issuer '%s'%s was not sent and is "
+                      "%s; that certificate is nowhere in this handshake. Probably the client did not send its "
+                      "intermediate CA certificate: configure it to send the full chain (the keystore entry must "
+                      "hold leaf and intermediates). If '%s' is not under a CA the server accepts, use a certificate "
+                      "issued by one that is instead.",
+                      input->certificates->len, top->subject, top->issuer, hint, where, top->issuer);
+    g_free(hint);
+}
+
 static void check_client_trust(chain_check *check, const mtls_certificate *top, bool trusted)
 {
     const mtls_chain_input *input = check->input;
@@ -425,12 +496,7 @@ static void check_client_trust(chain_check *check, const mtls_certificate *top, 
             g_string_append_printf(where, "not among the CA names the server listed (%s)", ca_list);
         if (has_trust_store)
             g_string_append_printf(where, "%snot in the configured trust store", names_listed ? " and " : "");
-        mtls_findings_add(check->findings, MTLS_CODE_MISSING_INTERMEDIATE, input->certificate_frame, check->evidence,
-                          "The client sent %u certificate(s) ending at '%s', whose issuer '%s' was not sent and is "
-                          "%s. Probably the client did not send its intermediate CA certificate: configure it to "
-                          "send the full chain (the keystore entry must hold leaf and intermediates). If '%s' is "
-                          "not under a CA the server accepts, use a certificate issued by one that is.",
-                          input->certificates->len, top->subject, top->issuer, where->str, top->issuer);
+        report_unsent_issuer(check, top, where->str, ca_list);
         g_string_free(where, TRUE);
     }
     g_free(ca_list);

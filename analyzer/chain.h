@@ -31,6 +31,10 @@ typedef struct {
     int64_t capture_time;
     uint32_t certificate_frame;
     uint32_t certificate_request_frame; /* 0 if none */
+    /* Certificates seen elsewhere in the handshake (the server's chain when
+     * judging the client's), as evidence of what an unsent issuer is. */
+    const GPtrArray *known_certificates;  /* mtls_certificate*, may be NULL */
+    uint32_t known_certificates_frame;
 } mtls_chain_input;
 
 void mtls_check_chain(const mtls_chain_input *input, GPtrArray *findings);

@@ -34,6 +34,8 @@ void mtls_config_unref(mtls_config *config)
         return;
     for (size_t i = 0; i < G_N_ELEMENTS(config->trust_stores); i++)
         drop_trust_store(&config->trust_stores[i]);
+    if (config->public_roots != NULL)
+        gnutls_x509_trust_list_deinit(config->public_roots, 1);
     g_free(config);
 }
 
@@ -137,10 +139,9 @@ bool mtls_config_has_trust_store(const mtls_config *config, mtls_trust_purpose p
     return config->trust_stores[purpose].list != NULL;
 }
 
-mtls_certificate *mtls_config_trusted_issuer(const mtls_config *config, mtls_trust_purpose purpose,
-                                             const mtls_certificate *certificate)
+/* The issuer of `certificate` in `list`, checked by signature. */
+static mtls_certificate *issuer_in_list(gnutls_x509_trust_list_t list, const mtls_certificate *certificate)
 {
-    gnutls_x509_trust_list_t list = config->trust_stores[purpose].list;
     if (list == NULL)
         return NULL;
     gnutls_x509_crt_t found = NULL;
@@ -160,4 +161,27 @@ mtls_certificate *mtls_config_trusted_issuer(const mtls_config *config, mtls_tru
         issuer = NULL;
     }
     return issuer;
+}
+
+mtls_certificate *mtls_config_trusted_issuer(const mtls_config *config, mtls_trust_purpose purpose,
+                                             const mtls_certificate *certificate)
+{
+    return issuer_in_list(config->trust_stores[purpose].list, certificate);
+}
+
+mtls_certificate *mtls_config_public_issuer(const mtls_config *shared, const mtls_certificate *certificate)
+{
+    /* A cache filled on first use, not a setting: the only write to a shared config. */
+    mtls_config *config = (mtls_config *)shared;
+    if (!config->public_roots_loaded) {
+        config->public_roots_loaded = true;
+        gnutls_x509_trust_list_t list;
+        if (gnutls_x509_trust_list_init(&list, 0) == 0) {
+            if (gnutls_x509_trust_list_add_system_trust(list, 0, 0) > 0)
+                config->public_roots = list;
+            else
+                gnutls_x509_trust_list_deinit(list, 1);
+        }
+    }
+    return issuer_in_list(config->public_roots, certificate);
 }

@@ -21,6 +21,10 @@ struct mtls_config {
     gint reference_count;
     mtls_trust_store trust_stores[2]; /* indexed by mtls_trust_purpose */
     bool check_server_chain;
+    /* The system CA bundle, read on first use as a catalogue of public
+     * roots (not as a trust decision). */
+    gnutls_x509_trust_list_t public_roots;
+    bool public_roots_loaded;
 };
 
 bool mtls_config_has_trust_store(const mtls_config *config, mtls_trust_purpose purpose);
@@ -29,5 +33,9 @@ bool mtls_config_has_trust_store(const mtls_config *config, mtls_trust_purpose p
  * The result is owned by the caller (free with mtls_certificate_free). */
 mtls_certificate *mtls_config_trusted_issuer(const mtls_config *config, mtls_trust_purpose purpose,
                                              const mtls_certificate *certificate);
+
+/* The public root CA (from the system CA bundle) that signed `certificate`,
+ * or NULL; owned by the caller (free with mtls_certificate_free). */
+mtls_certificate *mtls_config_public_issuer(const mtls_config *config, const mtls_certificate *certificate);
 
 #endif

@@ -77,6 +77,7 @@ mtls_handshake *mtls_handshake_new(const mtls_config *config, uint32_t stream_nu
     handshake->config = config;
     handshake->ca_names = g_ptr_array_new_with_free_func(mtls_ca_name_free);
     handshake->ca_name_texts = g_ptr_array_new();
+    handshake->client_chain = g_array_new(FALSE, TRUE, sizeof(mtls_certificate_summary));
     handshake->findings = mtls_findings_new();
     handshake->summary.stream_number = stream_number;
     handshake->summary.handshake_number = handshake_number;
@@ -92,9 +93,20 @@ void mtls_handshake_free(mtls_handshake *handshake)
     g_free(handshake->server_name);
     g_ptr_array_unref(handshake->ca_name_texts);
     g_ptr_array_unref(handshake->ca_names);
+    for (guint i = 0; i < handshake->client_chain->len; i++) {
+        mtls_certificate_summary *entry = &g_array_index(handshake->client_chain, mtls_certificate_summary, i);
+        g_free((char *)entry->subject);
+        g_free((char *)entry->issuer);
+        g_free((char *)entry->key);
+        g_free((char *)entry->signature_algorithm);
+        g_free((char *)entry->sha256);
+    }
+    g_array_free(handshake->client_chain, TRUE);
     g_free(handshake->client_subject);
     g_free(handshake->client_issuer);
     g_free(handshake->server_subject);
+    if (handshake->server_chain != NULL)
+        g_ptr_array_unref(handshake->server_chain);
     g_ptr_array_unref(handshake->findings);
     g_free(handshake->verdict_reason);
     g_free(handshake);
@@ -371,6 +383,21 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
         handshake->server_subject = g_strdup(leaf->subject);
         summary->server_subject = handshake->server_subject;
     } else {
+        for (guint i = 0; i < chain->len; i++) {
+            const mtls_certificate *certificate = g_ptr_array_index(chain, i);
+            mtls_certificate_summary entry = {
+                .subject = g_strdup(certificate->subject),
+                .issuer = g_strdup(certificate->issuer),
+                .not_before = certificate->not_before,
+                .not_after = certificate->not_after,
+                .key = g_strdup(certificate->key_description),
+                .signature_algorithm = g_strdup(certificate->signature_algorithm),
+                .sha256 = g_strdup(certificate->sha256),
+            };
+            g_array_append_val(handshake->client_chain, entry);
+        }
+        summary->client_chain = (const mtls_certificate_summary *)(void *)handshake->client_chain->data;
+        summary->client_chain_parsed = handshake->client_chain->len;
         handshake->client_subject = g_strdup(leaf->subject);
         handshake->client_issuer = g_strdup(leaf->issuer);
         summary->client_subject = handshake->client_subject;
@@ -385,10 +412,18 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
             .capture_time = packet->time_seconds,
             .certificate_frame = packet->frame,
             .certificate_request_frame = side == MTLS_SIDE_CLIENT ? summary->certificate_request_frame : 0,
+            .known_certificates = side == MTLS_SIDE_CLIENT ? handshake->server_chain : NULL,
+            .known_certificates_frame = handshake->server_certificate_frame,
         };
         mtls_check_chain(&input, handshake->findings);
     }
+    /* The server's chain is evidence about the client's, judged later. */
+    if (side == MTLS_SIDE_SERVER && handshake->server_chain == NULL) {
+        handshake->server_chain = chain;
+        return;
+    }
     g_ptr_array_unref(chain);
+    g_clear_pointer(&handshake->server_chain, g_ptr_array_unref);
 }
 
 static void on_certificate(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
@@ -638,6 +673,9 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
         on_encrypted_handshake(handshake, packet, side);
         break;
     }
+    /* Parsed certificates are large: none is kept past the handshake's outcome. */
+    if (handshake->server_chain != NULL && mtls_handshake_is_settled(handshake))
+        g_clear_pointer(&handshake->server_chain, g_ptr_array_unref);
 }
 
 /* ---- Verdict ---------------------------------------------------------------- */

@@ -24,6 +24,7 @@ struct mtls_handshake {
     char *server_name;
     GPtrArray *ca_names;                /* mtls_ca_name* */
     GPtrArray *ca_name_texts;           /* borrowed char*, backing summary.ca_names */
+    GArray *client_chain;               /* mtls_certificate_summary, strings owned, backing the summary */
     char *client_subject;               /* of the leaves, backing the summary */
     char *client_issuer;
     char *server_subject;
@@ -48,6 +49,7 @@ struct mtls_handshake {
     int fatal_alert_description;
     mtls_side fatal_alert_sender;
 
+    GPtrArray *server_chain;            /* mtls_certificate*, kept until the client's chain is judged */
     GPtrArray *findings;                /* mtls_finding* */
     char *verdict_reason;
 };

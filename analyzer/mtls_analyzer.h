@@ -180,6 +180,17 @@ typedef enum {
 
 const char *mtls_verdict_name(mtls_verdict verdict);
 
+/* One certificate of a chain as sent, for display. */
+typedef struct {
+    const char *subject;            /* RFC 4514 */
+    const char *issuer;
+    int64_t not_before;             /* seconds since the epoch; -1 if unreadable */
+    int64_t not_after;
+    const char *key;                /* "EC secp256r1", "RSA 2048 bits" */
+    const char *signature_algorithm;
+    const char *sha256;             /* hex fingerprint of the DER */
+} mtls_certificate_summary;
+
 typedef struct {
     uint32_t stream_number;
     uint32_t handshake_number;      /* 1-based position within the stream */
@@ -193,6 +204,8 @@ typedef struct {
     const char *const *ca_names;    /* RFC 4514 strings */
     bool client_certificate_sent;   /* a Certificate message from the client was seen */
     size_t client_chain_length;     /* 0 for an empty Certificate */
+    size_t client_chain_parsed;     /* entries in client_chain: 0 when unparsable */
+    const mtls_certificate_summary *client_chain; /* in the order sent */
     const char *client_subject;     /* of the leaf, NULL if none */
     const char *client_issuer;
     const char *server_subject;

@@ -9,7 +9,7 @@ packages=(
     build-essential cmake pkg-config                     # build
     libwireshark-dev libwiretap-dev libglib2.0-dev libgnutls28-dev
     tshark wireshark-qt                                   # the programs the plugin runs in
-    libcmocka-dev python3 ca-certificates                 # tests (the system CA store is a trust-store form)
+    libcmocka-dev python3 ca-certificates xxd             # tests (the system CA store is a trust-store form)
     xvfb imagemagick                                      # GUI test and its screenshot
     file                                                  # CPack DEB (shared-library dependencies)
     openssl gnutls-bin iproute2 util-linux                # capture generator (s_server, certtool, ss), setpriv

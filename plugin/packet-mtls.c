@@ -42,6 +42,14 @@ static int hf_mtls_certificate_requested = -1;
 static int hf_mtls_client_subject = -1;
 static int hf_mtls_client_issuer = -1;
 static int hf_mtls_client_chain_length = -1;
+static int hf_mtls_client_certificate = -1;
+static int hf_mtls_certificate_subject = -1;
+static int hf_mtls_certificate_issuer = -1;
+static int hf_mtls_certificate_not_before = -1;
+static int hf_mtls_certificate_not_after = -1;
+static int hf_mtls_certificate_key = -1;
+static int hf_mtls_certificate_signature = -1;
+static int hf_mtls_certificate_sha256 = -1;
 static int hf_mtls_server_subject = -1;
 static int hf_mtls_server_ca_names = -1;
 static int hf_mtls_server_ca_name = -1;
@@ -57,6 +65,8 @@ static int hf_mtls_evidence_frame = -1;
 static gint ett_mtls = -1;
 static gint ett_mtls_ca_names = -1;
 static gint ett_mtls_finding = -1;
+static gint ett_mtls_client_chain = -1;
+static gint ett_mtls_certificate = -1;
 
 /* One expert field per finding code, indexed like mtls_code_at(). */
 static expert_field *ei_mtls_codes;
@@ -161,6 +171,33 @@ static void add_frame_link(proto_tree *tree, int hf, tvbuff_t *tvb, uint32_t fra
         add_generated_uint(tree, hf, tvb, frame);
 }
 
+static void add_generated_time(proto_tree *tree, int hf, tvbuff_t *tvb, int64_t seconds)
+{
+    if (seconds < 0)
+        return;
+    nstime_t time = {(time_t)seconds, 0};
+    proto_item_set_generated(proto_tree_add_time(tree, hf, tvb, 0, 0, &time));
+}
+
+/* The client chain as sent: one subtree per certificate, leaf first. */
+static void add_client_chain(proto_item *length_item, tvbuff_t *tvb, const mtls_handshake_summary *summary)
+{
+    proto_tree *chain = proto_item_add_subtree(length_item, ett_mtls_client_chain);
+    for (size_t i = 0; i < summary->client_chain_parsed; i++) {
+        const mtls_certificate_summary *entry = &summary->client_chain[i];
+        proto_item *item = add_generated_string(chain, hf_mtls_client_certificate, tvb, entry->subject);
+        proto_item_prepend_text(item, "%zu: ", i + 1);
+        proto_tree *details = proto_item_add_subtree(item, ett_mtls_certificate);
+        add_generated_string(details, hf_mtls_certificate_subject, tvb, entry->subject);
+        add_generated_string(details, hf_mtls_certificate_issuer, tvb, entry->issuer);
+        add_generated_time(details, hf_mtls_certificate_not_before, tvb, entry->not_before);
+        add_generated_time(details, hf_mtls_certificate_not_after, tvb, entry->not_after);
+        add_generated_string(details, hf_mtls_certificate_key, tvb, entry->key);
+        add_generated_string(details, hf_mtls_certificate_signature, tvb, entry->signature_algorithm);
+        add_generated_string(details, hf_mtls_certificate_sha256, tvb, entry->sha256);
+    }
+}
+
 static void add_summary(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_summary *summary)
 {
     add_generated_uint(tree, hf_mtls_stream, tvb, summary->stream_number);
@@ -186,8 +223,12 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_su
         for (size_t i = 0; i < summary->ca_name_count; i++)
             add_generated_string(names, hf_mtls_server_ca_name, tvb, summary->ca_names[i]);
     }
-    if (summary->client_certificate_sent)
-        add_generated_uint(tree, hf_mtls_client_chain_length, tvb, (uint32_t)summary->client_chain_length);
+    if (summary->client_certificate_sent) {
+        proto_item *length = proto_tree_add_uint(tree, hf_mtls_client_chain_length, tvb, 0, 0,
+                                                 (uint32_t)summary->client_chain_length);
+        proto_item_set_generated(length);
+        add_client_chain(length, tvb, summary);
+    }
     if (summary->client_subject)
         add_generated_string(tree, hf_mtls_client_subject, tvb, summary->client_subject);
     if (summary->client_issuer)
@@ -358,6 +399,19 @@ void proto_register_mtls(void)
         {&hf_mtls_certificate_requested, {"Client certificate requested", "mtls.certificate_requested", FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_client_subject, {"Client certificate subject", "mtls.client.subject", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_client_issuer, {"Client certificate issuer", "mtls.client.issuer", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_client_certificate, {"Client chain certificate", "mtls.client.certificate", FT_STRING, BASE_NONE, NULL, 0x0,
+                                       "A certificate of the client chain, in the order sent", HFILL}},
+        {&hf_mtls_certificate_subject, {"Subject", "mtls.certificate.subject", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_certificate_issuer, {"Issuer", "mtls.certificate.issuer", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_certificate_not_before, {"Not before", "mtls.certificate.not_before", FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC,
+                                           NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_certificate_not_after, {"Not after", "mtls.certificate.not_after", FT_ABSOLUTE_TIME, ABSOLUTE_TIME_UTC,
+                                          NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_certificate_key, {"Public key", "mtls.certificate.key", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_certificate_signature, {"Signature algorithm", "mtls.certificate.signature_algorithm", FT_STRING,
+                                          BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_certificate_sha256, {"SHA-256 fingerprint", "mtls.certificate.sha256", FT_STRING, BASE_NONE, NULL, 0x0,
+                                       NULL, HFILL}},
         {&hf_mtls_client_chain_length, {"Client chain length", "mtls.client.chain_length", FT_UINT32, BASE_DEC, NULL, 0x0, "Certificates the client sent (0: empty Certificate)", HFILL}},
         {&hf_mtls_server_subject, {"Server certificate subject", "mtls.server.subject", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_server_ca_names, {"CA names requested", "mtls.server.ca_names", FT_UINT32, BASE_DEC, NULL, 0x0, "CA names listed in the CertificateRequest", HFILL}},
@@ -371,7 +425,7 @@ void proto_register_mtls(void)
         {&hf_mtls_message, {"Explanation", "mtls.message", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_evidence_frame, {"Evidence in frame", "mtls.evidence_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0, NULL, HFILL}},
     };
-    static gint *ett[] = {&ett_mtls, &ett_mtls_ca_names, &ett_mtls_finding};
+    static gint *ett[] = {&ett_mtls, &ett_mtls_ca_names, &ett_mtls_finding, &ett_mtls_client_chain, &ett_mtls_certificate};
 
     proto_mtls = proto_register_protocol("mTLS client-certificate analysis", "mTLS", "mtls");
     proto_register_field_array(proto_mtls, hf, array_length(hf));

@@ -122,7 +122,22 @@ quiet_on_ordinary_traffic() {
     done
 }
 
+# The chain summary lists each client certificate with the SHA-256 of the
+# very bytes the TLS dissector shows, in the order sent.
+client_chain_fingerprints() {
+    local capture=$pcaps/tls12-good-chain.pcapng want got
+    want=$(mtls_tshark -r "$capture" -Y 'mtls.frame.client_certificate == frame.number' -T fields -E occurrence=a \
+        -E aggregator=' ' -e tls.handshake.certificate | tr ' ' '\n' | while read -r hex; do
+        xxd -r -p <<<"$hex" | sha256sum | cut -d' ' -f1; done | paste -sd, -)
+    got=$(mtls_tshark -r "$capture" -Y 'mtls.frame.client_certificate == frame.number' -T fields -E occurrence=a \
+        -E aggregator=, -e mtls.certificate.sha256)
+    echo "want $want, got $got"
+    [ -n "$want" ] && [ "$want" = "$got" ] && [ "$(tr ',' '\n' <<<"$got" | wc -l)" = 2 ]
+    mtls_tshark -r "$capture" -Y 'mtls.certificate.not_after' -T fields -e mtls.certificate.key | grep -q 'EC SECP256R1'
+}
+
 check "every capture in pcaps/ has an expectation" every_capture_has_an_expectation
+check "the client chain summary carries each certificate's fingerprint and key" client_chain_fingerprints
 check "plugin loads from the build tree without warnings" plugin_loads_from_build
 check "mtls fields and expert entries registered" fields_registered
 check "-T json carries the problem codes" json_carries_codes

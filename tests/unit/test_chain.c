@@ -65,6 +65,21 @@ static void leaf_alone_is_missing_intermediate(void **state)
     assert_codes(handshake, true, "missing_intermediate");
     assert_message_mentions(handshake, "missing_intermediate", "Test Issuing CA");
     assert_message_mentions(handshake, "missing_intermediate", "full chain");
+    /* The server's own chain holds the issuer: the evidence makes it certain. */
+    assert_message_mentions(handshake, "missing_intermediate", "certainly incomplete");
+    test_session_clear(&session);
+
+    /* Nothing in the handshake shows the issuer: only "probably", with its key identifier. */
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, NULL, 0);
+    feed_server_hello(&session, 0x0303, 0);
+    feed_certificate(&session, TEST_SERVER, CERTS(pki->server), 1);
+    feed_certificate_request(&session, CERTS(pki->root), 1);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE);
+    feed_certificate(&session, TEST_CLIENT, CERTS(pki->client), 1);
+    assert_codes(session.last, true, "missing_intermediate");
+    assert_message_mentions(session.last, "missing_intermediate", "Probably");
+    assert_message_mentions(session.last, "missing_intermediate", "authority key identifier");
     test_session_clear(&session);
 }
 

@@ -62,6 +62,14 @@ test_cert *test_cert_new(const test_cert_spec *spec)
     size_t key_id_size = sizeof key_id;
     check(gnutls_x509_crt_get_key_id(crt, 0, key_id, &key_id_size), "key id");
     check(gnutls_x509_crt_set_subject_key_id(crt, key_id, key_id_size), "subject key id");
+    if (spec->issuer) {
+        unsigned char issuer_key_id[64];
+        size_t issuer_key_id_size = sizeof issuer_key_id;
+        unsigned int critical = 0;
+        check(gnutls_x509_crt_get_subject_key_id(spec->issuer->crt, issuer_key_id, &issuer_key_id_size, &critical),
+              "issuer key id");
+        check(gnutls_x509_crt_set_authority_key_id(crt, issuer_key_id, issuer_key_id_size), "authority key id");
+    }
     gnutls_digest_algorithm_t hash = spec->signature_hash ? (gnutls_digest_algorithm_t)spec->signature_hash : GNUTLS_DIG_SHA256;
     if (spec->issuer)
         check(gnutls_x509_crt_sign2(crt, spec->issuer->crt, spec->issuer->key, hash, 0), "sign");
