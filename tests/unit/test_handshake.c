@@ -100,10 +100,7 @@ static void not_requested(void **state)
     test_pki *pki = *state;
     test_session session;
     test_session_init(&session, NULL);
-    feed_client_hello(&session, 0x0303, NULL, 0);
-    feed_server_hello(&session, 0x0303, 0);
-    feed_certificate(&session, TEST_SERVER, CERTS(pki->server, pki->issuing), 2);
-    feed_simple(&session, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE);
+    feed_tls12_server_flight_unrequested(&session, pki);
     assert_codes(session.last, true, "-");
     assert_codes(session.last, false, "not_requested");
     assert_message_mentions(session.last, "not_requested", "api.example.test");
@@ -443,10 +440,7 @@ static void tls12_encrypted_renegotiation(void **state)
     test_pki *pki = *state;
     test_session session;
     test_session_init(&session, NULL);
-    feed_client_hello(&session, 0x0303, NULL, 0);
-    feed_server_hello(&session, 0x0303, 0);
-    feed_certificate(&session, TEST_SERVER, CERTS(pki->server, pki->issuing), 2);
-    feed_simple(&session, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE);
+    feed_tls12_server_flight_unrequested(&session, pki);
     mtls_handshake *handshake = session.last;
     feed_simple(&session, TEST_CLIENT, MTLS_EVENT_CHANGE_CIPHER_SPEC);
     feed_simple(&session, TEST_CLIENT, MTLS_EVENT_ENCRYPTED_HANDSHAKE);

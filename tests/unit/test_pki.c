@@ -267,12 +267,23 @@ const char *message_of(const mtls_handshake *handshake, const char *code)
     return NULL;
 }
 
-void feed_tls12_server_flight(test_session *session, const test_pki *pki, const test_cert *const *names, size_t count)
+static void feed_tls12_hellos_and_server_chain(test_session *session, const test_pki *pki)
 {
     feed_client_hello(session, 0x0303, NULL, 0);
     feed_server_hello(session, 0x0303, 0);
     feed_certificate(session, TEST_SERVER, (const test_cert *const[]){pki->server, pki->issuing}, 2);
+}
+
+void feed_tls12_server_flight(test_session *session, const test_pki *pki, const test_cert *const *names, size_t count)
+{
+    feed_tls12_hellos_and_server_chain(session, pki);
     feed_certificate_request(session, names, count);
+    feed_simple(session, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE);
+}
+
+void feed_tls12_server_flight_unrequested(test_session *session, const test_pki *pki)
+{
+    feed_tls12_hellos_and_server_chain(session, pki);
     feed_simple(session, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE);
 }
 

@@ -92,6 +92,8 @@ const char *message_of(const mtls_handshake *handshake, const char *code);
 
 /* TLS 1.2 up to the ServerHelloDone, with a CertificateRequest naming `names`. */
 void feed_tls12_server_flight(test_session *session, const test_pki *pki, const test_cert *const *names, size_t count);
+/* The same flight without a CertificateRequest. */
+void feed_tls12_server_flight_unrequested(test_session *session, const test_pki *pki);
 
 /* ---- CMocka helpers shared by the suites ---- */
 
