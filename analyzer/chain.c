@@ -35,14 +35,16 @@ char *mtls_ca_names_for_message(const GPtrArray *ca_names)
     return g_string_free(text, FALSE);
 }
 
-static bool name_is_listed(const GPtrArray *ca_names, GBytes *name)
+/* A client library picks its certificate by comparing the DER of these
+ * names with its chain's, byte for byte; so does this. */
+static const mtls_ca_name *listed_name(const GPtrArray *ca_names, GBytes *name)
 {
     for (guint i = 0; i < ca_names->len; i++) {
         const mtls_ca_name *ca_name = g_ptr_array_index(ca_names, i);
         if (g_bytes_equal(ca_name->der, name))
-            return true;
+            return ca_name;
     }
-    return false;
+    return NULL;
 }
 
 typedef struct {
@@ -372,15 +374,19 @@ static void check_order(chain_check *check)
     g_string_free(order, TRUE);
 }
 
-static bool chain_meets_ca_names(const chain_check *check)
+/* The listed CA name the chain is under, nearest the leaf first. */
+static const mtls_ca_name *listed_ca_of_chain(const chain_check *check)
 {
     const GPtrArray *ca_names = check->input->ca_names;
     for (guint position = 0; position < check->path->len; position++) {
         const mtls_certificate *certificate = path_certificate(check, position);
-        if (name_is_listed(ca_names, certificate->raw_subject) || name_is_listed(ca_names, certificate->raw_issuer))
-            return true;
+        const mtls_ca_name *found = listed_name(ca_names, certificate->raw_issuer);
+        if (found == NULL)
+            found = listed_name(ca_names, certificate->raw_subject);
+        if (found != NULL)
+            return found;
     }
-    return false;
+    return NULL;
 }
 
 /* The certificate among those seen elsewhere that issued `certificate`. */
@@ -454,15 +460,32 @@ static void report_unsent_issuer(chain_check *check, const mtls_certificate *top
     g_free(hint);
 }
 
-static void check_client_trust(chain_check *check, const mtls_certificate *top, bool trusted)
+static void check_client_trust(chain_check *check, const mtls_certificate *top, const mtls_certificate *trusted_issuer)
 {
     const mtls_chain_input *input = check->input;
     const bool names_listed = input->ca_names->len > 0;
     const bool has_trust_store = mtls_config_has_trust_store(input->config, MTLS_TRUST_CLIENT_CERTIFICATES);
-    const bool listed = names_listed && chain_meets_ca_names(check);
-    if (listed || trusted)
+    const bool listed = names_listed && listed_ca_of_chain(check) != NULL;
+    if (listed)
         return;
     char *ca_list = mtls_ca_names_for_message(input->ca_names);
+    /* The trust store completes the chain with an intermediate the server
+     * does not list: whoever holds the store can verify, the server likely not. */
+    if (trusted_issuer != NULL && !trusted_issuer->self_signed && names_listed) {
+        mtls_findings_add(check->findings, MTLS_CODE_MISSING_INTERMEDIATE, input->certificate_frame, check->evidence,
+                          "The client sent %u certificate(s) ending at '%s', without its issuer '%s'. That "
+                          "intermediate is in your trust store, so the chain can be completed here, but the server "
+                          "lists only %s: the server probably lacks it and cannot build the chain. Configure the "
+                          "client to send the full chain, or install '%s' on the server.",
+                          input->certificates->len, top->subject, trusted_issuer->subject, ca_list,
+                          trusted_issuer->subject);
+        g_free(ca_list);
+        return;
+    }
+    if (trusted_issuer != NULL) {
+        g_free(ca_list);
+        return;
+    }
     const mtls_certificate *leaf = certificate_at(check, 0);
 
     /* Without CA names or a trust store nothing says what the server trusts:
@@ -560,9 +583,9 @@ static bool check_broken_signature(chain_check *check, const mtls_certificate *t
     return true;
 }
 
-void mtls_check_chain(const mtls_chain_input *input, GPtrArray *findings)
+const mtls_ca_name *mtls_check_chain(const mtls_chain_input *input, GPtrArray *findings)
 {
-    g_return_if_fail(input->certificates->len > 0);
+    g_return_val_if_fail(input->certificates->len > 0, NULL);
     chain_check check = {
         .input = input,
         .findings = findings,
@@ -579,17 +602,19 @@ void mtls_check_chain(const mtls_chain_input *input, GPtrArray *findings)
     check_order(&check);
 
     const mtls_certificate *top = path_certificate(&check, check.path->len - 1);
+    const mtls_ca_name *listed_ca = input->ca_names->len ? listed_ca_of_chain(&check) : NULL;
     if (check_broken_signature(&check, top)) {
         g_array_free(check.path, TRUE);
-        return;
+        return listed_ca;
     }
     mtls_trust_purpose purpose =
         input->role == MTLS_ROLE_CLIENT ? MTLS_TRUST_CLIENT_CERTIFICATES : MTLS_TRUST_SERVER_CERTIFICATES;
     mtls_certificate *trusted_issuer = mtls_config_trusted_issuer(input->config, purpose, top);
     if (input->role == MTLS_ROLE_CLIENT)
-        check_client_trust(&check, top, trusted_issuer != NULL);
+        check_client_trust(&check, top, trusted_issuer);
     else
         check_server_trust(&check, top, trusted_issuer != NULL);
     mtls_certificate_free(trusted_issuer);
     g_array_free(check.path, TRUE);
+    return listed_ca;
 }

@@ -37,7 +37,9 @@ typedef struct {
     uint32_t known_certificates_frame;
 } mtls_chain_input;
 
-void mtls_check_chain(const mtls_chain_input *input, GPtrArray *findings);
+/* Appends the chain's findings; returns the CertificateRequest CA name the
+ * chain is under (owned by input->ca_names), or NULL. */
+const mtls_ca_name *mtls_check_chain(const mtls_chain_input *input, GPtrArray *findings);
 
 /* "'CN=a', 'CN=b' and 3 more" for messages; "(none)" for an empty list. */
 char *mtls_ca_names_for_message(const GPtrArray *ca_names);

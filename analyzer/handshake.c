@@ -415,7 +415,9 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
             .known_certificates = side == MTLS_SIDE_CLIENT ? handshake->server_chain : NULL,
             .known_certificates_frame = handshake->server_certificate_frame,
         };
-        mtls_check_chain(&input, handshake->findings);
+        const mtls_ca_name *listed_ca = mtls_check_chain(&input, handshake->findings);
+        if (side == MTLS_SIDE_CLIENT && listed_ca != NULL)
+            summary->client_listed_ca = listed_ca->text;
     }
     /* The server's chain is evidence about the client's, judged later. */
     if (side == MTLS_SIDE_SERVER && handshake->server_chain == NULL) {
@@ -477,11 +479,14 @@ static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
     if (summary->client_chain_length > 0)
         mtls_findings_add(handshake->findings, MTLS_CODE_CLIENT_AUTHENTICATED, packet->frame,
                           (mtls_evidence){{summary->client_certificate_frame}},
-                          "The server accepted the client certificate '%s' (issued by '%s', sent in frame %u): the "
-                          "handshake completed in frame %u. If the application still answers 401/403, the "
+                          "The server accepted the client certificate '%s' (issued by '%s'%s%s%s, sent in frame %u): "
+                          "the handshake completed in frame %u. If the application still answers 401/403, the "
                           "certificate is not mapped to a user or that user lacks authorisation.",
                           summary->client_subject ? summary->client_subject : "(unparsable)",
                           summary->client_issuer ? summary->client_issuer : "(unparsable)",
+                          summary->client_listed_ca ? ", under the requested CA '" : "",
+                          summary->client_listed_ca ? summary->client_listed_ca : "",
+                          summary->client_listed_ca ? "'" : "",
                           summary->client_certificate_frame, packet->frame);
     else if (summary->client_certificate_sent)
         mtls_findings_add(handshake->findings, MTLS_CODE_ACCEPTED_WITHOUT_CERTIFICATE, packet->frame,

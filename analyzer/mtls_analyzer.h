@@ -206,6 +206,7 @@ typedef struct {
     size_t client_chain_length;     /* 0 for an empty Certificate */
     size_t client_chain_parsed;     /* entries in client_chain: 0 when unparsable */
     const mtls_certificate_summary *client_chain; /* in the order sent */
+    const char *client_listed_ca;   /* the requested CA name the client chain is under, NULL if none */
     const char *client_subject;     /* of the leaf, NULL if none */
     const char *client_issuer;
     const char *server_subject;

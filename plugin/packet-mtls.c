@@ -42,6 +42,7 @@ static int hf_mtls_certificate_requested = -1;
 static int hf_mtls_client_subject = -1;
 static int hf_mtls_client_issuer = -1;
 static int hf_mtls_client_chain_length = -1;
+static int hf_mtls_client_listed_ca = -1;
 static int hf_mtls_client_certificate = -1;
 static int hf_mtls_certificate_subject = -1;
 static int hf_mtls_certificate_issuer = -1;
@@ -229,6 +230,8 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_su
         proto_item_set_generated(length);
         add_client_chain(length, tvb, summary);
     }
+    if (summary->client_listed_ca)
+        add_generated_string(tree, hf_mtls_client_listed_ca, tvb, summary->client_listed_ca);
     if (summary->client_subject)
         add_generated_string(tree, hf_mtls_client_subject, tvb, summary->client_subject);
     if (summary->client_issuer)
@@ -399,6 +402,9 @@ void proto_register_mtls(void)
         {&hf_mtls_certificate_requested, {"Client certificate requested", "mtls.certificate_requested", FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_client_subject, {"Client certificate subject", "mtls.client.subject", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_client_issuer, {"Client certificate issuer", "mtls.client.issuer", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_client_listed_ca, {"Requested CA the client chain is under", "mtls.client.listed_ca", FT_STRING,
+                                     BASE_NONE, NULL, 0x0, "The CertificateRequest CA name that matches the client chain "
+                                     "(DER-equal, as client libraries compare)", HFILL}},
         {&hf_mtls_client_certificate, {"Client chain certificate", "mtls.client.certificate", FT_STRING, BASE_NONE, NULL, 0x0,
                                        "A certificate of the client chain, in the order sent", HFILL}},
         {&hf_mtls_certificate_subject, {"Subject", "mtls.certificate.subject", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},

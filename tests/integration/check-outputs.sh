@@ -35,7 +35,7 @@ fields_registered() {
     local fields
     fields=$(mtls_tshark -G fields)
     for field in mtls.problem mtls.note mtls.verdict mtls.version mtls.client.subject mtls.client.issuer \
-        mtls.client.chain_length mtls.server.ca_names mtls.server.ca_name mtls.frame.certificate_request \
+        mtls.client.chain_length mtls.client.listed_ca mtls.client.certificate mtls.certificate.sha256 mtls.server.ca_names mtls.server.ca_name mtls.frame.certificate_request \
         mtls.frame.client_certificate mtls.frame.alert mtls.expert.unknown_ca mtls.expert.empty_certificate; do
         grep -qP "\t$field\t" <<<"$fields" || { echo "missing field $field"; return 1; }
     done

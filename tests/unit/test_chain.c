@@ -53,6 +53,7 @@ static void complete_chain_gives_no_problem(void **state)
     assert_string_equal(summary->client_issuer, "O=Unit Test,CN=Test Issuing CA");
     assert_int_equal(summary->ca_name_count, 1);
     assert_string_equal(summary->ca_names[0], "O=Unit Test,CN=Test Root");
+    assert_string_equal(summary->client_listed_ca, "O=Unit Test,CN=Test Root");
     test_session_clear(&session);
 }
 
@@ -90,6 +91,19 @@ static void leaf_alone_is_fine_when_its_issuer_is_listed(void **state)
     test_session_init(&session, NULL);
     mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->issuing), 1, CERTS(pki->client), 1);
     assert_codes(handshake, true, "-");
+    test_session_clear(&session);
+}
+
+/* The store holds the intermediate the server does not list: the server probably lacks it. */
+static void intermediate_only_in_trust_store(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, config_trusting(pki->issuing, MTLS_TRUST_CLIENT_CERTIFICATES));
+    mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(pki->client), 1);
+    assert_codes(handshake, true, "missing_intermediate");
+    assert_message_mentions(handshake, "missing_intermediate", "in your trust store");
+    assert_message_mentions(handshake, "missing_intermediate", "server probably lacks it");
     test_session_clear(&session);
 }
 
@@ -611,6 +625,7 @@ int main(void)
         cmocka_unit_test(leaf_alone_is_missing_intermediate),
         cmocka_unit_test(leaf_alone_is_fine_when_its_issuer_is_listed),
         cmocka_unit_test(leaf_alone_is_fine_when_its_issuer_is_trusted),
+        cmocka_unit_test(intermediate_only_in_trust_store),
         cmocka_unit_test(foreign_chain_is_issuer_not_accepted),
         cmocka_unit_test(foreign_root_outside_trust_store_is_untrusted_root),
         cmocka_unit_test(foreign_root_without_any_reference_is_not_judged),
