@@ -105,7 +105,8 @@ static void build_path(chain_check *check)
         for (guint offset = 1; offset < certificates->len && next == G_MAXUINT; offset++) {
             guint candidate = (current + offset) % certificates->len;
             if (!used[candidate] &&
-                mtls_certificate_issued_by(certificate_at(check, current), certificate_at(check, candidate)))
+                mtls_capture_issued_by(check->input->capture, certificate_at(check, current),
+                                       certificate_at(check, candidate)))
                 next = candidate;
         }
         if (next == G_MAXUINT)
@@ -356,7 +357,8 @@ static void check_order(chain_check *check)
         if (path_contains(check, index) || sent_earlier(check, index))
             continue;
         for (guint position = 0; position < check->path->len && !reordered; position++)
-            reordered = mtls_certificate_issued_by(certificate_at(check, index), path_certificate(check, position));
+            reordered = mtls_capture_issued_by(check->input->capture, certificate_at(check, index),
+                                               path_certificate(check, position));
     }
     if (!reordered && !strays)
         return;
@@ -394,7 +396,7 @@ static const mtls_certificate *known_issuer_of(const mtls_chain_input *input, co
 {
     for (guint i = 0; input->known_certificates != NULL && i < input->known_certificates->len; i++) {
         const mtls_certificate *candidate = g_ptr_array_index(input->known_certificates, i);
-        if (mtls_certificate_issued_by(certificate, candidate))
+        if (mtls_capture_issued_by(input->capture, certificate, candidate))
             return candidate;
     }
     return NULL;
@@ -436,7 +438,7 @@ static void report_unsent_issuer(chain_check *check, const mtls_certificate *top
                           input->known_certificates_frame);
         return;
     }
-    mtls_certificate *public_root = mtls_config_public_issuer(input->config, top);
+    const mtls_certificate *public_root = mtls_capture_issuer_from(input->capture, MTLS_ISSUER_PUBLIC_ROOTS, top);
     if (public_root != NULL) {
         if (names_listed)
             mtls_findings_add(check->findings, MTLS_CODE_ISSUER_NOT_ACCEPTED, input->certificate_frame,
@@ -446,7 +448,6 @@ static void report_unsent_issuer(chain_check *check, const mtls_certificate *top
                               "lists only %s. Use a client certificate issued by one of the listed CAs, or have the "
                               "server trust '%s' for client certificates.",
                               top->subject, public_root->subject, ca_list, public_root->subject);
-        mtls_certificate_free(public_root);
         return;
     }
     char *hint = key_identifier_hint(top);
@@ -464,7 +465,7 @@ static void check_client_trust(chain_check *check, const mtls_certificate *top, 
 {
     const mtls_chain_input *input = check->input;
     const bool names_listed = input->ca_names->len > 0;
-    const bool has_trust_store = mtls_config_has_trust_store(input->config, MTLS_TRUST_CLIENT_CERTIFICATES);
+    const bool has_trust_store = mtls_config_has_trust_store(input->capture->config, MTLS_TRUST_CLIENT_CERTIFICATES);
     const bool listed = names_listed && listed_ca_of_chain(check) != NULL;
     if (listed)
         return;
@@ -536,7 +537,7 @@ static void check_server_trust(chain_check *check, const mtls_certificate *top, 
                           "The server certificate '%s' is self-signed; clients reject it unless it is pinned in "
                           "their trust store. Install a certificate from a CA the clients trust on the server.",
                           leaf->subject);
-    else if (!mtls_config_has_trust_store(input->config, MTLS_TRUST_SERVER_CERTIFICATES))
+    else if (!mtls_config_has_trust_store(input->capture->config, MTLS_TRUST_SERVER_CERTIFICATES))
         return;
     else if (top->self_signed)
         mtls_findings_add(check->findings, MTLS_CODE_SERVER_UNTRUSTED_ROOT, input->certificate_frame,
@@ -607,14 +608,13 @@ const mtls_ca_name *mtls_check_chain(const mtls_chain_input *input, GPtrArray *f
         g_array_free(check.path, TRUE);
         return listed_ca;
     }
-    mtls_trust_purpose purpose =
-        input->role == MTLS_ROLE_CLIENT ? MTLS_TRUST_CLIENT_CERTIFICATES : MTLS_TRUST_SERVER_CERTIFICATES;
-    mtls_certificate *trusted_issuer = mtls_config_trusted_issuer(input->config, purpose, top);
+    mtls_issuer_source trust_store =
+        input->role == MTLS_ROLE_CLIENT ? MTLS_ISSUER_CLIENT_TRUST_STORE : MTLS_ISSUER_SERVER_TRUST_STORE;
+    const mtls_certificate *trusted_issuer = mtls_capture_issuer_from(input->capture, trust_store, top);
     if (input->role == MTLS_ROLE_CLIENT)
         check_client_trust(&check, top, trusted_issuer);
     else
         check_server_trust(&check, top, trusted_issuer != NULL);
-    mtls_certificate_free(trusted_issuer);
     g_array_free(check.path, TRUE);
     return listed_ca;
 }

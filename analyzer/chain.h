@@ -11,12 +11,12 @@
 
 #include <glib.h>
 
-#include "config.h"
+#include "capture.h"
 
 typedef enum { MTLS_ROLE_CLIENT, MTLS_ROLE_SERVER } mtls_role;
 
 /* A CA name from a CertificateRequest: the DER Name and its RFC 4514 text. */
-typedef struct {
+typedef struct mtls_ca_name {
     GBytes *der;
     char *text;
 } mtls_ca_name;
@@ -25,9 +25,9 @@ void mtls_ca_name_free(gpointer ca_name);
 
 typedef struct {
     mtls_role role;
-    const GPtrArray *certificates;  /* mtls_certificate*, in the order sent, at least one */
+    const GPtrArray *certificates;  /* mtls_certificate* (the capture's), in the order sent, at least one */
     const GPtrArray *ca_names;      /* mtls_ca_name*; empty when none were listed */
-    const mtls_config *config;
+    mtls_capture *capture;          /* its configuration and certificate cache */
     int64_t capture_time;
     uint32_t certificate_frame;
     uint32_t certificate_request_frame; /* 0 if none */

@@ -139,39 +139,10 @@ bool mtls_config_has_trust_store(const mtls_config *config, mtls_trust_purpose p
     return config->trust_stores[purpose].list != NULL;
 }
 
-/* The issuer of `certificate` in `list`, checked by signature. */
-static mtls_certificate *issuer_in_list(gnutls_x509_trust_list_t list, const mtls_certificate *certificate)
+/* The system CA bundle, read on first use. A cache, not a setting: the only
+ * write to a shared config. */
+static gnutls_x509_trust_list_t public_roots(const mtls_config *shared)
 {
-    if (list == NULL)
-        return NULL;
-    gnutls_x509_crt_t found = NULL;
-    if (gnutls_x509_trust_list_get_issuer(list, certificate->crt, &found, GNUTLS_TL_GET_COPY) < 0)
-        return NULL;
-    gnutls_datum_t der;
-    mtls_certificate *issuer = NULL;
-    if (gnutls_x509_crt_export2(found, GNUTLS_X509_FMT_DER, &der) == 0) {
-        char *error = NULL;
-        issuer = mtls_certificate_parse(der.data, der.size, &error);
-        g_free(error);
-        gnutls_free(der.data);
-    }
-    gnutls_x509_crt_deinit(found);
-    if (issuer != NULL && !mtls_certificate_issued_by(certificate, issuer)) {
-        mtls_certificate_free(issuer);
-        issuer = NULL;
-    }
-    return issuer;
-}
-
-mtls_certificate *mtls_config_trusted_issuer(const mtls_config *config, mtls_trust_purpose purpose,
-                                             const mtls_certificate *certificate)
-{
-    return issuer_in_list(config->trust_stores[purpose].list, certificate);
-}
-
-mtls_certificate *mtls_config_public_issuer(const mtls_config *shared, const mtls_certificate *certificate)
-{
-    /* A cache filled on first use, not a setting: the only write to a shared config. */
     mtls_config *config = (mtls_config *)shared;
     if (!config->public_roots_loaded) {
         config->public_roots_loaded = true;
@@ -183,5 +154,20 @@ mtls_certificate *mtls_config_public_issuer(const mtls_config *shared, const mtl
                 gnutls_x509_trust_list_deinit(list, 1);
         }
     }
-    return issuer_in_list(config->public_roots, certificate);
+    return config->public_roots;
+}
+
+bool mtls_config_issuer_candidate(const mtls_config *config, mtls_issuer_source source,
+                                  const mtls_certificate *certificate, gnutls_datum_t *der)
+{
+    gnutls_x509_trust_list_t list =
+        source == MTLS_ISSUER_PUBLIC_ROOTS ? public_roots(config) : config->trust_stores[source].list;
+    if (list == NULL)
+        return false;
+    gnutls_x509_crt_t found = NULL;
+    if (gnutls_x509_trust_list_get_issuer(list, certificate->crt, &found, GNUTLS_TL_GET_COPY) < 0)
+        return false;
+    bool exported = gnutls_x509_crt_export2(found, GNUTLS_X509_FMT_DER, der) == 0;
+    gnutls_x509_crt_deinit(found);
+    return exported;
 }

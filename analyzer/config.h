@@ -29,13 +29,20 @@ struct mtls_config {
 
 bool mtls_config_has_trust_store(const mtls_config *config, mtls_trust_purpose purpose);
 
-/* The CA of the trust store for `purpose` that signed `certificate`, if any.
- * The result is owned by the caller (free with mtls_certificate_free). */
-mtls_certificate *mtls_config_trusted_issuer(const mtls_config *config, mtls_trust_purpose purpose,
-                                             const mtls_certificate *certificate);
+/* Where an issuer not sent on the wire may be found: the trust stores (by
+ * mtls_trust_purpose), or the system CA bundle read as a catalogue of public
+ * roots (not as a trust decision). */
+typedef enum {
+    MTLS_ISSUER_CLIENT_TRUST_STORE = MTLS_TRUST_CLIENT_CERTIFICATES,
+    MTLS_ISSUER_SERVER_TRUST_STORE = MTLS_TRUST_SERVER_CERTIFICATES,
+    MTLS_ISSUER_PUBLIC_ROOTS,
+    MTLS_ISSUER_SOURCE_COUNT
+} mtls_issuer_source;
 
-/* The public root CA (from the system CA bundle) that signed `certificate`,
- * or NULL; owned by the caller (free with mtls_certificate_free). */
-mtls_certificate *mtls_config_public_issuer(const mtls_config *config, const mtls_certificate *certificate);
+/* The DER (free der->data with gnutls_free) of the certificate in `source`
+ * whose subject is `certificate`'s issuer, if any; the caller checks the
+ * signature. */
+bool mtls_config_issuer_candidate(const mtls_config *config, mtls_issuer_source source,
+                                  const mtls_certificate *certificate, gnutls_datum_t *der);
 
 #endif

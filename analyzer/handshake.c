@@ -10,6 +10,8 @@
 #include "findings.h"
 #include "handshake_state.h"
 
+#include "compressed_certificate.h"
+
 #define TLS_1_1 0x0302
 #define TLS_1_2 0x0303
 #define TLS_1_3 0x0304
@@ -71,11 +73,12 @@ const char *mtls_side_name(mtls_side side)
     }
 }
 
-mtls_handshake *mtls_handshake_new(const mtls_config *config, uint32_t stream_number, uint32_t handshake_number)
+mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number, uint32_t handshake_number)
 {
     mtls_handshake *handshake = g_new0(mtls_handshake, 1);
-    handshake->config = config;
-    handshake->ca_names = g_ptr_array_new_with_free_func(mtls_ca_name_free);
+    handshake->capture = capture;
+    handshake->config = capture->config;
+    handshake->ca_names = g_ptr_array_new();
     handshake->ca_name_texts = g_ptr_array_new();
     handshake->client_chain = g_array_new(FALSE, TRUE, sizeof(mtls_certificate_summary));
     handshake->findings = mtls_findings_new();
@@ -93,18 +96,7 @@ void mtls_handshake_free(mtls_handshake *handshake)
     g_free(handshake->server_name);
     g_ptr_array_unref(handshake->ca_name_texts);
     g_ptr_array_unref(handshake->ca_names);
-    for (guint i = 0; i < handshake->client_chain->len; i++) {
-        mtls_certificate_summary *entry = &g_array_index(handshake->client_chain, mtls_certificate_summary, i);
-        g_free((char *)entry->subject);
-        g_free((char *)entry->issuer);
-        g_free((char *)entry->key);
-        g_free((char *)entry->signature_algorithm);
-        g_free((char *)entry->sha256);
-    }
     g_array_free(handshake->client_chain, TRUE);
-    g_free(handshake->client_subject);
-    g_free(handshake->client_issuer);
-    g_free(handshake->server_subject);
     if (handshake->server_chain != NULL)
         g_ptr_array_unref(handshake->server_chain);
     g_ptr_array_unref(handshake->findings);
@@ -119,7 +111,7 @@ bool mtls_handshake_allows_post_handshake_auth(const mtls_handshake *handshake)
 
 mtls_handshake *mtls_handshake_new_post_handshake(const mtls_handshake *parent, uint32_t handshake_number)
 {
-    mtls_handshake *handshake = mtls_handshake_new(parent->config, parent->summary.stream_number, handshake_number);
+    mtls_handshake *handshake = mtls_handshake_new(parent->capture, parent->summary.stream_number, handshake_number);
     mtls_handshake_summary *summary = &handshake->summary;
     handshake->client_endpoint = g_strdup(parent->client_endpoint);
     handshake->server_endpoint = g_strdup(parent->server_endpoint);
@@ -199,6 +191,7 @@ static const char *event_name(mtls_event_kind kind)
     case MTLS_EVENT_SERVER_HELLO: return "ServerHello";
     case MTLS_EVENT_CERTIFICATE_REQUEST: return "CertificateRequest";
     case MTLS_EVENT_CERTIFICATE: return "Certificate";
+    case MTLS_EVENT_COMPRESSED_CERTIFICATE: return "CompressedCertificate";
     case MTLS_EVENT_SERVER_HELLO_DONE: return "ServerHelloDone";
     case MTLS_EVENT_CERTIFICATE_VERIFY: return "CertificateVerify";
     case MTLS_EVENT_FINISHED: return "Finished";
@@ -303,10 +296,8 @@ static void on_certificate_request(mtls_handshake *handshake, const mtls_packet 
                           packet->frame);
     for (size_t i = 0; i < event->u.certificate_request.ca_name_count; i++) {
         const mtls_blob *name = &event->u.certificate_request.ca_names[i];
-        mtls_ca_name *ca_name = g_new0(mtls_ca_name, 1);
-        ca_name->der = g_bytes_new(name->data, name->length);
-        ca_name->text = mtls_name_to_string(name->data, name->length);
-        g_ptr_array_add(handshake->ca_names, ca_name);
+        const mtls_ca_name *ca_name = mtls_capture_ca_name(handshake->capture, name->data, name->length);
+        g_ptr_array_add(handshake->ca_names, (gpointer)ca_name);
         g_ptr_array_add(handshake->ca_name_texts, ca_name->text);
     }
     summary->ca_name_count = handshake->ca_name_texts->len;
@@ -328,19 +319,19 @@ static bool parse_chain(mtls_handshake *handshake, const mtls_packet *packet, co
 {
     for (size_t i = 0; i < event->u.certificate.certificate_count; i++) {
         const mtls_blob *der = &event->u.certificate.certificates[i];
-        char *error = NULL;
-        mtls_certificate *certificate = mtls_certificate_parse(der->data, der->length, &error);
+        const char *error = NULL;
+        const mtls_certificate *certificate = mtls_capture_certificate(handshake->capture, der->data, der->length,
+                                                                       &error);
         if (certificate == NULL) {
             mtls_findings_add(handshake->findings, MTLS_CODE_MALFORMED_CERTIFICATE, packet->frame,
                               (mtls_evidence){{0}},
                               "Certificate %zu of the %s's chain in frame %u cannot be parsed: %s. The chain is not "
                               "judged; if the capture was truncated (snaplen) recapture with full packets.",
                               i + 1, mtls_side_name(side), packet->frame, error);
-            g_free(error);
             g_ptr_array_set_size(chain, 0);
             return false;
         }
-        g_ptr_array_add(chain, certificate);
+        g_ptr_array_add(chain, (gpointer)certificate);
     }
     return true;
 }
@@ -368,47 +359,44 @@ static void on_empty_client_certificate(mtls_handshake *handshake, const mtls_pa
     g_free(ca_list);
 }
 
-/* Parses and judges a chain, keeping only the leaf's names: parsed
- * certificates are large and nothing needs them once the checks are done. */
+/* Parses and judges a chain. The summary borrows its strings from the
+ * capture's certificates, so a chain sent by many handshakes is stored once. */
 static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event, mtls_side side)
 {
     mtls_handshake_summary *summary = &handshake->summary;
-    GPtrArray *chain = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_certificate_free);
+    GPtrArray *chain = g_ptr_array_new();
     if (!parse_chain(handshake, packet, event, side, chain) || chain->len == 0) {
         g_ptr_array_unref(chain);
         return;
     }
     const mtls_certificate *leaf = g_ptr_array_index(chain, 0);
     if (side == MTLS_SIDE_SERVER) {
-        handshake->server_subject = g_strdup(leaf->subject);
-        summary->server_subject = handshake->server_subject;
+        summary->server_subject = leaf->subject;
     } else {
         for (guint i = 0; i < chain->len; i++) {
             const mtls_certificate *certificate = g_ptr_array_index(chain, i);
             mtls_certificate_summary entry = {
-                .subject = g_strdup(certificate->subject),
-                .issuer = g_strdup(certificate->issuer),
+                .subject = certificate->subject,
+                .issuer = certificate->issuer,
                 .not_before = certificate->not_before,
                 .not_after = certificate->not_after,
-                .key = g_strdup(certificate->key_description),
-                .signature_algorithm = g_strdup(certificate->signature_algorithm),
-                .sha256 = g_strdup(certificate->sha256),
+                .key = certificate->key_description,
+                .signature_algorithm = certificate->signature_algorithm,
+                .sha256 = certificate->sha256,
             };
             g_array_append_val(handshake->client_chain, entry);
         }
         summary->client_chain = (const mtls_certificate_summary *)(void *)handshake->client_chain->data;
         summary->client_chain_parsed = handshake->client_chain->len;
-        handshake->client_subject = g_strdup(leaf->subject);
-        handshake->client_issuer = g_strdup(leaf->issuer);
-        summary->client_subject = handshake->client_subject;
-        summary->client_issuer = handshake->client_issuer;
+        summary->client_subject = leaf->subject;
+        summary->client_issuer = leaf->issuer;
     }
     if (side == MTLS_SIDE_CLIENT || handshake->config->check_server_chain) {
         mtls_chain_input input = {
             .role = side == MTLS_SIDE_CLIENT ? MTLS_ROLE_CLIENT : MTLS_ROLE_SERVER,
             .certificates = chain,
             .ca_names = handshake->ca_names,
-            .config = handshake->config,
+            .capture = handshake->capture,
             .capture_time = packet->time_seconds,
             .certificate_frame = packet->frame,
             .certificate_request_frame = side == MTLS_SIDE_CLIENT ? summary->certificate_request_frame : 0,
@@ -428,10 +416,37 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
     g_clear_pointer(&handshake->server_chain, g_ptr_array_unref);
 }
 
+/* A Certificate that was sent but cannot be read: noted, not judged, and
+ * never taken for an empty one. */
+static void on_unreadable_certificate(mtls_handshake *handshake, const mtls_packet *packet, mtls_side side,
+                                      const char *what)
+{
+    mtls_findings_add(handshake->findings, MTLS_CODE_MALFORMED_CERTIFICATE, packet->frame, (mtls_evidence){{0}},
+                      "The %s's Certificate in frame %u %s. The chain is not judged; if the capture was truncated "
+                      "(snaplen) recapture with full packets.",
+                      mtls_side_name(side), packet->frame, what);
+    mtls_handshake_summary *summary = &handshake->summary;
+    if (side == MTLS_SIDE_CLIENT && !summary->client_certificate_sent) {
+        summary->client_certificate_sent = true;
+        summary->client_certificate_frame = packet->frame;
+        /* Unknown, but not empty. */
+        summary->client_chain_length = 1;
+    } else if (side == MTLS_SIDE_SERVER && handshake->server_certificate_frame == 0) {
+        handshake->server_certificate_frame = packet->frame;
+    }
+}
+
 static void on_certificate(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
                            mtls_side side)
 {
     mtls_handshake_summary *summary = &handshake->summary;
+    if (event->u.certificate.truncated) {
+        char *what = g_strdup_printf("was cut short in the capture (%zu certificate(s) readable)",
+                                     event->u.certificate.certificate_count);
+        on_unreadable_certificate(handshake, packet, side, what);
+        g_free(what);
+        return;
+    }
     if (side == MTLS_SIDE_SERVER && handshake->server_certificate_frame == 0) {
         handshake->server_certificate_frame = packet->frame;
         judge_chain(handshake, packet, event, side);
@@ -444,6 +459,38 @@ static void on_certificate(mtls_handshake *handshake, const mtls_packet *packet,
         else
             judge_chain(handshake, packet, event, side);
     }
+}
+
+/* A compressed Certificate is judged as the Certificate inside. One that
+ * cannot be read still shows that a certificate was sent. */
+static void on_compressed_certificate(mtls_handshake *handshake, const mtls_packet *packet,
+                                      const mtls_event *event, mtls_side side)
+{
+    char *error = NULL;
+    GBytes *body = mtls_decompress_certificate(event->u.compressed_certificate.algorithm,
+                                               event->u.compressed_certificate.data.data,
+                                               event->u.compressed_certificate.data.length,
+                                               event->u.compressed_certificate.uncompressed_length, &error);
+    GArray *certificates = g_array_new(FALSE, FALSE, sizeof(mtls_blob));
+    if (body != NULL) {
+        size_t length;
+        const uint8_t *data = g_bytes_get_data(body, &length);
+        if (mtls_split_tls13_certificate_message(data, length, certificates, &error)) {
+            mtls_event inner = {.kind = MTLS_EVENT_CERTIFICATE};
+            inner.u.certificate.certificates = (const mtls_blob *)(void *)certificates->data;
+            inner.u.certificate.certificate_count = certificates->len;
+            on_certificate(handshake, packet, &inner, side);
+        }
+    }
+    if (error != NULL) {
+        char *what = g_strdup_printf("was sent compressed (RFC 8879), but %s", error);
+        on_unreadable_certificate(handshake, packet, side, what);
+        g_free(what);
+        g_free(error);
+    }
+    g_array_free(certificates, TRUE);
+    if (body != NULL)
+        g_bytes_unref(body);
 }
 
 static void report_not_requested(mtls_handshake *handshake, uint32_t frame)
@@ -638,6 +685,8 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
 void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
 {
     mtls_side side = side_of(handshake, packet->sender, event->kind);
+    if (handshake->summary.first_frame == 0)
+        handshake->summary.first_frame = packet->frame;
     if (mtls_event_is_handshake_message(event->kind))
         note_missing_start(handshake, packet, event);
 
@@ -653,6 +702,9 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
         break;
     case MTLS_EVENT_CERTIFICATE:
         on_certificate(handshake, packet, event, side);
+        break;
+    case MTLS_EVENT_COMPRESSED_CERTIFICATE:
+        on_compressed_certificate(handshake, packet, event, side);
         break;
     case MTLS_EVENT_SERVER_HELLO_DONE:
         on_server_flight_end(handshake, packet);
@@ -678,7 +730,10 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
         on_encrypted_handshake(handshake, packet, side);
         break;
     }
-    /* Parsed certificates are large: none is kept past the handshake's outcome. */
+    if (handshake->summary.outcome_frame == 0 && mtls_handshake_is_settled(handshake))
+        handshake->summary.outcome_frame = packet->frame;
+    /* Only the client's chain is judged against the server's: past the
+     * outcome nothing will read it. */
     if (handshake->server_chain != NULL && mtls_handshake_is_settled(handshake))
         g_clear_pointer(&handshake->server_chain, g_ptr_array_unref);
 }

@@ -10,24 +10,23 @@
 #include <glib.h>
 
 #include "alerts.h"
+#include "capture.h"
 #include "chain.h"
 #include "config.h"
 
 typedef enum { MTLS_SIDE_UNKNOWN, MTLS_SIDE_CLIENT, MTLS_SIDE_SERVER } mtls_side;
 
 struct mtls_handshake {
-    const mtls_config *config;          /* owned by the stream */
-    mtls_handshake_summary summary;     /* its strings point into the fields below */
+    mtls_capture *capture;              /* owned by the stream */
+    const mtls_config *config;          /* the capture's */
+    mtls_handshake_summary summary;     /* its strings point into the fields below and the capture's certificates */
 
     char *client_endpoint;
     char *server_endpoint;
     char *server_name;
-    GPtrArray *ca_names;                /* mtls_ca_name* */
+    GPtrArray *ca_names;                /* mtls_ca_name* (the capture's) */
     GPtrArray *ca_name_texts;           /* borrowed char*, backing summary.ca_names */
-    GArray *client_chain;               /* mtls_certificate_summary, strings owned, backing the summary */
-    char *client_subject;               /* of the leaves, backing the summary */
-    char *client_issuer;
-    char *server_subject;
+    GArray *client_chain;               /* mtls_certificate_summary, backing the summary */
 
     bool first_event_seen;
     bool hello_retry_pending;           /* a HelloRetryRequest awaits the second ClientHello */
@@ -49,12 +48,12 @@ struct mtls_handshake {
     int fatal_alert_description;
     mtls_side fatal_alert_sender;
 
-    GPtrArray *server_chain;            /* mtls_certificate*, kept until the client's chain is judged */
+    GPtrArray *server_chain;            /* mtls_certificate* (the capture's), kept until the client's chain is judged */
     GPtrArray *findings;                /* mtls_finding* */
     char *verdict_reason;
 };
 
-mtls_handshake *mtls_handshake_new(const mtls_config *config, uint32_t stream_number, uint32_t handshake_number);
+mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number, uint32_t handshake_number);
 /* A TLS 1.3 post-handshake authentication on the connection `parent`
  * established: a handshake of its own that starts at the CertificateRequest. */
 mtls_handshake *mtls_handshake_new_post_handshake(const mtls_handshake *parent, uint32_t handshake_number);

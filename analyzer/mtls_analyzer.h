@@ -115,7 +115,10 @@ typedef enum {
     MTLS_EVENT_APPLICATION_DATA,
     /* A TLS 1.2 handshake record that cannot be read: a Finished, or a
      * renegotiation when it follows the Finished of the same side. */
-    MTLS_EVENT_ENCRYPTED_HANDSHAKE
+    MTLS_EVENT_ENCRYPTED_HANDSHAKE,
+    /* A TLS 1.3 Certificate sent compressed (RFC 8879), as the capture holds
+     * it; the analyzer decompresses it. */
+    MTLS_EVENT_COMPRESSED_CERTIFICATE
 } mtls_event_kind;
 
 #define MTLS_ALERT_ENCRYPTED (-1)
@@ -142,7 +145,13 @@ typedef struct {
         struct {
             const mtls_blob *certificates;      /* DER, in the order sent */
             size_t certificate_count;
+            bool truncated;                     /* the capture holds only part of the message (snaplen) */
         } certificate;
+        struct {
+            uint16_t algorithm;                 /* 1 zlib, 2 brotli, 3 zstd */
+            uint32_t uncompressed_length;
+            mtls_blob data;                     /* compressed_certificate_message */
+        } compressed_certificate;
         struct {
             int level;                          /* 1 warning, 2 fatal, or MTLS_ALERT_ENCRYPTED */
             int description;                    /* or MTLS_ALERT_ENCRYPTED */
@@ -150,13 +159,34 @@ typedef struct {
     } u;
 } mtls_event;
 
+/* ---- Captures ---------------------------------------------------------------- */
+
+/* One capture file's analysis, shared by its streams: the configuration and
+ * what was learnt about certificates. Each distinct certificate is parsed
+ * and verified once per capture, however many handshakes send it; all of it
+ * is released with the last reference (the capture's and its streams'). */
+typedef struct mtls_capture mtls_capture;
+
+mtls_capture *mtls_capture_new(mtls_config *config);
+mtls_capture *mtls_capture_ref(mtls_capture *capture);
+void mtls_capture_unref(mtls_capture *capture);
+
+typedef struct {
+    size_t certificate_lookups;     /* certificates received, counting repeats */
+    size_t distinct_certificates;   /* of those, parsed (each distinct DER once) */
+    size_t signature_lookups;       /* issuer signatures asked about */
+    size_t signature_checks;        /* of those, verified (each pair once) */
+} mtls_capture_statistics;
+
+mtls_capture_statistics mtls_capture_get_statistics(const mtls_capture *capture);
+
 /* ---- Streams and handshakes ----------------------------------------------- */
 
 /* One transport connection (a TCP stream): the handshakes seen on it, in order. */
 typedef struct mtls_stream mtls_stream;
 typedef struct mtls_handshake mtls_handshake;
 
-mtls_stream *mtls_stream_new(mtls_config *config, uint32_t stream_number);
+mtls_stream *mtls_stream_new(mtls_capture *capture, uint32_t stream_number);
 void mtls_stream_free(mtls_stream *stream);
 
 /* Feeds one event. Returns the handshake it belongs to (owned by the stream),
@@ -214,6 +244,9 @@ typedef struct {
     uint32_t certificate_request_frame;
     uint32_t client_certificate_frame;
     uint32_t alert_frame;           /* the first fatal alert */
+    uint32_t first_frame;           /* the first frame with an event of this handshake */
+    uint32_t outcome_frame;         /* where the outcome became known; 0 while it is not.
+                                     * Reports count each handshake once, here. */
     bool post_handshake;            /* TLS 1.3 post-handshake authentication, not a full handshake */
 } mtls_handshake_summary;
 

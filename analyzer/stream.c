@@ -9,15 +9,15 @@
 #include "handshake_state.h"
 
 struct mtls_stream {
-    mtls_config *config;
+    mtls_capture *capture;
     uint32_t stream_number;
     GPtrArray *handshakes;      /* mtls_handshake*, in order */
 };
 
-mtls_stream *mtls_stream_new(mtls_config *config, uint32_t stream_number)
+mtls_stream *mtls_stream_new(mtls_capture *capture, uint32_t stream_number)
 {
     mtls_stream *stream = g_new0(mtls_stream, 1);
-    stream->config = mtls_config_ref(config);
+    stream->capture = mtls_capture_ref(capture);
     stream->stream_number = stream_number;
     stream->handshakes = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_handshake_free);
     return stream;
@@ -28,7 +28,7 @@ void mtls_stream_free(mtls_stream *stream)
     if (stream == NULL)
         return;
     g_ptr_array_unref(stream->handshakes);
-    mtls_config_unref(stream->config);
+    mtls_capture_unref(stream->capture);
     g_free(stream);
 }
 
@@ -39,7 +39,7 @@ static mtls_handshake *current_handshake(const mtls_stream *stream)
 
 static mtls_handshake *start_handshake(mtls_stream *stream)
 {
-    mtls_handshake *handshake = mtls_handshake_new(stream->config, stream->stream_number, stream->handshakes->len + 1);
+    mtls_handshake *handshake = mtls_handshake_new(stream->capture, stream->stream_number, stream->handshakes->len + 1);
     g_ptr_array_add(stream->handshakes, handshake);
     return handshake;
 }

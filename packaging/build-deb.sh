@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # build-deb.sh - builds the Debian package: the plugin in Wireshark's global
-# plugin folder, depending on the libwireshark it was built against.
+# plugin folder, mtls-report, and the mTLS profile among the global profiles;
+# it depends on the libwireshark it was built against.
 #
 # usage: packaging/build-deb.sh [OUTPUT_DIR]   (default: build-deb/)
 #
@@ -14,8 +15,9 @@ build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
 # A package always installs system-wide, whoever builds it.
 plugin_dir="$(pkg-config --variable=plugindir wireshark)/epan"
-cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
-    -DMTLS_PLUGIN_INSTALL_DIR="$plugin_dir" >/dev/null
+profile_dir="$(pkg-config --variable=prefix wireshark)/share/wireshark/profiles"
+cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF -DCMAKE_INSTALL_PREFIX=/usr \
+    -DMTLS_PLUGIN_INSTALL_DIR="$plugin_dir" -DMTLS_PROFILE_INSTALL_DIR="$profile_dir" >/dev/null
 cmake --build "$build" --parallel "$(nproc)" >/dev/null
 (cd "$build" && cpack -G DEB -B "$out" >/dev/null)
 rm -rf "$out/_CPack_Packages"

@@ -8,9 +8,10 @@ set -euo pipefail
 packages=(
     build-essential cmake pkg-config                     # build
     libwireshark-dev libwiretap-dev libglib2.0-dev libgnutls28-dev
-    tshark wireshark-qt                                   # the programs the plugin runs in
+    zlib1g-dev libbrotli-dev libzstd-dev                 # RFC 8879 compressed certificates
+    tshark wireshark                                      # the programs the plugin runs in (wireshark: the Qt GUI)
     libcmocka-dev python3 ca-certificates xxd             # tests (the system CA store is a trust-store form)
-    xvfb imagemagick                                      # GUI test and its screenshot
+    xvfb imagemagick xdotool                              # GUI test: display, screenshots, driving the windows
     file                                                  # CPack DEB (shared-library dependencies)
     openssl gnutls-bin iproute2 util-linux                # capture generator (s_server, certtool, ss), setpriv
 )

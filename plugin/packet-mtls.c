@@ -19,6 +19,7 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
+#include <epan/tap.h>
 #include <wsutil/report_message.h>
 
 #include "mtls_analyzer.h"
@@ -27,6 +28,7 @@
 #include "ws_compat.h"
 
 static int proto_mtls = -1;
+static int mtls_tap = -1;
 static dissector_handle_t mtls_handle;
 
 static int hf_mtls_stream = -1;
@@ -74,8 +76,8 @@ static expert_field *ei_mtls_codes;
 
 static const char *pref_trust_store = "";
 static const char *pref_server_trust_store = "";
-static mtls_pref_bool pref_check_server_chain = TRUE;
-static mtls_pref_bool pref_show_chat_notes = TRUE;
+static mtls_ws_bool pref_check_server_chain = TRUE;
+static mtls_ws_bool pref_show_chat_notes = TRUE;
 
 /* The analyzer configuration built from the preferences above. */
 static mtls_config *applied_config;
@@ -91,7 +93,29 @@ typedef struct {
     frame_record *record;
 } frame_feed;
 
-static gboolean free_stream_with_file(wmem_allocator_t *allocator _U_, wmem_cb_event_t event _U_, void *stream)
+/* The analysis of the file being dissected, shared by its streams so that a
+ * certificate sent in many handshakes is parsed and verified once. Made at
+ * the file's first TLS frame and released with the file's scope, which
+ * Wireshark also clears to redissect (after a change of preferences). */
+static mtls_capture *file_capture;
+
+static mtls_ws_bool release_file_capture(wmem_allocator_t *allocator _U_, wmem_cb_event_t event _U_,
+                                         void *user_data _U_)
+{
+    g_clear_pointer(&file_capture, mtls_capture_unref);
+    return FALSE;
+}
+
+static mtls_capture *capture_of_file(void)
+{
+    if (file_capture == NULL) {
+        file_capture = mtls_capture_new(applied_config);
+        wmem_register_callback(wmem_file_scope(), release_file_capture, NULL);
+    }
+    return file_capture;
+}
+
+static mtls_ws_bool free_stream_with_file(wmem_allocator_t *allocator _U_, wmem_cb_event_t event _U_, void *stream)
 {
     mtls_stream_free(stream);
     return FALSE;
@@ -106,7 +130,7 @@ static mtls_stream *stream_for(packet_info *pinfo, proto_tree *tree)
     uint32_t stream_number;
     if (!tls_reader_stream_number(tree, &stream_number))
         stream_number = conversation->conv_index;
-    stream = mtls_stream_new(applied_config, stream_number);
+    stream = mtls_stream_new(capture_of_file(), stream_number);
     wmem_register_callback(wmem_file_scope(), free_stream_with_file, stream);
     conversation_add_proto_data(conversation, proto_mtls, stream);
     return stream;
@@ -314,6 +338,17 @@ static void show_record(const frame_record *record, tvbuff_t *tvb, packet_info *
     }
 }
 
+static void queue_tap_frame(const frame_record *record, packet_info *pinfo)
+{
+    if (!have_tap_listener(mtls_tap))
+        return;
+    mtls_tap_frame *frame = wmem_new(pinfo->pool, mtls_tap_frame);
+    frame->handshakes = wmem_array_get_raw(record->handshakes);
+    frame->handshake_count = wmem_array_get_count(record->handshakes);
+    frame->capture_complete = PINFO_FD_VISITED(pinfo);
+    tap_queue_packet(mtls_tap, pinfo, frame);
+}
+
 static int dissect_mtls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     frame_record *record;
@@ -327,6 +362,7 @@ static int dissect_mtls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
     if (record == NULL)
         return 0;
     show_record(record, tvb, pinfo, tree);
+    queue_tap_frame(record, pinfo);
     return tvb_captured_length(tvb);
 }
 
@@ -437,6 +473,7 @@ void proto_register_mtls(void)
     proto_register_field_array(proto_mtls, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     register_expert_fields();
+    mtls_tap = register_tap(MTLS_TAP_NAME);
 
     module_t *module = prefs_register_protocol(proto_mtls, apply_preferences);
     prefs_register_filename_preference(module, "trust_store", "Server's client-CA trust store",

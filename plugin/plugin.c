@@ -1,5 +1,5 @@
 /* plugin.c - what Wireshark's plugin loader looks for: the version stamps
- * and the registration of the mtls protocol.
+ * and the registration of the mtls protocol and its statistics tree.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -7,9 +7,11 @@
 #include <wireshark.h>
 
 #include <epan/proto.h>
+#include <epan/tap.h>
 
 #include "mtls_version.h"
 #include "packet-mtls.h"
+#include "stats-mtls.h"
 #include "ws_compat.h"
 
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = MTLS_ANALYZER_VERSION;
@@ -32,4 +34,7 @@ void plugin_register(void)
     mtls_plugin.register_protoinfo = proto_register_mtls;
     mtls_plugin.register_handoff = proto_reg_handoff_mtls;
     proto_register_plugin(&mtls_plugin);
+    static tap_plugin mtls_stats;
+    mtls_stats.register_tap_listener = register_mtls_stats_tree;
+    tap_register_plugin(&mtls_stats);
 }

@@ -15,6 +15,7 @@
 
 #include <epan/proto.h>
 #include <epan/tvbuff.h>
+#include <string.h>
 
 #include "ws_compat.h"
 
@@ -31,6 +32,7 @@
 #define TLS_HANDSHAKE_SERVER_HELLO_DONE 14
 #define TLS_HANDSHAKE_CERTIFICATE_VERIFY 15
 #define TLS_HANDSHAKE_FINISHED 20
+#define TLS_HANDSHAKE_COMPRESSED_CERTIFICATE 25
 
 #define TLS_RANDOM_LENGTH 32
 #define DNAME_LENGTH_FIELD_SIZE 2
@@ -45,13 +47,21 @@ typedef enum {
     FIELD_SUPPORTED_VERSION,
     FIELD_SERVER_NAME,
     FIELD_CERTIFICATE,
+    FIELD_CERTIFICATE_LENGTH,
     FIELD_DNAME_LENGTH,
     FIELD_ALERT_LEVEL,
     FIELD_ALERT_DESCRIPTION,
     FIELD_PSK_SELECTED,
+    FIELD_COMPRESSION_ALGORITHM,
+    FIELD_UNCOMPRESSED_LENGTH,
+    FIELD_COMPRESSED_CERTIFICATE,
     FIELD_KIND_COUNT,
-    FIELD_OTHER = FIELD_KIND_COUNT
+    FIELD_OTHER = FIELD_KIND_COUNT,
+    /* A protocol below TLS and DTLS: its subtree holds none of their fields. */
+    FIELD_LOWER_LAYER
 } field_kind;
+
+static const char *const lower_layer_protocols[] = {"frame", "eth", "sll", "ip", "ipv6", "tcp", "udp"};
 
 /* Each kind by its TLS name and, where DTLS has the same field, its DTLS
  * name: DTLS handshakes are read the same way. */
@@ -65,10 +75,16 @@ static const char *const field_names[FIELD_KIND_COUNT][2] = {
     [FIELD_SUPPORTED_VERSION] = {"tls.handshake.extensions.supported_version", "dtls.handshake.extensions.supported_version"},
     [FIELD_SERVER_NAME] = {"tls.handshake.extensions_server_name", "dtls.handshake.extensions_server_name"},
     [FIELD_CERTIFICATE] = {"tls.handshake.certificate", "dtls.handshake.certificate"},
+    [FIELD_CERTIFICATE_LENGTH] = {"tls.handshake.certificate_length", "dtls.handshake.certificate_length"},
     [FIELD_DNAME_LENGTH] = {"tls.handshake.dname_len", "dtls.handshake.dname_len"},
     [FIELD_ALERT_LEVEL] = {"tls.alert_message.level", "dtls.alert_message.level"},
     [FIELD_ALERT_DESCRIPTION] = {"tls.alert_message.desc", "dtls.alert_message.desc"},
     [FIELD_PSK_SELECTED] = {"tls.handshake.extensions.psk.identity.selected", NULL},
+    [FIELD_COMPRESSION_ALGORITHM] = {"tls.compress_certificate.algorithm", "dtls.compress_certificate.algorithm"},
+    [FIELD_UNCOMPRESSED_LENGTH] = {"tls.compress_certificate.uncompressed_length",
+                                   "dtls.compress_certificate.uncompressed_length"},
+    [FIELD_COMPRESSED_CERTIFICATE] = {"tls.compress_certificate.compressed_certificate_message",
+                                      "dtls.compress_certificate.compressed_certificate_message"},
 };
 
 /* Registration ids, resolved once at handoff. One name can have several
@@ -76,6 +92,11 @@ static const char *const field_names[FIELD_KIND_COUNT][2] = {
  * names; all of them count. */
 #define MAX_REGISTRATIONS_PER_KIND 8
 static int field_ids[FIELD_KIND_COUNT][MAX_REGISTRATIONS_PER_KIND];
+
+/* The kind of each registration id up to the highest one above: the tree
+ * walk asks for every node of every TLS frame, so the answer is one load. */
+static uint8_t *kind_by_id;
+static int kind_by_id_size;
 
 GArray *tls_reader_init(void)
 {
@@ -93,18 +114,31 @@ GArray *tls_reader_init(void)
             }
         }
     }
+    int lower_layers[G_N_ELEMENTS(lower_layer_protocols)];
+    g_free(kind_by_id);
+    kind_by_id_size = 0;
+    for (guint i = 0; i < wanted->len; i++)
+        kind_by_id_size = MAX(kind_by_id_size, g_array_index(wanted, int, i) + 1);
+    for (size_t i = 0; i < G_N_ELEMENTS(lower_layer_protocols); i++) {
+        lower_layers[i] = proto_get_id_by_filter_name(lower_layer_protocols[i]);
+        kind_by_id_size = MAX(kind_by_id_size, lower_layers[i] + 1);
+    }
+    kind_by_id = g_malloc(kind_by_id_size);
+    memset(kind_by_id, FIELD_OTHER, kind_by_id_size);
+    for (size_t i = 0; i < G_N_ELEMENTS(lower_layers); i++) {
+        if (lower_layers[i] >= 0)
+            kind_by_id[lower_layers[i]] = FIELD_LOWER_LAYER;
+    }
+    for (int kind = 0; kind < FIELD_KIND_COUNT; kind++) {
+        for (int n = 0; n < MAX_REGISTRATIONS_PER_KIND && field_ids[kind][n] != 0; n++)
+            kind_by_id[field_ids[kind][n]] = (uint8_t)kind;
+    }
     return wanted;
 }
 
 static field_kind kind_of(int id)
 {
-    for (int kind = 0; kind < FIELD_KIND_COUNT; kind++) {
-        for (int n = 0; n < MAX_REGISTRATIONS_PER_KIND && field_ids[kind][n] != 0; n++) {
-            if (field_ids[kind][n] == id)
-                return (field_kind)kind;
-        }
-    }
-    return FIELD_OTHER;
+    return id >= 0 && id < kind_by_id_size ? (field_kind)kind_by_id[id] : FIELD_OTHER;
 }
 
 static field_info *first_field(proto_tree *tree, field_kind kind)
@@ -153,7 +187,11 @@ typedef struct {
     const uint8_t *random;
     bool psk_selected;
     GArray *certificates;        /* mtls_blob */
+    guint certificate_entries;   /* entries announced by their length fields */
     GArray *ca_names;            /* mtls_blob */
+    uint16_t compression_algorithm;
+    uint32_t uncompressed_length;
+    mtls_blob compressed_certificate;
 } reader_state;
 
 static void emit(reader_state *state, mtls_event *event)
@@ -192,6 +230,24 @@ static void flush_message(reader_state *state)
         event.kind = MTLS_EVENT_CERTIFICATE;
         event.u.certificate.certificates = (const mtls_blob *)(void *)state->certificates->data;
         event.u.certificate.certificate_count = state->certificates->len;
+        /* An entry whose bytes the capture cut off has its length field only. */
+        event.u.certificate.truncated = state->certificate_entries > state->certificates->len;
+        emit(state, &event);
+        break;
+    case TLS_HANDSHAKE_COMPRESSED_CERTIFICATE:
+        /* Builds of Wireshark with the decompressor dissect the Certificate
+         * inside; the others show only the compressed bytes. */
+        if (state->certificates->len > 0) {
+            event.kind = MTLS_EVENT_CERTIFICATE;
+            event.u.certificate.certificates = (const mtls_blob *)(void *)state->certificates->data;
+            event.u.certificate.certificate_count = state->certificates->len;
+            event.u.certificate.truncated = state->certificate_entries > state->certificates->len;
+        } else {
+            event.kind = MTLS_EVENT_COMPRESSED_CERTIFICATE;
+            event.u.compressed_certificate.algorithm = state->compression_algorithm;
+            event.u.compressed_certificate.uncompressed_length = state->uncompressed_length;
+            event.u.compressed_certificate.data = state->compressed_certificate;
+        }
         emit(state, &event);
         break;
     case TLS_HANDSHAKE_CERTIFICATE_REQUEST:
@@ -221,6 +277,10 @@ static void flush_message(reader_state *state)
     state->server_name = NULL;
     state->random = NULL;
     state->psk_selected = false;
+    state->certificate_entries = 0;
+    state->compression_algorithm = 0;
+    state->uncompressed_length = 0;
+    state->compressed_certificate = (mtls_blob){NULL, 0};
     g_array_set_size(state->supported_versions, 0);
     g_array_set_size(state->certificates, 0);
     g_array_set_size(state->ca_names, 0);
@@ -340,6 +400,19 @@ static void read_message_field(reader_state *state, field_kind kind, field_info 
         if (field_bytes(fi, fi->start, fi->length, &blob))
             g_array_append_val(state->certificates, blob);
         break;
+    case FIELD_CERTIFICATE_LENGTH:
+        state->certificate_entries++;
+        break;
+    case FIELD_COMPRESSION_ALGORITHM:
+        state->compression_algorithm = (uint16_t)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
+        break;
+    case FIELD_UNCOMPRESSED_LENGTH:
+        state->uncompressed_length = fvalue_get_uinteger(MTLS_FI_VALUE(fi));
+        break;
+    case FIELD_COMPRESSED_CERTIFICATE:
+        if (field_bytes(fi, fi->start, fi->length, &blob))
+            state->compressed_certificate = blob;
+        break;
     case FIELD_DNAME_LENGTH: {
         /* The DER Name follows its two-byte length; the dname item itself
          * covers only the RDN contents, without the SEQUENCE header. */
@@ -382,9 +455,12 @@ static void visit_node(proto_node *node, gpointer data)
     field_info *fi = PNODE_FINFO(node);
     if (fi != NULL && fi->hfinfo != NULL) {
         field_kind kind = kind_of(fi->hfinfo->id);
+        /* Below a certificate is only its X.509 dissection; TLS adds its
+         * records beside the lower layers, never under them. */
+        if (kind == FIELD_LOWER_LAYER)
+            return;
         if (kind != FIELD_OTHER)
             read_field(state, kind, fi);
-        /* Below a certificate is only its X.509 dissection. */
         if (kind == FIELD_CERTIFICATE)
             return;
     }

@@ -11,13 +11,19 @@
 #define MTLS_WS_AT_LEAST(major, minor) \
     (WIRESHARK_VERSION_MAJOR > (major) || (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
 
-/* field_info.value became a pointer in 4.2. */
+/* field_info.value became a pointer in 4.2, and the booleans of the API
+ * (preference variables, wmem callbacks) became bool. */
 #if MTLS_WS_AT_LEAST(4, 2)
 #define MTLS_FI_VALUE(fi) ((fi)->value)
-typedef bool mtls_pref_bool;
+typedef bool mtls_ws_bool;
 #else
 #define MTLS_FI_VALUE(fi) (&(fi)->value)
-typedef gboolean mtls_pref_bool;
+typedef gboolean mtls_ws_bool;
+#endif
+
+/* plugin_describe() and its flags came with wsutil/plugins.h in 4.2. */
+#if MTLS_WS_AT_LEAST(4, 2)
+#include <wsutil/plugins.h>
 #endif
 
 #endif

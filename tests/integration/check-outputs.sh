@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # check-outputs.sh - the ways a user reads the plugin's results through real
 # tshark: the plugin loads cleanly, its fields and filters exist, JSON and
-# -z expert carry the codes, and full trees (-V) show no dissector bug.
+# -z expert and -z mtls,tree carry the codes, and full trees (-V) show no
+# dissector bug.
 #
 # usage: check-outputs.sh BUILD_DIR
 #
@@ -10,19 +11,8 @@ set -euo pipefail
 # shellcheck source=../lib/plugin-env.sh
 source "$(dirname "$0")/../lib/plugin-env.sh" "$1"
 pcaps=$MTLS_TEST_ROOT/pcaps
-passed=0 failed=0
-check() { # NAME COMMAND...
-    local name=$1
-    shift
-    if output=$("$@" 2>&1); then
-        echo "ok: $name"
-        passed=$((passed + 1))
-    else
-        echo "FAIL: $name"
-        sed 's/^/    /' <<<"$output" | head -20
-        failed=$((failed + 1))
-    fi
-}
+# shellcheck source=../lib/checks.sh
+source "$(dirname "$0")/../lib/checks.sh"
 
 plugin_loads_from_build() {
     local listing
@@ -136,8 +126,54 @@ client_chain_fingerprints() {
     mtls_tshark -r "$capture" -Y 'mtls.certificate.not_after' -T fields -e mtls.certificate.key | grep -q 'EC SECP256R1'
 }
 
+# The client's Certificate arrives compressed (RFC 8879): the analyzer reads the chain inside, on
+# Wireshark builds that decompress it and on those that do not.
+compressed_client_certificate_is_read() {
+    local capture=$pcaps/tls13-compressed-certificate.pcapng frame summary
+    frame=$(mtls_tshark -r "$capture" -Y 'tls.handshake.type == 25' -T fields -e frame.number -e ip.src -e tcp.srcport |
+        head -n 1)
+    echo "CompressedCertificate: $frame"
+    [ -n "$frame" ] || return 1
+    summary=$(mtls_tshark -2 -r "$capture" -Y "frame.number == ${frame%%$'\t'*} && mtls.frame.client_certificate == frame.number" -T fields \
+        -e mtls.client.chain_length -e mtls.client.subject -e mtls.verdict)
+    echo "summary: $summary"
+    [ "$summary" = $'2\tCN=integration-client,O=mtls-analyzer test PKI\tok' ]
+}
+
+# `-z mtls,tree`: "name count" per line, indentation kept (one space per level).
+mtls_stats() { # CAPTURE [TSHARK OPTIONS...]
+    local capture=$1
+    shift
+    mtls_tshark -q -r "$capture" "$@" -z mtls,tree |
+        awk '/^-+$/ { inside = !inside; next }
+             inside && NF >= 2 && $1 != "Topic" {
+                 match($0, /^ */); indent = substr($0, 1, RLENGTH)
+                 split(substr($0, RLENGTH + 1), columns, /  +/)
+                 print indent columns[1] "=" columns[2] }'
+}
+
+statistics_tree_counts_handshakes() {
+    local one_pass two_pass
+    one_pass=$(mtls_stats "$pcaps/sample.pcapng")
+    two_pass=$(mtls_stats "$pcaps/sample.pcapng" -2)
+    echo "$one_pass"
+    [ "$one_pass" = "$two_pass" ] || { echo "-2 differs:"; echo "$two_pass"; return 1; }
+    for line in "Handshakes by verdict=6" " ok=2" " rejected=2" " not requested=1" " no client certificate=1" \
+        "Problems=6" " unknown_ca=1" " missing_intermediate=1" " empty_certificate=1" " certificate_expired=1" \
+        "Notes=3" " client_authenticated=2" "Servers (address:port, SNI)=6" "  problem unknown_ca=1" \
+        "Client certificates (subject)=4" " CN=integration-client,O=mtls-analyzer test PKI=3" \
+        " CN=integration-client-expired,O=mtls-analyzer test PKI=1"; do
+        grep -qxF "$line" <<<"$one_pass" || { echo "missing: '$line'"; return 1; }
+    done
+    # QUIC (TLS inside, but not ours) counts nothing.
+    local quic
+    quic=$(mtls_stats "$pcaps/third-party/wireshark/quic-fragmented-handshakes.pcapng.gz")
+    grep -qx "Handshakes by verdict=0" <<<"$quic" && [ -z "$(grep -v '=0$' <<<"$quic")" ]
+}
+
 check "every capture in pcaps/ has an expectation" every_capture_has_an_expectation
 check "the client chain summary carries each certificate's fingerprint and key" client_chain_fingerprints
+check "a compressed client Certificate (RFC 8879) is decompressed and judged" compressed_client_certificate_is_read
 check "plugin loads from the build tree without warnings" plugin_loads_from_build
 check "mtls fields and expert entries registered" fields_registered
 check "-T json carries the problem codes" json_carries_codes
@@ -147,5 +183,5 @@ check "full trees (-V, one pass and -2) have no dissector bug" full_trees_clean
 check "the Info column flags the frames with problems" info_column_flags_problems
 check "an unreadable trust store is reported and the analysis goes on" unreadable_trust_store_is_reported
 check "no problem on good handshakes" quiet_on_ordinary_traffic
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+check "-z mtls,tree counts verdicts, problems, servers and client certificates (one pass = -2)" statistics_tree_counts_handshakes
+checks_summary

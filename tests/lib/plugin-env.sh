@@ -33,6 +33,12 @@ trap 'rm -rf "$MTLS_TEST_ROOT"' EXIT
 mtls_as_test_user() {
     local environment=(env HOME="$MTLS_TEST_ROOT/home" WIRESHARK_PLUGIN_DIR="$MTLS_TEST_ROOT/plugins"
         XDG_CONFIG_HOME="$MTLS_TEST_ROOT/home/.config")
+    # A plugin built with sanitizers needs their runtime loaded before tshark's
+    # libraries; the extcap helpers tshark starts would inherit it, and hang.
+    if [ -n "${MTLS_SANITIZER_PRELOAD:-}" ]; then
+        mkdir -p "$MTLS_TEST_ROOT/no-extcap"
+        environment+=(LD_PRELOAD="$MTLS_SANITIZER_PRELOAD" WIRESHARK_EXTCAP_DIR="$MTLS_TEST_ROOT/no-extcap")
+    fi
     if [ "$(id -u)" = 0 ]; then
         setpriv --reuid=65534 --regid=65534 --clear-groups "${environment[@]}" "$@"
     else
@@ -42,4 +48,10 @@ mtls_as_test_user() {
 
 mtls_tshark() {
     mtls_as_test_user tshark "$@"
+}
+
+# The same environment without the plugin: tshark's own behaviour, to compare with.
+mtls_without_plugin() {
+    mkdir -p "$MTLS_TEST_ROOT/no-plugins"
+    mtls_as_test_user env WIRESHARK_PLUGIN_DIR="$MTLS_TEST_ROOT/no-plugins" "$@"
 }

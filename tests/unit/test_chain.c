@@ -15,7 +15,6 @@
 
 #include "test_pki.h"
 
-#define CERTS(...) ((const test_cert *const[]){__VA_ARGS__})
 #define COUNT(...) (sizeof(CERTS(__VA_ARGS__)) / sizeof(const test_cert *))
 
 /* The server lists `names`, the client sends `chain`; returns the handshake. */
@@ -509,6 +508,122 @@ static void malformed_certificates_are_noted_not_judged(void **state)
     }
 }
 
+/* A capture where one client sends the same chain in every handshake: the
+ * certificates are parsed, and their signatures checked, in the first one
+ * only; the others get the same findings from the cache. */
+static void certificates_are_parsed_and_verified_once_per_capture(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, config_trusting(pki->root, MTLS_TRUST_CLIENT_CERTIFICATES));
+    mtls_handshake *first = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(pki->client), 1);
+    assert_codes(first, true, "missing_intermediate");
+    const mtls_capture_statistics after_first = mtls_capture_get_statistics(session.capture);
+    assert_int_equal(after_first.distinct_certificates, 3); /* server, issuing CA, client */
+    assert_true(after_first.signature_checks > 0);
+
+    for (int i = 0; i < 50; i++) {
+        mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(pki->client), 1);
+        assert_ptr_not_equal(handshake, first);
+        assert_codes(handshake, true, "missing_intermediate");
+        assert_message_mentions(handshake, "missing_intermediate", "certainly incomplete");
+        assert_string_equal(mtls_handshake_get_summary(handshake)->client_subject, "O=Unit Test,CN=client");
+    }
+    const mtls_capture_statistics after_all = mtls_capture_get_statistics(session.capture);
+    assert_int_equal(after_all.distinct_certificates, after_first.distinct_certificates);
+    assert_int_equal(after_all.signature_checks, after_first.signature_checks);
+    assert_int_equal(after_all.certificate_lookups, 51 * after_first.certificate_lookups);
+    assert_true(after_all.signature_lookups > after_first.signature_lookups);
+    test_session_clear(&session);
+}
+
+/* A Certificate the capture cut short (snaplen) is noted and not judged; it
+ * is never an empty Certificate. */
+static void truncated_certificate_is_not_empty(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
+    mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE};
+    event.u.certificate.truncated = true;
+    feed_event(&session, TEST_CLIENT, &event);
+    feed_alert(&session, TEST_SERVER, 2, 40);
+    assert_codes(session.last, false, "malformed_certificate");
+    assert_message_mentions(session.last, "malformed_certificate", "cut short in the capture");
+    assert_null(message_of(session.last, "empty_certificate"));
+    assert_true(mtls_handshake_get_summary(session.last)->client_certificate_sent);
+    assert_int_not_equal(mtls_handshake_verdict(session.last, true), MTLS_VERDICT_NO_CLIENT_CERTIFICATE);
+    test_session_clear(&session);
+}
+
+/* An unparsable certificate is remembered as such: parsed once, reported in
+ * every handshake that sends it. */
+static void malformed_certificates_are_parsed_once(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    for (int i = 0; i < 3; i++) {
+        feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
+        feed_raw_certificate(&session, TEST_CLIENT, (const uint8_t *)"\x30\x03\x02\x01\x00", 5);
+        assert_codes(session.last, false, "malformed_certificate");
+    }
+    assert_int_equal(mtls_capture_get_statistics(session.capture).distinct_certificates, 3);
+    test_session_clear(&session);
+}
+
+/* Hostile sizes: a 100-certificate chain (sent leaf to root, and shuffled),
+ * the same certificate 100 times, and a CertificateRequest with 5000 CA
+ * names. Each is judged, with work bounded by the distinct certificates:
+ * every signature pair checked at most once, every name decoded once. */
+static void hostile_sizes_are_bounded(void **state)
+{
+    test_pki *pki = *state;
+    enum { DEPTH = 100, NAMES = 5000 };
+    test_cert *chain[DEPTH];
+    chain[DEPTH - 1] = test_cert_new(&(test_cert_spec){.common_name = "Deep Root", .ca = true});
+    for (int i = DEPTH - 2; i >= 0; i--) {
+        char *name = g_strdup_printf("Deep %d", i);
+        chain[i] = test_cert_new(&(test_cert_spec){.common_name = name, .issuer = chain[i + 1], .ca = i > 0,
+                                                   .eku = {i == 0 ? OID_CLIENT_AUTH : NULL}});
+        g_free(name);
+    }
+    test_session session;
+    test_session_init(&session, NULL);
+    client_sends(&session, pki, CERTS(chain[DEPTH - 1]), 1, (const test_cert *const *)chain, DEPTH);
+    assert_codes(session.last, true, "-");
+    assert_int_equal(mtls_handshake_get_summary(session.last)->client_chain_parsed, DEPTH);
+    /* The reverse order: every certificate's issuer is found, out of place. */
+    test_cert *reversed[DEPTH];
+    for (int i = 0; i < DEPTH; i++)
+        reversed[i] = chain[i == 0 ? 0 : DEPTH - i];
+    client_sends(&session, pki, CERTS(chain[DEPTH - 1]), 1, (const test_cert *const *)reversed, DEPTH);
+    assert_codes(session.last, true, "chain_order");
+    mtls_capture_statistics statistics = mtls_capture_get_statistics(session.capture);
+    assert_int_equal(statistics.distinct_certificates, DEPTH + 2); /* and the server's two */
+    assert_true(statistics.signature_checks <= (DEPTH + 2) * (DEPTH + 2));
+
+    const test_cert *same[DEPTH];
+    for (int i = 0; i < DEPTH; i++)
+        same[i] = i == 0 ? pki->client : pki->issuing;
+    client_sends(&session, pki, CERTS(pki->root), 1, same, DEPTH);
+    assert_codes(session.last, false, "duplicate_certificate");
+    test_session_clear(&session);
+
+    const test_cert *names[NAMES];
+    for (int i = 0; i < NAMES; i++)
+        names[i] = i == NAMES - 1 ? pki->root : pki->foreign_root;
+    test_session_init(&session, NULL);
+    client_sends(&session, pki, names, NAMES, CERTS(pki->client, pki->issuing), 2);
+    assert_codes(session.last, true, "-");
+    assert_int_equal(mtls_handshake_get_summary(session.last)->ca_name_count, NAMES);
+    assert_string_equal(mtls_handshake_get_summary(session.last)->client_listed_ca, "O=Unit Test,CN=Test Root");
+    test_session_clear(&session);
+    for (int i = 0; i < DEPTH; i++)
+        test_cert_free(chain[i]);
+}
+
 static void undecodable_ca_names_are_shown_not_fatal(void **state)
 {
     test_pki *pki = *state;
@@ -641,6 +756,10 @@ int main(void)
         cmocka_unit_test(server_chain_checks),
         cmocka_unit_test(malformed_certificates_are_noted_not_judged),
         cmocka_unit_test(undecodable_ca_names_are_shown_not_fatal),
+        cmocka_unit_test(certificates_are_parsed_and_verified_once_per_capture),
+        cmocka_unit_test(malformed_certificates_are_parsed_once),
+        cmocka_unit_test(truncated_certificate_is_not_empty),
+        cmocka_unit_test(hostile_sizes_are_bounded),
         cmocka_unit_test(trust_store_errors_are_reported),
         cmocka_unit_test(trust_store_forms),
     };

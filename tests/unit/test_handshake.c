@@ -13,7 +13,6 @@
 
 #include "test_pki.h"
 
-#define CERTS(...) ((const test_cert *const[]){__VA_ARGS__})
 #define FATAL 2
 #define WARNING 1
 

@@ -137,17 +137,19 @@ void test_session_init(test_session *session, mtls_config *config)
 {
     memset(session, 0, sizeof *session);
     session->config = config ? config : mtls_config_new();
-    session->stream = mtls_stream_new(session->config, 7);
+    session->capture = mtls_capture_new(session->config);
+    session->stream = mtls_stream_new(session->capture, 7);
     session->time = TEST_NOW;
 }
 
 void test_session_clear(test_session *session)
 {
     mtls_stream_free(session->stream);
+    mtls_capture_unref(session->capture);
     mtls_config_unref(session->config);
 }
 
-static void feed(test_session *session, const char *sender, const mtls_event *event)
+void feed_event(test_session *session, const char *sender, const mtls_event *event)
 {
     mtls_packet packet = {++session->frame, session->time, sender};
     session->last = mtls_stream_feed(session->stream, &packet, event);
@@ -160,7 +162,7 @@ void feed_client_hello(test_session *session, uint16_t legacy_version, const uin
     event.u.client_hello.supported_versions = supported;
     event.u.client_hello.supported_version_count = count;
     event.u.client_hello.server_name = "api.example.test";
-    feed(session, TEST_CLIENT, &event);
+    feed_event(session, TEST_CLIENT, &event);
 }
 
 void feed_server_hello(test_session *session, uint16_t legacy_version, uint16_t selected_version)
@@ -170,7 +172,7 @@ void feed_server_hello(test_session *session, uint16_t legacy_version, uint16_t 
     event.u.server_hello.legacy_version = legacy_version;
     event.u.server_hello.selected_version = selected_version;
     event.u.server_hello.random = random;
-    feed(session, TEST_SERVER, &event);
+    feed_event(session, TEST_SERVER, &event);
 }
 
 void feed_hello_retry_request(test_session *session)
@@ -182,7 +184,7 @@ void feed_hello_retry_request(test_session *session)
     event.u.server_hello.legacy_version = 0x0303;
     event.u.server_hello.selected_version = 0x0304;
     event.u.server_hello.random = hello_retry_random;
-    feed(session, TEST_SERVER, &event);
+    feed_event(session, TEST_SERVER, &event);
 }
 
 /* The subject names (or the DER) of `certs` as blobs; g_free the array. */
@@ -200,7 +202,7 @@ void feed_certificate_request(test_session *session, const test_cert *const *nam
     mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE_REQUEST};
     event.u.certificate_request.ca_names = blobs;
     event.u.certificate_request.ca_name_count = count;
-    feed(session, TEST_SERVER, &event);
+    feed_event(session, TEST_SERVER, &event);
     g_free(blobs);
 }
 
@@ -210,7 +212,7 @@ void feed_certificate(test_session *session, const char *sender, const test_cert
     mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE};
     event.u.certificate.certificates = blobs;
     event.u.certificate.certificate_count = count;
-    feed(session, sender, &event);
+    feed_event(session, sender, &event);
     g_free(blobs);
 }
 
@@ -220,13 +222,13 @@ void feed_raw_certificate(test_session *session, const char *sender, const uint8
     mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE};
     event.u.certificate.certificates = &blob;
     event.u.certificate.certificate_count = 1;
-    feed(session, sender, &event);
+    feed_event(session, sender, &event);
 }
 
 void feed_simple(test_session *session, const char *sender, mtls_event_kind kind)
 {
     mtls_event event = {.kind = kind};
-    feed(session, sender, &event);
+    feed_event(session, sender, &event);
 }
 
 void feed_alert(test_session *session, const char *sender, int level, int description)
@@ -234,7 +236,7 @@ void feed_alert(test_session *session, const char *sender, int level, int descri
     mtls_event event = {.kind = MTLS_EVENT_ALERT};
     event.u.alert.level = level;
     event.u.alert.description = description;
-    feed(session, sender, &event);
+    feed_event(session, sender, &event);
 }
 
 static gint compare_strings(gconstpointer a, gconstpointer b)

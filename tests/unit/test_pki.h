@@ -61,11 +61,15 @@ void test_pki_clear(test_pki *pki);
 
 /* ---- Feeding events ---- */
 
+/* A literal list of certificates: CERTS(pki->client, pki->issuing). */
+#define CERTS(...) ((const test_cert *const[]){__VA_ARGS__})
+
 #define TEST_CLIENT "192.0.2.10:50000"
 #define TEST_SERVER "192.0.2.20:443"
 
 typedef struct {
     mtls_config *config;
+    mtls_capture *capture;
     mtls_stream *stream;
     mtls_handshake *last;   /* the handshake the last event went to */
     uint32_t frame;
@@ -75,6 +79,8 @@ typedef struct {
 void test_session_init(test_session *session, mtls_config *config);
 void test_session_clear(test_session *session);
 
+/* Any event, from `sender` (TEST_CLIENT or TEST_SERVER), on the next frame. */
+void feed_event(test_session *session, const char *sender, const mtls_event *event);
 void feed_client_hello(test_session *session, uint16_t legacy_version, const uint16_t *supported, size_t count);
 void feed_server_hello(test_session *session, uint16_t legacy_version, uint16_t selected_version);
 void feed_hello_retry_request(test_session *session);

@@ -1,0 +1,151 @@
+/* capture.c - the per-file certificate cache.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "capture.h"
+
+#include <gnutls/crypto.h>
+#include <string.h>
+
+#include "chain.h"
+
+#define SHA256_SIZE 32
+
+typedef struct {
+    mtls_certificate *certificate; /* NULL when the DER does not parse */
+    char *error;
+} cached_certificate;
+
+/* Values of the signatures table: a present key with a NULL value is
+ * impossible to tell from a missing one, so both answers are non-NULL. */
+#define SIGNATURE_VERIFIES GINT_TO_POINTER(1)
+#define SIGNATURE_FAILS GINT_TO_POINTER(2)
+
+static void cached_certificate_free(gpointer data)
+{
+    cached_certificate *entry = data;
+    mtls_certificate_free(entry->certificate);
+    g_free(entry->error);
+    g_free(entry);
+}
+
+/* A SHA-256 digest is uniformly distributed: its first bytes are a hash. */
+static guint digest_hash(gconstpointer digest)
+{
+    guint hash;
+    memcpy(&hash, digest, sizeof hash);
+    return hash;
+}
+
+static gboolean digest_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, SHA256_SIZE) == 0;
+}
+
+mtls_capture *mtls_capture_new(mtls_config *config)
+{
+    mtls_capture *capture = g_new0(mtls_capture, 1);
+    capture->reference_count = 1;
+    capture->config = mtls_config_ref(config);
+    capture->certificates = g_hash_table_new_full(digest_hash, digest_equal, g_free, cached_certificate_free);
+    /* The key is the value's own DER, released with it. */
+    capture->ca_names = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, NULL, mtls_ca_name_free);
+    capture->signatures = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    /* Issuers are borrowed from the certificates table. */
+    for (size_t i = 0; i < MTLS_ISSUER_SOURCE_COUNT; i++)
+        capture->issuers[i] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    return capture;
+}
+
+mtls_capture *mtls_capture_ref(mtls_capture *capture)
+{
+    g_atomic_int_inc(&capture->reference_count);
+    return capture;
+}
+
+void mtls_capture_unref(mtls_capture *capture)
+{
+    if (capture == NULL || !g_atomic_int_dec_and_test(&capture->reference_count))
+        return;
+    for (size_t i = 0; i < MTLS_ISSUER_SOURCE_COUNT; i++)
+        g_hash_table_destroy(capture->issuers[i]);
+    g_hash_table_destroy(capture->signatures);
+    g_hash_table_destroy(capture->ca_names);
+    g_hash_table_destroy(capture->certificates);
+    mtls_config_unref(capture->config);
+    g_free(capture);
+}
+
+mtls_capture_statistics mtls_capture_get_statistics(const mtls_capture *capture)
+{
+    return capture->statistics;
+}
+
+const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const uint8_t *der, size_t length,
+                                                 const char **error)
+{
+    capture->statistics.certificate_lookups++;
+    uint8_t digest[SHA256_SIZE];
+    if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der, length, digest) < 0) {
+        *error = "cannot compute its SHA-256 fingerprint";
+        return NULL;
+    }
+    cached_certificate *entry = g_hash_table_lookup(capture->certificates, digest);
+    if (entry == NULL) {
+        entry = g_new0(cached_certificate, 1);
+        entry->certificate = mtls_certificate_parse(der, length, &entry->error);
+        capture->statistics.distinct_certificates++;
+        g_hash_table_insert(capture->certificates, g_memdup2(digest, sizeof digest), entry);
+    }
+    *error = entry->error;
+    return entry->certificate;
+}
+
+const mtls_ca_name *mtls_capture_ca_name(mtls_capture *capture, const uint8_t *der, size_t length)
+{
+    GBytes *key = g_bytes_new_static(der, length);
+    mtls_ca_name *ca_name = g_hash_table_lookup(capture->ca_names, key);
+    g_bytes_unref(key);
+    if (ca_name == NULL) {
+        ca_name = g_new0(mtls_ca_name, 1);
+        ca_name->der = g_bytes_new(der, length);
+        ca_name->text = mtls_name_to_string(der, length);
+        g_hash_table_insert(capture->ca_names, ca_name->der, ca_name);
+    }
+    return ca_name;
+}
+
+bool mtls_capture_issued_by(mtls_capture *capture, const mtls_certificate *certificate,
+                            const mtls_certificate *issuer)
+{
+    capture->statistics.signature_lookups++;
+    char *key = g_strconcat(certificate->sha256, "/", issuer->sha256, NULL);
+    gpointer verdict = g_hash_table_lookup(capture->signatures, key);
+    if (verdict == NULL) {
+        verdict = mtls_certificate_issued_by(certificate, issuer) ? SIGNATURE_VERIFIES : SIGNATURE_FAILS;
+        capture->statistics.signature_checks++;
+        g_hash_table_insert(capture->signatures, key, verdict);
+    } else {
+        g_free(key);
+    }
+    return verdict == SIGNATURE_VERIFIES;
+}
+
+const mtls_certificate *mtls_capture_issuer_from(mtls_capture *capture, mtls_issuer_source source,
+                                                 const mtls_certificate *certificate)
+{
+    GHashTable *issuers = capture->issuers[source];
+    gpointer issuer = NULL;
+    if (g_hash_table_lookup_extended(issuers, certificate->sha256, NULL, &issuer))
+        return issuer;
+    gnutls_datum_t der;
+    if (mtls_config_issuer_candidate(capture->config, source, certificate, &der)) {
+        const char *error;
+        const mtls_certificate *candidate = mtls_capture_certificate(capture, der.data, der.size, &error);
+        gnutls_free(der.data);
+        if (candidate != NULL && mtls_capture_issued_by(capture, certificate, candidate))
+            issuer = (gpointer)candidate;
+    }
+    g_hash_table_insert(issuers, g_strdup(certificate->sha256), issuer);
+    return issuer;
+}

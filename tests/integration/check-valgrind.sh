@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# check-valgrind.sh - real tshark with the built plugin under valgrind memcheck
+# over every line of pcaps/expected.tsv (two passes, full trees). Fails on any
+# memcheck error or definite leak with a frame in the plugin; errors wholly
+# inside Wireshark or GLib are counted and shown, not ours to fail on.
+#
+# usage: check-valgrind.sh BUILD_DIR
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../lib/plugin-env.sh
+source "$here/../lib/plugin-env.sh" "$1"
+command -v valgrind >/dev/null || { echo "FAIL: valgrind is not installed"; exit 1; }
+pcaps=$MTLS_TEST_ROOT/pcaps
+reports=$MTLS_TEST_ROOT/home/valgrind
+mkdir -p "$reports"
+chmod a+rwx "$reports"
+
+run_one() { # INDEX CAPTURE OPTIONS
+    local options
+    read -r -a options <<<"${3//@PCAPS@/$pcaps}"
+    mtls_as_test_user valgrind --tool=memcheck --leak-check=full --show-leak-kinds=definite \
+        --errors-for-leak-kinds=definite --xml=yes --xml-file="$reports/$1.xml" \
+        tshark -n -2 -V -r "$pcaps/$2" "${options[@]}" >/dev/null 2>&1
+}
+export -f run_one mtls_as_test_user
+export pcaps reports
+
+grep -v '^#' "$pcaps/expected.tsv" | awk -F'\t' '{print NR "\t" $1 "\t" $2}' |
+    xargs -P "$(nproc)" -d '\n' -I{} bash -c 'IFS=$'"'"'\t'"'"' read -r index capture options <<<"$1"
+        run_one "$index" "$capture" "$options" || echo "FAIL: tshark under valgrind failed on $capture"' _ {}
+
+python3 - "$reports" "$pcaps/expected.tsv" <<'PY'
+import glob
+import sys
+import xml.etree.ElementTree as ET
+reports, expected = sys.argv[1], sys.argv[2]
+lines = [line.split("\t") for line in open(expected) if not line.startswith("#")]
+ours, theirs, runs = [], 0, 0
+for path in sorted(glob.glob(f"{reports}/*.xml")):
+    runs += 1
+    capture = lines[int(path.rsplit("/", 1)[1][:-4]) - 1][0]
+    for error in ET.parse(path).getroot().iter("error"):
+        frames = [(f.findtext("obj") or "", f.findtext("fn") or "?", f.findtext("file") or "", f.findtext("line") or "")
+                  for f in error.iter("frame")]
+        if any(obj.endswith("/mtls.so") for obj, *_ in frames):
+            where = "; ".join(f"{fn} {file}:{line}" for obj, fn, file, line in frames[:8])
+            ours.append(f"{capture}: {error.findtext('kind')}: {where}")
+        else:
+            theirs += 1
+if runs != len(lines):
+    print(f"FAIL: {runs} valgrind reports for {len(lines)} captures")
+    sys.exit(1)
+for line in ours:
+    print("FAIL:", line)
+print(f"{runs} tshark runs under memcheck: {len(ours)} errors in the plugin, {theirs} inside Wireshark/GLib (not ours)")
+sys.exit(1 if ours else 0)
+PY
