@@ -125,6 +125,8 @@ static void check_validity(chain_check *check)
     char *capture_time = mtls_format_time(now);
     GString *expired = g_string_new(NULL);
     GString *premature = g_string_new(NULL);
+    GString *expiring = g_string_new(NULL);
+    const int64_t warning_horizon = now + (int64_t)check->input->capture->config->expiry_warning_days * SECONDS_PER_DAY;
     for (guint i = 0; i < check->input->certificates->len; i++) {
         const mtls_certificate *certificate = certificate_at(check, i);
         if (certificate->not_after >= 0 && now > certificate->not_after) {
@@ -138,6 +140,18 @@ static void check_validity(chain_check *check)
             char *when = mtls_format_time(certificate->not_before);
             g_string_append_printf(premature, "%s%s '%s' is valid only from %s", premature->len ? "; " : "",
                                    position_name(check, i), certificate->subject, when);
+            g_free(when);
+        }
+        /* A certificate valid for no more than twice the window is short-lived
+         * by design (renewed by automation, or a Globus proxy): no note. */
+        const int64_t lifetime = certificate->not_after - certificate->not_before;
+        if (certificate->not_after >= 0 && now <= certificate->not_after && certificate->not_after < warning_horizon &&
+            certificate->not_before >= 0 && lifetime > 2 * (warning_horizon - now)) {
+            char *when = mtls_format_time(certificate->not_after);
+            int64_t days = (certificate->not_after - now) / SECONDS_PER_DAY;
+            g_string_append_printf(expiring, "%s%s '%s' (SHA-256 %.16s...) expires %s, %" G_GINT64_FORMAT " day%s after "
+                                   "the capture", expiring->len ? "; " : "", position_name(check, i),
+                                   certificate->subject, certificate->sha256, when, days, days == 1 ? "" : "s");
             g_free(when);
         }
     }
@@ -154,8 +168,18 @@ static void check_validity(chain_check *check)
                           "captured (%s): %s. Check the clock of the machine that issued it, or wait until it "
                           "becomes valid.",
                           side_name(check), capture_time, premature->str);
+    if (expiring->len)
+        mtls_findings_add(check->findings, code_for(check, MTLS_CODE_EXPIRES_SOON, MTLS_CODE_SERVER_EXPIRES_SOON),
+                          check->input->certificate_frame, check->evidence,
+                          "The %s chain holds a certificate that expires within %u days of this capture (%s): %s. "
+                          "Nothing fails yet; renew it now and, for a client certificate, register the new one on "
+                          "the server side (certificate-to-user mapping, service key) before the old one expires, "
+                          "or the handshake or the login after it will fail on that day.",
+                          side_name(check), check->input->capture->config->expiry_warning_days, capture_time,
+                          expiring->str);
     g_string_free(expired, TRUE);
     g_string_free(premature, TRUE);
+    g_string_free(expiring, TRUE);
     g_free(capture_time);
 }
 

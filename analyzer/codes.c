@@ -30,6 +30,7 @@ static const mtls_code_info finding_codes[] = {
     PROBLEM(MTLS_CODE_KEY_USAGE, WARNING, SECURITY, "a client chain certificate's Key Usage forbids its role"),
     PROBLEM(MTLS_CODE_WEAK_KEY, WARNING, SECURITY, "a client chain certificate has a key too short for current peers"),
     PROBLEM(MTLS_CODE_WEAK_SIGNATURE, WARNING, SECURITY, "a client chain certificate is signed with MD5 or SHA-1"),
+    NOTE(MTLS_CODE_EXPIRES_SOON, NOTE, SECURITY, "a client chain certificate expires soon after the capture"),
     NOTE(MTLS_CODE_DUPLICATE_CERTIFICATE, WARNING, PROTOCOL, "the client sent the same certificate more than once"),
 
     PROBLEM(MTLS_CODE_SERVER_MISSING_INTERMEDIATE, WARNING, SECURITY, "the server chain stops before a trusted CA"),
@@ -45,7 +46,11 @@ static const mtls_code_info finding_codes[] = {
     PROBLEM(MTLS_CODE_SERVER_KEY_USAGE, WARNING, SECURITY, "a server chain certificate's Key Usage forbids its role"),
     PROBLEM(MTLS_CODE_SERVER_WEAK_KEY, WARNING, SECURITY, "a server chain certificate has a key too short for current peers"),
     PROBLEM(MTLS_CODE_SERVER_WEAK_SIGNATURE, WARNING, SECURITY, "a server chain certificate is signed with MD5 or SHA-1"),
+    NOTE(MTLS_CODE_SERVER_EXPIRES_SOON, NOTE, SECURITY, "a server chain certificate expires soon after the capture"),
     NOTE(MTLS_CODE_SERVER_DUPLICATE_CERTIFICATE, WARNING, PROTOCOL, "the server sent the same certificate more than once"),
+
+    PROBLEM(MTLS_CODE_SERVER_NAME_MISMATCH, WARNING, SECURITY, "the server certificate does not cover the server name the client asked for"),
+    NOTE(MTLS_CODE_NO_SNI, NOTE, PROTOCOL, "the client sent no server name to a server whose certificate covers several"),
 
     PROBLEM(MTLS_CODE_UNKNOWN_ALERT, ERROR, PROTOCOL, "a fatal alert with an unassigned description"),
 

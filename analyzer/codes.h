@@ -52,5 +52,9 @@
 #define MTLS_CODE_UNKNOWN_ALERT "unknown_alert"
 #define MTLS_CODE_POST_HANDSHAKE_AUTH "post_handshake_auth"
 #define MTLS_CODE_RENEGOTIATION_ENCRYPTED "renegotiation_encrypted"
+#define MTLS_CODE_EXPIRES_SOON "expires_soon"
+#define MTLS_CODE_SERVER_EXPIRES_SOON "server_expires_soon"
+#define MTLS_CODE_NO_SNI "no_sni"
+#define MTLS_CODE_SERVER_NAME_MISMATCH "server_name_mismatch"
 
 #endif

@@ -11,6 +11,7 @@ mtls_config *mtls_config_new(void)
     mtls_config *config = g_new0(mtls_config, 1);
     config->reference_count = 1;
     config->check_server_chain = true;
+    config->expiry_warning_days = MTLS_DEFAULT_EXPIRY_WARNING_DAYS;
     return config;
 }
 
@@ -37,6 +38,11 @@ void mtls_config_unref(mtls_config *config)
     if (config->public_roots != NULL)
         gnutls_x509_trust_list_deinit(config->public_roots, 1);
     g_free(config);
+}
+
+void mtls_config_set_expiry_warning_days(mtls_config *config, unsigned days)
+{
+    config->expiry_warning_days = days;
 }
 
 void mtls_config_set_check_server_chain(mtls_config *config, bool enabled)

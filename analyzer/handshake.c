@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "codes.h"
+#include "compressed_certificate.h"
 #include "findings.h"
 #include "handshake_state.h"
-
-#include "compressed_certificate.h"
+#include "server_name.h"
 
 #define TLS_1_1 0x0302
 #define TLS_1_2 0x0303
@@ -372,6 +372,11 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
     const mtls_certificate *leaf = g_ptr_array_index(chain, 0);
     if (side == MTLS_SIDE_SERVER) {
         summary->server_subject = leaf->subject;
+        mtls_check_server_name(&(mtls_server_name_input){.server_leaf = leaf,
+                                                         .server_name = handshake->server_name,
+                                                         .client_hello_frame = summary->client_hello_frame,
+                                                         .certificate_frame = packet->frame},
+                               handshake->findings);
     } else {
         for (guint i = 0; i < chain->len; i++) {
             const mtls_certificate *certificate = g_ptr_array_index(chain, i);

@@ -85,6 +85,10 @@ bool mtls_config_load_trust_store(mtls_config *config, mtls_trust_purpose purpos
 size_t mtls_config_trust_store_size(const mtls_config *config, mtls_trust_purpose purpose);
 /* Whether the server's own chain is checked too (default true). */
 void mtls_config_set_check_server_chain(mtls_config *config, bool enabled);
+/* A certificate that expires within this many days of the handshake's
+ * capture time gets an expires_soon note (0: never). */
+#define MTLS_DEFAULT_EXPIRY_WARNING_DAYS 30
+void mtls_config_set_expiry_warning_days(mtls_config *config, unsigned days);
 
 /* ---- Events -------------------------------------------------------------- */
 

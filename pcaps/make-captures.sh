@@ -60,7 +60,7 @@ server_lines=(signing_key encryption_key tls_www_server 'dns_name = "localhost"'
 make_pki() {
     for name in root issuing server server_expired server_future server_self_signed server_client_eku foreign_server \
         client_revoked client_critical_extension client client_expired client_future client_server_eku \
-        client_self_signed foreign_root foreign_client issuing_pathlen0 sub_ca; do
+        client_self_signed foreign_root foreign_client issuing_pathlen0 sub_ca client_expiring server_several_names; do
         new_key "$name"
     done
     for side in client server; do
@@ -91,6 +91,14 @@ make_pki() {
     issue client_future issuing
     template client_server_eku "integration-client-wrong-eku" "$valid_from" "$valid_until" signing_key tls_www_server
     issue client_server_eku issuing
+    # Valid for most of a year, with ten days left when the capture is made.
+    template client_expiring "integration-client-expiring" "$(date -u -d '-300 days' '+%Y-%m-%d %H:%M:%S')" \
+        "$(date -u -d '+10 days' '+%Y-%m-%d %H:%M:%S')" "${client_lines[@]}"
+    issue client_expiring issuing
+    # One server certificate for several host names, as a load balancer's often is.
+    template server_several_names "localhost" "$valid_from" "$valid_until" "${server_lines[@]}" \
+        'dns_name = "api.mtls.test"' 'dns_name = "portal.mtls.test"'
+    issue server_several_names issuing
     template client_self_signed "integration-client-self-signed" "$valid_from" "$valid_until" "${client_lines[@]}"
     self_signed client_self_signed
     template foreign_root "Some Other Root CA" "$valid_from" "$valid_until" "${ca_lines[@]}"
@@ -210,12 +218,15 @@ capture() {
     [ -n "${DTLS:-}" ] && client_input="sleep 2"
     # RESUME=1 connects twice, the second time resuming the first session
     # from its saved ticket (the way TLS 1.3 clients resume).
+    # SERVER_NAME=NAME sends another SNI than localhost; SERVER_NAME=none sends none.
+    local server_name_args="-servername ${SERVER_NAME:-localhost}"
+    [ "${SERVER_NAME:-}" = none ] && server_name_args=-noservername
     local runs=("") session=$work/$name.session
     [ -n "${RESUME:-}" ] && runs=("-sess_out $session" "-sess_in $session")
     local run
     for run in "${runs[@]}"; do
         # shellcheck disable=SC2086
-        bash -c "$client_input" | timeout 20 openssl s_client -connect "127.0.0.1:$port" -servername localhost \
+        bash -c "$client_input" | timeout 20 openssl s_client -connect "127.0.0.1:$port" $server_name_args \
             -ign_eof -keylogfile "$keys" $run $client_args >>"$work/$name.client.log" 2>&1 || true
     done
     wait "$server_pid" 2>/dev/null || true
@@ -324,6 +335,12 @@ SERVER_COMMANDS="c" capture tls13-post-handshake-auth "$server -CAfile $p/root.p
 # DTLS 1.2 client authentication, accepted and rejected.
 DTLS=1 capture dtls12-good-chain "$server $require" "$trust_server $(chain_args client issuing)"
 DTLS=1 capture dtls12-missing-intermediate "$server $require" "$trust_server $(chain_args client)"
+# What the troubleshooting guides check by hand besides the chain.
+capture tls12-client-expires-soon "$server $require" "-tls1_2 $trust_server $(chain_args client_expiring issuing)"
+SERVER_NAME=other.mtls.test capture tls12-server-name-mismatch "$server $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
+SERVER_NAME=none capture tls12-no-sni "$(chain_args server_several_names issuing) $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
 # Every handshake message cut into 512-byte records by both sides.
 capture tls12-fragmented-records "$server $require -max_send_frag 512" \
     "-tls1_2 -max_send_frag 512 $trust_server $(chain_args client issuing)"

@@ -78,6 +78,7 @@ static const char *pref_trust_store = "";
 static const char *pref_server_trust_store = "";
 static mtls_ws_bool pref_check_server_chain = TRUE;
 static mtls_ws_bool pref_show_chat_notes = TRUE;
+static guint pref_expiry_warning_days = MTLS_DEFAULT_EXPIRY_WARNING_DAYS;
 
 /* The analyzer configuration built from the preferences above. */
 static mtls_config *applied_config;
@@ -381,6 +382,7 @@ static void apply_preferences(void)
 {
     mtls_config *config = mtls_config_new();
     mtls_config_set_check_server_chain(config, pref_check_server_chain);
+    mtls_config_set_expiry_warning_days(config, pref_expiry_warning_days);
     load_trust_store(config, MTLS_TRUST_CLIENT_CERTIFICATES, pref_trust_store);
     load_trust_store(config, MTLS_TRUST_SERVER_CERTIFICATES, pref_server_trust_store);
     mtls_config_unref(applied_config);
@@ -492,6 +494,11 @@ void proto_register_mtls(void)
     prefs_register_bool_preference(module, "check_server_chain", "Check the server's chain too",
                                    "Also check the server's certificate chain (expiry, order, EKU, trust store)",
                                    &pref_check_server_chain);
+    prefs_register_uint_preference(module, "expiry_warning_days", "Warn of expiry within (days)",
+                                   "A client or server certificate that expires within this many days of the "
+                                   "capture gets an expires_soon note, so renewals are caught before they break "
+                                   "(0 turns the note off)",
+                                   10, &pref_expiry_warning_days);
     prefs_register_bool_preference(module, "show_chat_notes", "Show informational notes",
                                    "Show chat-level notes (client certificate accepted, not requested, resumed)",
                                    &pref_show_chat_notes);

@@ -428,11 +428,13 @@ static void broken_signatures_are_not_missing_issuers(void **state)
 static void server_chain_checks(void **state)
 {
     test_pki *pki = *state;
-    test_cert *self = test_cert_new(&(test_cert_spec){.common_name = "self server", .eku = {OID_SERVER_AUTH}});
+    test_cert *self = test_cert_new(&(test_cert_spec){.common_name = "self server", .eku = {OID_SERVER_AUTH},
+                                                      .dns_names = {TEST_SERVER_NAME}});
     test_cert *old = test_cert_new(&(test_cert_spec){.common_name = "old server", .issuer = pki->issuing,
-                                                     .not_after = TEST_NOW - TEST_DAY, .eku = {OID_SERVER_AUTH}});
+                                                     .not_after = TEST_NOW - TEST_DAY, .eku = {OID_SERVER_AUTH},
+                                                     .dns_names = {TEST_SERVER_NAME}});
     test_cert *client_only = test_cert_new(&(test_cert_spec){.common_name = "odd server", .issuer = pki->issuing,
-                                                             .eku = {OID_CLIENT_AUTH}});
+                                                             .eku = {OID_CLIENT_AUTH}, .dns_names = {TEST_SERVER_NAME}});
     const struct {
         const test_cert *chain[2];
         size_t count;
@@ -446,7 +448,7 @@ static void server_chain_checks(void **state)
         {{self}, 1, false, "server_self_signed"},
         {{old, pki->issuing}, 2, false, "server_expired"},
         {{client_only, pki->issuing}, 2, false, "server_auth_eku_missing"},
-        {{pki->issuing, pki->server}, 2, false, "server_chain_order"},
+        {{pki->issuing, pki->server}, 2, false, "server_chain_order,server_name_mismatch"}, /* the CA is taken for the leaf */
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         test_session session;

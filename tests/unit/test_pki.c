@@ -51,6 +51,10 @@ test_cert *test_cert_new(const test_cert_spec *spec)
     check(gnutls_x509_crt_set_key_usage(crt, spec->key_usage ? spec->key_usage : usual_usage), "key usage");
     for (size_t i = 0; i < G_N_ELEMENTS(spec->eku) && spec->eku[i]; i++)
         check(gnutls_x509_crt_set_key_purpose_oid(crt, spec->eku[i], 0), "eku");
+    for (size_t i = 0; i < G_N_ELEMENTS(spec->dns_names) && spec->dns_names[i]; i++)
+        check(gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, spec->dns_names[i],
+                                                   strlen(spec->dns_names[i]), GNUTLS_FSAN_APPEND),
+              "subject alt name");
     if (spec->proxy)
         check(gnutls_x509_crt_set_proxy(crt, -1, "1.3.6.1.5.5.7.21.1", NULL, 0), "proxy");
     if (spec->unknown_critical_extension) {
@@ -118,7 +122,8 @@ void test_pki_init(test_pki *pki)
     pki->root = test_cert_new(&(test_cert_spec){.common_name = "Test Root", .ca = true});
     pki->issuing = test_cert_new(&(test_cert_spec){.common_name = "Test Issuing CA", .issuer = pki->root, .ca = true});
     pki->client = test_cert_new(&(test_cert_spec){.common_name = "client", .issuer = pki->issuing, .eku = {OID_CLIENT_AUTH}});
-    pki->server = test_cert_new(&(test_cert_spec){.common_name = "server", .issuer = pki->issuing, .eku = {OID_SERVER_AUTH}});
+    pki->server = test_cert_new(&(test_cert_spec){.common_name = "server", .issuer = pki->issuing, .eku = {OID_SERVER_AUTH},
+                                                   .dns_names = {TEST_SERVER_NAME, "portal.example.test"}});
     pki->foreign_root = test_cert_new(&(test_cert_spec){.common_name = "Foreign Root", .ca = true});
     pki->foreign_client = test_cert_new(&(test_cert_spec){.common_name = "foreign client", .issuer = pki->foreign_root, .eku = {OID_CLIENT_AUTH}});
 }
@@ -161,7 +166,15 @@ void feed_client_hello(test_session *session, uint16_t legacy_version, const uin
     event.u.client_hello.legacy_version = legacy_version;
     event.u.client_hello.supported_versions = supported;
     event.u.client_hello.supported_version_count = count;
-    event.u.client_hello.server_name = "api.example.test";
+    event.u.client_hello.server_name = TEST_SERVER_NAME;
+    feed_event(session, TEST_CLIENT, &event);
+}
+
+void feed_client_hello_for(test_session *session, const char *server_name)
+{
+    mtls_event event = {.kind = MTLS_EVENT_CLIENT_HELLO};
+    event.u.client_hello.legacy_version = 0x0303;
+    event.u.client_hello.server_name = server_name;
     feed_event(session, TEST_CLIENT, &event);
 }
 

@@ -35,6 +35,7 @@ typedef struct {
     int64_t not_before;         /* 0: TEST_NOW - 365 days */
     int64_t not_after;          /* 0: TEST_NOW + 365 days */
     const char *eku[3];         /* OIDs; none: no EKU extension */
+    const char *dns_names[4];   /* subjectAltName dNSNames; none: no SAN */
     bool unknown_critical_extension;
     bool no_basic_constraints;
     bool proxy;                 /* an RFC 3820 proxy certificate (issued by an end entity) */
@@ -66,6 +67,8 @@ void test_pki_clear(test_pki *pki);
 
 #define TEST_CLIENT "192.0.2.10:50000"
 #define TEST_SERVER "192.0.2.20:443"
+/* The name feed_client_hello asks for; the PKI's server certificate covers it. */
+#define TEST_SERVER_NAME "api.example.test"
 
 typedef struct {
     mtls_config *config;
@@ -82,6 +85,8 @@ void test_session_clear(test_session *session);
 /* Any event, from `sender` (TEST_CLIENT or TEST_SERVER), on the next frame. */
 void feed_event(test_session *session, const char *sender, const mtls_event *event);
 void feed_client_hello(test_session *session, uint16_t legacy_version, const uint16_t *supported, size_t count);
+/* A TLS 1.2 ClientHello asking for `server_name` (NULL: no SNI). */
+void feed_client_hello_for(test_session *session, const char *server_name);
 void feed_server_hello(test_session *session, uint16_t legacy_version, uint16_t selected_version);
 void feed_hello_retry_request(test_session *session);
 void feed_certificate_request(test_session *session, const test_cert *const *names, size_t count);

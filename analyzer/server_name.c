@@ -1,0 +1,96 @@
+/* server_name.c - SNI against the server certificate's names.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "server_name.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "codes.h"
+#include "findings.h"
+
+#define NAMES_SHOWN 6
+
+typedef struct {
+    GString *listed;      /* "'a', 'b', '*.c'" for messages */
+    guint shown;
+    guint dns_names;
+    bool wildcard;
+} certificate_names;
+
+static void add_name(certificate_names *names, const char *name)
+{
+    if (names->shown < NAMES_SHOWN)
+        g_string_append_printf(names->listed, "%s'%s'", names->shown ? ", " : "", name);
+    else if (names->shown == NAMES_SHOWN)
+        g_string_append(names->listed, " and more");
+    names->shown++;
+}
+
+/* The names a client may reach the server by: DNS and IP subjectAltNames,
+ * or the common name when there are none (as GnuTLS's hostname check does). */
+static certificate_names collect_names(gnutls_x509_crt_t crt)
+{
+    certificate_names names = {.listed = g_string_new(NULL)};
+    for (unsigned index = 0;; index++) {
+        char value[256];
+        size_t size = sizeof value - 1;
+        int type = gnutls_x509_crt_get_subject_alt_name(crt, index, value, &size, NULL);
+        if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+            break;
+        if (type == GNUTLS_SAN_DNSNAME && memchr(value, '\0', size) == NULL) {
+            value[size] = '\0';
+            names.dns_names++;
+            names.wildcard |= value[0] == '*';
+            add_name(&names, value);
+        } else if (type == GNUTLS_SAN_IPADDRESS && (size == 4 || size == 16)) {
+            char text[INET6_ADDRSTRLEN];
+            if (inet_ntop(size == 4 ? AF_INET : AF_INET6, value, text, sizeof text))
+                add_name(&names, text);
+        }
+    }
+    if (names.shown == 0) {
+        char common_name[256];
+        size_t size = sizeof common_name;
+        if (gnutls_x509_crt_get_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, common_name, &size) == 0) {
+            names.dns_names++;
+            names.wildcard |= common_name[0] == '*';
+            add_name(&names, common_name);
+        }
+    }
+    return names;
+}
+
+void mtls_check_server_name(const mtls_server_name_input *input, GPtrArray *findings)
+{
+    if (input->client_hello_frame == 0 || input->server_leaf == NULL)
+        return;
+    const mtls_certificate *leaf = input->server_leaf;
+    certificate_names names = collect_names(leaf->crt);
+    const char *listed = names.shown ? names.listed->str : "no names at all";
+    if (input->server_name != NULL) {
+        if (!gnutls_x509_crt_check_hostname2(leaf->crt, input->server_name, 0))
+            mtls_findings_add(findings, MTLS_CODE_SERVER_NAME_MISMATCH, input->certificate_frame,
+                              (mtls_evidence){{input->client_hello_frame}},
+                              "The client asked for server name '%s' (SNI in the ClientHello, frame %u), but the "
+                              "certificate the server answered with (frame %u, '%s') covers %s. A load balancer or "
+                              "gateway chooses the certificate and the client-certificate profile by SNI, so this "
+                              "client most likely reached the default or a different virtual server, which may not "
+                              "request, accept or map its certificate. Use the host name the server is configured "
+                              "for, or add '%s' to the server's certificate and virtual-host (SNI) configuration.",
+                              input->server_name, input->client_hello_frame, input->certificate_frame,
+                              leaf->subject, listed, input->server_name);
+    } else if (names.dns_names > 1 || names.wildcard) {
+        mtls_findings_add(findings, MTLS_CODE_NO_SNI, input->certificate_frame,
+                          (mtls_evidence){{input->client_hello_frame}},
+                          "The client sent no server name (SNI) in its ClientHello (frame %u), and the server's "
+                          "certificate (frame %u) covers several: %s. A server hosting several names picks the "
+                          "certificate and the client-certificate profile by SNI; without one the client gets the "
+                          "default. Connect by host name rather than IP address, and make sure the client sends SNI "
+                          "(Java: jsse.enableSNIExtension not false; .NET: the host name as targetHost; SAP ICM: "
+                          "icm/HTTPS/client_sni_enabled = TRUE).",
+                          input->client_hello_frame, input->certificate_frame, listed);
+    }
+    g_string_free(names.listed, TRUE);
+}

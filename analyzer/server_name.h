@@ -1,0 +1,26 @@
+/* server_name.h - the server name check: does the server's certificate
+ * cover the name (SNI) the client asked for, and did a client that sent no
+ * name reach a server that serves several. Load balancers choose the
+ * certificate and the client-authentication profile by SNI, so a wrong or
+ * missing name sends the client to the wrong virtual server.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MTLS_SERVER_NAME_H
+#define MTLS_SERVER_NAME_H
+
+#include <glib.h>
+
+#include "certificate.h"
+
+typedef struct {
+    const mtls_certificate *server_leaf;
+    const char *server_name;        /* the ClientHello's SNI, NULL when it had none */
+    uint32_t client_hello_frame;    /* 0: the ClientHello was not captured, nothing is judged */
+    uint32_t certificate_frame;
+} mtls_server_name_input;
+
+/* Appends server_name_mismatch or no_sni to `findings` when they apply. */
+void mtls_check_server_name(const mtls_server_name_input *input, GPtrArray *findings);
+
+#endif

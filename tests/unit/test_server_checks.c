@@ -1,0 +1,197 @@
+/* test_server_checks.c - the checks the troubleshooting guides make by hand
+ * besides the chain: the server name (SNI) against the server certificate,
+ * and certificates about to expire. Each finding appears where it must and
+ * nowhere else.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "test_pki.h"
+
+/* A TLS 1.2 handshake to a server sending `server_chain`, after a
+ * ClientHello for `server_name`, that the client completes with its chain. */
+static void handshake_for(test_session *session, const test_pki *pki, const char *server_name,
+                          const test_cert *server_leaf, const test_cert *client_leaf)
+{
+    feed_client_hello_for(session, server_name);
+    feed_server_hello(session, 0x0303, 0);
+    feed_certificate(session, TEST_SERVER, CERTS(server_leaf, pki->issuing), 2);
+    feed_certificate_request(session, CERTS(pki->issuing), 1);
+    feed_simple(session, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE);
+    feed_certificate(session, TEST_CLIENT, CERTS(client_leaf, pki->issuing), 2);
+}
+
+static void covered_server_name_gives_nothing(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    handshake_for(&session, pki, TEST_SERVER_NAME, pki->server, pki->client);
+    assert_codes(session.last, true, "-");
+    assert_codes(session.last, false, "-");
+    test_session_clear(&session);
+}
+
+static void uncovered_server_name_is_a_mismatch(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    handshake_for(&session, pki, "billing.example.test", pki->server, pki->client);
+    assert_codes(session.last, true, "server_name_mismatch");
+    assert_message_mentions(session.last, "server_name_mismatch", "'billing.example.test'");
+    assert_message_mentions(session.last, "server_name_mismatch", "'api.example.test', 'portal.example.test'");
+    test_session_clear(&session);
+}
+
+static void wildcard_covers_one_label(void **state)
+{
+    test_pki *pki = *state;
+    test_cert *wildcard = test_cert_new(&(test_cert_spec){.common_name = "wildcard", .issuer = pki->issuing,
+                                                          .eku = {OID_SERVER_AUTH},
+                                                          .dns_names = {"*.apps.example.test"}});
+    test_session session;
+    test_session_init(&session, NULL);
+    handshake_for(&session, pki, "shop.apps.example.test", wildcard, pki->client);
+    assert_codes(session.last, true, "-");
+    test_session_clear(&session);
+
+    test_session_init(&session, NULL);
+    handshake_for(&session, pki, "a.b.apps.example.test", wildcard, pki->client);
+    assert_codes(session.last, true, "server_name_mismatch");
+    test_session_clear(&session);
+    test_cert_free(wildcard);
+}
+
+static void common_name_counts_only_without_alternative_names(void **state)
+{
+    test_pki *pki = *state;
+    test_cert *named_by_cn = test_cert_new(&(test_cert_spec){.common_name = "legacy.example.test",
+                                                             .issuer = pki->issuing, .eku = {OID_SERVER_AUTH}});
+    test_session session;
+    test_session_init(&session, NULL);
+    handshake_for(&session, pki, "legacy.example.test", named_by_cn, pki->client);
+    assert_codes(session.last, true, "-");
+    test_session_clear(&session);
+    test_cert_free(named_by_cn);
+}
+
+static void missing_sni_is_noted_only_for_a_server_of_several_names(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    handshake_for(&session, pki, NULL, pki->server, pki->client);
+    assert_codes(session.last, false, "no_sni");
+    assert_codes(session.last, true, "-");
+    assert_message_mentions(session.last, "no_sni", "'api.example.test', 'portal.example.test'");
+    test_session_clear(&session);
+
+    test_cert *single = test_cert_new(&(test_cert_spec){.common_name = "single", .issuer = pki->issuing,
+                                                        .eku = {OID_SERVER_AUTH}, .dns_names = {"only.example.test"}});
+    test_session_init(&session, NULL);
+    handshake_for(&session, pki, NULL, single, pki->client);
+    assert_codes(session.last, false, "-");
+    test_session_clear(&session);
+    test_cert_free(single);
+}
+
+static void server_name_is_not_judged_without_the_client_hello(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    feed_server_hello(&session, 0x0303, 0);
+    feed_certificate(&session, TEST_SERVER, CERTS(pki->server, pki->issuing), 2);
+    assert_null(message_of(session.last, "no_sni"));
+    assert_null(message_of(session.last, "server_name_mismatch"));
+    test_session_clear(&session);
+}
+
+static test_cert *client_valid_until(const test_pki *pki, int64_t not_before, int64_t not_after)
+{
+    return test_cert_new(&(test_cert_spec){.common_name = "renewal due", .issuer = pki->issuing,
+                                           .eku = {OID_CLIENT_AUTH}, .not_before = not_before,
+                                           .not_after = not_after});
+}
+
+static void certificate_expiring_within_the_window_is_noted(void **state)
+{
+    test_pki *pki = *state;
+    test_cert *expiring = client_valid_until(pki, TEST_NOW - 300 * TEST_DAY, TEST_NOW + 10 * TEST_DAY);
+    test_session session;
+    test_session_init(&session, NULL);
+    handshake_for(&session, pki, TEST_SERVER_NAME, pki->server, expiring);
+    assert_codes(session.last, false, "expires_soon");
+    assert_codes(session.last, true, "-");
+    assert_message_mentions(session.last, "expires_soon", "10 days after the capture");
+    test_session_clear(&session);
+
+    /* The window is a setting: 5 days does not reach it, 0 turns it off. */
+    for (unsigned days = 0; days <= 5; days += 5) {
+        mtls_config *config = mtls_config_new();
+        mtls_config_set_expiry_warning_days(config, days);
+        test_session_init(&session, config);
+        handshake_for(&session, pki, TEST_SERVER_NAME, pki->server, expiring);
+        assert_codes(session.last, false, "-");
+        test_session_clear(&session);
+    }
+    test_cert_free(expiring);
+}
+
+static void short_lived_and_expired_certificates_are_not_noted(void **state)
+{
+    test_pki *pki = *state;
+    /* Valid for two weeks in all: rotated by automation, not a renewal to plan. */
+    test_cert *short_lived = client_valid_until(pki, TEST_NOW - 4 * TEST_DAY, TEST_NOW + 10 * TEST_DAY);
+    test_session session;
+    test_session_init(&session, NULL);
+    handshake_for(&session, pki, TEST_SERVER_NAME, pki->server, short_lived);
+    assert_codes(session.last, false, "-");
+    test_session_clear(&session);
+    test_cert_free(short_lived);
+
+    test_cert *expired = client_valid_until(pki, TEST_NOW - 300 * TEST_DAY, TEST_NOW - TEST_DAY);
+    test_session_init(&session, NULL);
+    handshake_for(&session, pki, TEST_SERVER_NAME, pki->server, expired);
+    assert_codes(session.last, true, "expired");
+    assert_codes(session.last, false, "-");
+    test_session_clear(&session);
+    test_cert_free(expired);
+}
+
+static void server_certificate_expiring_is_its_own_note(void **state)
+{
+    test_pki *pki = *state;
+    test_cert *server = test_cert_new(&(test_cert_spec){.common_name = "server", .issuer = pki->issuing,
+                                                        .eku = {OID_SERVER_AUTH}, .dns_names = {TEST_SERVER_NAME},
+                                                        .not_before = TEST_NOW - 300 * TEST_DAY,
+                                                        .not_after = TEST_NOW + 2 * TEST_DAY});
+    test_session session;
+    test_session_init(&session, NULL);
+    handshake_for(&session, pki, TEST_SERVER_NAME, server, pki->client);
+    assert_codes(session.last, false, "server_expires_soon");
+    test_session_clear(&session);
+    test_cert_free(server);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(covered_server_name_gives_nothing),
+        cmocka_unit_test(uncovered_server_name_is_a_mismatch),
+        cmocka_unit_test(wildcard_covers_one_label),
+        cmocka_unit_test(common_name_counts_only_without_alternative_names),
+        cmocka_unit_test(missing_sni_is_noted_only_for_a_server_of_several_names),
+        cmocka_unit_test(server_name_is_not_judged_without_the_client_hello),
+        cmocka_unit_test(certificate_expiring_within_the_window_is_noted),
+        cmocka_unit_test(short_lived_and_expired_certificates_are_not_noted),
+        cmocka_unit_test(server_certificate_expiring_is_its_own_note),
+    };
+    return cmocka_run_group_tests(tests, test_pki_setup, test_pki_teardown);
+}
