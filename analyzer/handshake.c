@@ -94,6 +94,7 @@ void mtls_handshake_free(mtls_handshake *handshake)
     g_free(handshake->client_endpoint);
     g_free(handshake->server_endpoint);
     g_free(handshake->server_name);
+    g_free(handshake->offered_versions);
     g_ptr_array_unref(handshake->ca_name_texts);
     g_ptr_array_unref(handshake->ca_names);
     g_array_free(handshake->client_chain, TRUE);
@@ -217,6 +218,37 @@ static void note_missing_start(mtls_handshake *handshake, const mtls_packet *pac
                       packet->frame, event_name(event->kind));
 }
 
+/* Every version the client offered, as listed in supported_versions (RFC
+ * 8446: it replaces the legacy field); without it, "up to" the ClientHello's
+ * own version. */
+static char *describe_offered_versions(const mtls_event *event)
+{
+    const uint16_t *supported = event->u.client_hello.supported_versions;
+    const size_t supported_count = event->u.client_hello.supported_version_count;
+    const uint16_t legacy = event->u.client_hello.legacy_version;
+    GString *text = g_string_new(NULL);
+    if (supported_count > 0) {
+        /* Listed in the client's order of preference, which is highest first. */
+        for (size_t i = 0; i < supported_count; i++) {
+            const char *name = mtls_version_name(supported[i]);
+            if (is_grease(supported[i]))
+                continue;
+            if (name)
+                g_string_append_printf(text, "%s%s", text->len ? ", " : "", name);
+            else
+                g_string_append_printf(text, "%s0x%04x", text->len ? ", " : "", supported[i]);
+        }
+    } else if (mtls_version_name(legacy)) {
+        /* The lowest version a client accepts is not on the wire. */
+        g_string_printf(text, "up to %s", mtls_version_name(legacy));
+    }
+    if (text->len == 0) {
+        g_string_free(text, TRUE);
+        return NULL;
+    }
+    return g_string_free(text, FALSE);
+}
+
 static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
 {
     if (handshake->hello_retry_pending) {
@@ -232,18 +264,26 @@ static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet
             offered = is_tls13(version) ? TLS_1_3 : version;
     }
     summary->offered_max_version = offered;
+    summary->record_version = event->u.client_hello.record_version;
+    summary->client_hello_version = event->u.client_hello.legacy_version;
+    g_free(handshake->offered_versions);
+    handshake->offered_versions = describe_offered_versions(event);
+    summary->offered_versions = handshake->offered_versions;
     if (event->u.client_hello.server_name && handshake->server_name == NULL) {
         handshake->server_name = g_strdup(event->u.client_hello.server_name);
         summary->server_name = handshake->server_name;
     }
     if (is_legacy(offered))
         mtls_findings_add(handshake->findings, MTLS_CODE_LEGACY_VERSION, packet->frame, (mtls_evidence){{0}},
-                          "The client offered at most %s (ClientHello in frame %u). SSL 3.0, TLS 1.0, TLS 1.1 and "
+                          "The client offered at most %s (ClientHello in frame %u: versions offered %s, ClientHello "
+                          "version %s, record version %s). SSL 3.0, TLS 1.0, TLS 1.1 and "
                           "DTLS 1.0 are deprecated (RFC 8996) and refused by current servers and load balancers, usually "
                           "with protocol_version or handshake_failure. Enable TLS 1.2 or 1.3 in the client (Java: "
                           "jdk.tls.client.protocols; .NET: SslProtocols or the SChannel registry settings; SAP: "
                           "ssl/client_ciphersuites).",
-                          version_text(offered), packet->frame);
+                          version_text(offered), packet->frame,
+                          summary->offered_versions ? summary->offered_versions : "unknown",
+                          version_text(summary->client_hello_version), version_text(summary->record_version));
 }
 
 static void on_server_hello(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)

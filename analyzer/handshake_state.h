@@ -24,6 +24,7 @@ struct mtls_handshake {
     char *client_endpoint;
     char *server_endpoint;
     char *server_name;
+    char *offered_versions;
     GPtrArray *ca_names;                /* mtls_ca_name* (the capture's) */
     GPtrArray *ca_name_texts;           /* borrowed char*, backing summary.ca_names */
     GArray *client_chain;               /* mtls_certificate_summary, backing the summary */

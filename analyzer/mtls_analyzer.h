@@ -135,6 +135,7 @@ typedef struct {
             const uint16_t *supported_versions; /* from the extension; may be empty */
             size_t supported_version_count;
             const char *server_name;            /* SNI, or NULL */
+            uint16_t record_version;            /* of the record that carried it, 0 if unknown */
         } client_hello;
         struct {
             uint16_t legacy_version;
@@ -231,6 +232,9 @@ typedef struct {
     const char *client_endpoint;    /* NULL when unknown */
     const char *server_endpoint;
     uint16_t offered_max_version;   /* highest version the client offered, 0 if unseen */
+    uint16_t record_version;        /* the ClientHello's record layer version, 0 if unseen */
+    uint16_t client_hello_version;  /* the ClientHello's own (legacy_version) field, 0 if unseen */
+    const char *offered_versions;   /* "TLS 1.3, TLS 1.2": every version offered, highest first; NULL if unseen */
     uint16_t negotiated_version;    /* 0 if no ServerHello seen */
     const char *server_name;
     bool certificate_requested;

@@ -38,6 +38,9 @@ static int hf_mtls_verdict_reason = -1;
 static int hf_mtls_version = -1;
 static int hf_mtls_offered_version = -1;
 static int hf_mtls_sni = -1;
+static int hf_mtls_offered_versions = -1;
+static int hf_mtls_client_hello_version = -1;
+static int hf_mtls_record_version = -1;
 static int hf_mtls_client_endpoint = -1;
 static int hf_mtls_server_endpoint = -1;
 static int hf_mtls_certificate_requested = -1;
@@ -232,6 +235,12 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_su
         add_generated_string(tree, hf_mtls_version, tvb, mtls_version_name(summary->negotiated_version));
     if (mtls_version_name(summary->offered_max_version))
         add_generated_string(tree, hf_mtls_offered_version, tvb, mtls_version_name(summary->offered_max_version));
+    if (summary->offered_versions)
+        add_generated_string(tree, hf_mtls_offered_versions, tvb, summary->offered_versions);
+    if (mtls_version_name(summary->client_hello_version))
+        add_generated_string(tree, hf_mtls_client_hello_version, tvb, mtls_version_name(summary->client_hello_version));
+    if (mtls_version_name(summary->record_version))
+        add_generated_string(tree, hf_mtls_record_version, tvb, mtls_version_name(summary->record_version));
     if (summary->server_name)
         add_generated_string(tree, hf_mtls_sni, tvb, summary->server_name);
     if (summary->client_endpoint)
@@ -434,6 +443,13 @@ void proto_register_mtls(void)
         {&hf_mtls_verdict_reason, {"Reason", "mtls.verdict.reason", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_version, {"Negotiated version", "mtls.version", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_offered_version, {"Highest version offered", "mtls.offered_version", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_offered_versions, {"Versions offered", "mtls.offered_versions", FT_STRING, BASE_NONE, NULL, 0x0,
+                                     "Every version the client offered, highest first (supported_versions, or the "
+                                     "ClientHello version and below)", HFILL}},
+        {&hf_mtls_client_hello_version, {"ClientHello version", "mtls.client_hello_version", FT_STRING, BASE_NONE,
+                                         NULL, 0x0, "The ClientHello's legacy_version field", HFILL}},
+        {&hf_mtls_record_version, {"ClientHello record version", "mtls.record_version", FT_STRING, BASE_NONE, NULL,
+                                   0x0, "The record layer version of the record carrying the ClientHello", HFILL}},
         {&hf_mtls_sni, {"Server name (SNI)", "mtls.sni", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_client_endpoint, {"Client", "mtls.client.endpoint", FT_STRING, BASE_NONE, NULL, 0x0, "The side that sent the ClientHello", HFILL}},
         {&hf_mtls_server_endpoint, {"Server", "mtls.server.endpoint", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},

@@ -40,6 +40,7 @@
 typedef enum {
     FIELD_STREAM,
     FIELD_CONTENT_TYPE,
+    FIELD_RECORD_VERSION,
     FIELD_OPAQUE_TYPE,
     FIELD_HANDSHAKE_TYPE,
     FIELD_HANDSHAKE_VERSION,
@@ -68,6 +69,7 @@ static const char *const lower_layer_protocols[] = {"frame", "eth", "sll", "ip",
 static const char *const field_names[FIELD_KIND_COUNT][2] = {
     [FIELD_STREAM] = {"tcp.stream", "udp.stream"},
     [FIELD_CONTENT_TYPE] = {"tls.record.content_type", "dtls.record.content_type"},
+    [FIELD_RECORD_VERSION] = {"tls.record.version", "dtls.record.version"},
     [FIELD_OPAQUE_TYPE] = {"tls.record.opaque_type", NULL},
     [FIELD_HANDSHAKE_TYPE] = {"tls.handshake.type", "dtls.handshake.type"},
     [FIELD_HANDSHAKE_VERSION] = {"tls.handshake.version", "dtls.handshake.version"},
@@ -179,6 +181,7 @@ typedef struct {
     int alert_level;
     int alert_description;
 
+    uint16_t record_version;     /* of the record being read */
     int message_type;            /* -1: no handshake message open */
     uint16_t legacy_version;
     bool legacy_version_seen;
@@ -215,6 +218,7 @@ static void flush_message(reader_state *state)
         event.u.client_hello.supported_versions = (const uint16_t *)(void *)state->supported_versions->data;
         event.u.client_hello.supported_version_count = state->supported_versions->len;
         event.u.client_hello.server_name = state->server_name;
+        event.u.client_hello.record_version = state->record_version;
         emit(state, &event);
         break;
     case TLS_HANDSHAKE_SERVER_HELLO:
@@ -432,6 +436,10 @@ static void read_field(reader_state *state, field_kind kind, field_info *fi)
     case FIELD_CONTENT_TYPE:
     case FIELD_OPAQUE_TYPE:
         read_record_field(state, kind, fi);
+        break;
+    case FIELD_RECORD_VERSION:
+        /* Follows the content type, which flushed the previous record's message. */
+        state->record_version = (uint16_t)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
         break;
     case FIELD_HANDSHAKE_TYPE:
         flush_message(state);

@@ -126,6 +126,19 @@ client_chain_fingerprints() {
     mtls_tshark -r "$capture" -Y 'mtls.certificate.not_after' -T fields -e mtls.certificate.key | grep -q 'EC SECP256R1'
 }
 
+# The version fields of the ClientHello, as tshark reads them, next to the negotiated version.
+versions_offered_are_shown() {
+    local got
+    got=$(mtls_tshark -r "$pcaps/tls13-good-chain.pcapng" -Y 'mtls.frame.client_hello == frame.number' -T fields \
+        -e mtls.offered_versions -e mtls.client_hello_version -e mtls.record_version | head -n 1)
+    echo "TLS 1.3: $got"
+    [ "$got" = $'TLS 1.3\tTLS 1.2\tTLS 1.0' ] || return 1
+    got=$(mtls_tshark -r "$pcaps/tls10-protocol-version.pcapng" -Y 'mtls.problem == "legacy_version"' -T fields \
+        -e mtls.offered_versions -e mtls.version | head -n 1)
+    echo "TLS 1.0 refused before any ServerHello: $got"
+    [ "$got" = $'up to TLS 1.0\t' ]
+}
+
 # The client's Certificate arrives compressed (RFC 8879): the analyzer reads the chain inside, on
 # Wireshark builds that decompress it and on those that do not.
 compressed_client_certificate_is_read() {
@@ -174,6 +187,7 @@ statistics_tree_counts_handshakes() {
 check "every capture in pcaps/ has an expectation" every_capture_has_an_expectation
 check "the client chain summary carries each certificate's fingerprint and key" client_chain_fingerprints
 check "a compressed client Certificate (RFC 8879) is decompressed and judged" compressed_client_certificate_is_read
+check "the versions the client offered are shown beside the negotiated one" versions_offered_are_shown
 check "plugin loads from the build tree without warnings" plugin_loads_from_build
 check "mtls fields and expert entries registered" fields_registered
 check "-T json carries the problem codes" json_carries_codes

@@ -149,6 +149,36 @@ static void legacy_versions(void **state)
     assert_codes(session.last, true, "-");
     assert_int_equal(mtls_handshake_get_summary(session.last)->offered_max_version, 0x0304);
     assert_int_equal(mtls_handshake_get_summary(session.last)->negotiated_version, 0x0304);
+    assert_string_equal(mtls_handshake_get_summary(session.last)->offered_versions, "TLS 1.3, TLS 1.2");
+    test_session_clear(&session);
+}
+
+/* What a middleware configured "for TLS 1.2" really sent: every version
+ * field of the ClientHello, without claiming the minimum it accepts. */
+static void offered_versions_are_reported_as_sent(void **state)
+{
+    (void)state;
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_event hello = {.kind = MTLS_EVENT_CLIENT_HELLO};
+    hello.u.client_hello.legacy_version = 0x0301;
+    hello.u.client_hello.record_version = 0x0300;
+    feed_event(&session, TEST_CLIENT, &hello);
+    const mtls_handshake_summary *summary = mtls_handshake_get_summary(session.last);
+    assert_string_equal(summary->offered_versions, "up to TLS 1.0");
+    assert_int_equal(summary->client_hello_version, 0x0301);
+    assert_int_equal(summary->record_version, 0x0300);
+    assert_codes(session.last, true, "legacy_version");
+    assert_message_mentions(session.last, "legacy_version", "ClientHello version TLS 1.0, record version SSL 3.0");
+    /* No ServerHello follows: the legacy offer is reported all the same. */
+    feed_alert(&session, TEST_SERVER, 2, 70);
+    assert_codes(session.last, true, "legacy_version,protocol_version");
+    test_session_clear(&session);
+
+    static const uint16_t unknown_and_grease[] = {0x2a2a, 0x7f1c, 0x0304};
+    test_session_init(&session, NULL);
+    feed_client_hello(&session, 0x0303, unknown_and_grease, G_N_ELEMENTS(unknown_and_grease));
+    assert_string_equal(mtls_handshake_get_summary(session.last)->offered_versions, "0x7f1c, TLS 1.3");
     test_session_clear(&session);
 }
 
@@ -502,6 +532,7 @@ static void hostile_inputs_do_not_crash(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(offered_versions_are_reported_as_sent),
         cmocka_unit_test(empty_certificate_then_handshake_failure),
         cmocka_unit_test(accepted_client_certificate),
         cmocka_unit_test(optional_client_auth_accepts_empty_certificate),
