@@ -189,6 +189,15 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, char
     read_signature_algorithm(certificate);
     read_key_identifiers(certificate);
 
+    unsigned char serial[64];
+    size_t serial_size = sizeof serial;
+    GString *serial_text = g_string_new(NULL);
+    if (gnutls_x509_crt_get_serial(crt, serial, &serial_size) == 0) {
+        for (size_t i = 0; i < serial_size; i++)
+            g_string_append_printf(serial_text, "%s%02x", i ? ":" : "", serial[i]);
+    }
+    certificate->serial = g_string_free(serial_text, FALSE);
+
     unsigned char digest[32];
     size_t digest_size = sizeof digest;
     if (gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA256, digest, &digest_size) == 0) {
@@ -209,6 +218,7 @@ void mtls_certificate_free(mtls_certificate *certificate)
     g_free(certificate->issuer);
     g_free(certificate->key_description);
     g_free(certificate->signature_algorithm);
+    g_free(certificate->serial);
     if (certificate->subject_key_id)
         g_bytes_unref(certificate->subject_key_id);
     if (certificate->authority_key_id)

@@ -38,6 +38,7 @@ typedef struct {
     GBytes *subject_key_id;   /* NULL when absent */
     GBytes *authority_key_id; /* keyIdentifier of AKI, NULL when absent */
     char sha256[65];          /* hex fingerprint of the DER */
+    char *serial;             /* "0a:1b:...", as certtool and OpenSSL show it */
 } mtls_certificate;
 
 /* Returns NULL and sets *error (free with g_free) when the DER does not parse. */

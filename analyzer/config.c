@@ -6,6 +6,8 @@
 
 #include <gnutls/gnutls.h>
 
+#include "expected_certificate.h"
+
 mtls_config *mtls_config_new(void)
 {
     mtls_config *config = g_new0(mtls_config, 1);
@@ -37,7 +39,23 @@ void mtls_config_unref(mtls_config *config)
         drop_trust_store(&config->trust_stores[i]);
     if (config->public_roots != NULL)
         gnutls_x509_trust_list_deinit(config->public_roots, 1);
+    if (config->expected_client_certificates != NULL)
+        g_ptr_array_unref(config->expected_client_certificates);
     g_free(config);
+}
+
+bool mtls_config_load_expected_client_certificates(mtls_config *config, const char *location, char **error)
+{
+    g_clear_pointer(&config->expected_client_certificates, g_ptr_array_unref);
+    if (location == NULL || *location == '\0')
+        return true;
+    config->expected_client_certificates = mtls_expected_certificates_load(location, error);
+    return config->expected_client_certificates != NULL;
+}
+
+size_t mtls_config_expected_client_certificate_count(const mtls_config *config)
+{
+    return config->expected_client_certificates ? config->expected_client_certificates->len : 0;
 }
 
 void mtls_config_set_expiry_warning_days(mtls_config *config, unsigned days)

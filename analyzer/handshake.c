@@ -8,6 +8,7 @@
 
 #include "codes.h"
 #include "compressed_certificate.h"
+#include "expected_certificate.h"
 #include "findings.h"
 #include "handshake_state.h"
 #include "server_name.h"
@@ -435,6 +436,8 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
         summary->client_chain_parsed = handshake->client_chain->len;
         summary->client_subject = leaf->subject;
         summary->client_issuer = leaf->issuer;
+        mtls_check_expected_client_certificate(handshake->config->expected_client_certificates, leaf, packet->frame,
+                                               handshake->findings);
     }
     if (side == MTLS_SIDE_CLIENT || handshake->config->check_server_chain) {
         mtls_chain_input input = {

@@ -85,6 +85,12 @@ bool mtls_config_load_trust_store(mtls_config *config, mtls_trust_purpose purpos
 size_t mtls_config_trust_store_size(const mtls_config *config, mtls_trust_purpose purpose);
 /* Whether the server's own chain is checked too (default true). */
 void mtls_config_set_check_server_chain(mtls_config *config, bool enabled);
+/* The client certificates registered on the server side (a PEM bundle, a
+ * DER certificate or a folder of them): a client leaf that is none of them
+ * is reported as unexpected_client_certificate. NULL or "" registers none.
+ * Returns false and sets *error (free with g_free) when none could be read. */
+bool mtls_config_load_expected_client_certificates(mtls_config *config, const char *location, char **error);
+size_t mtls_config_expected_client_certificate_count(const mtls_config *config);
 /* A certificate that expires within this many days of the handshake's
  * capture time gets an expires_soon note (0: never). */
 #define MTLS_DEFAULT_EXPIRY_WARNING_DAYS 30

@@ -60,7 +60,8 @@ server_lines=(signing_key encryption_key tls_www_server 'dns_name = "localhost"'
 make_pki() {
     for name in root issuing server server_expired server_future server_self_signed server_client_eku foreign_server \
         client_revoked client_critical_extension client client_expired client_future client_server_eku \
-        client_self_signed foreign_root foreign_client issuing_pathlen0 sub_ca client_expiring server_several_names; do
+        client_self_signed foreign_root foreign_client issuing_pathlen0 sub_ca client_expiring server_several_names \
+        client_previous; do
         new_key "$name"
     done
     for side in client server; do
@@ -95,6 +96,9 @@ make_pki() {
     template client_expiring "integration-client-expiring" "$(date -u -d '-300 days' '+%Y-%m-%d %H:%M:%S')" \
         "$(date -u -d '+10 days' '+%Y-%m-%d %H:%M:%S')" "${client_lines[@]}"
     issue client_expiring issuing
+    # The same client before its renewal: what the server side still has registered.
+    template client_previous "integration-client" "$valid_from" "$valid_until" "${client_lines[@]}"
+    issue client_previous issuing
     # One server certificate for several host names, as a load balancer's often is.
     template server_several_names "localhost" "$valid_from" "$valid_until" "${server_lines[@]}" \
         'dns_name = "api.mtls.test"' 'dns_name = "portal.mtls.test"'
@@ -175,14 +179,16 @@ link_check_certificates() {
 
 # ---- One scenario ------------------------------------------------------------
 
+# MTLS_ONLY=REGEX makes only the matching scenarios (and no sample), for work on one case.
+selected() { [ -z "${MTLS_ONLY:-}" ] || [[ $1 =~ $MTLS_ONLY ]]; }
+
 # capture NAME "SERVER ARGS" "CLIENT ARGS" [keylog]
 # The server and client each get -cert/-key etc. from the strings given.
 capture() {
     local name=$1 server_args=$2 client_args=$3 keylog=${4:-}
     local port=$((base_port + scenario_index))
     scenario_index=$((scenario_index + 1))
-    # MTLS_ONLY=REGEX makes only the matching scenarios (and no sample), for work on one case.
-    if [ -n "${MTLS_ONLY:-}" ] && ! [[ $name =~ $MTLS_ONLY ]]; then return 0; fi
+    selected "$name" || return 0
     local raw=$work/$name.raw.pcapng keys=$work/$name.keys
     : >"$keys"
 
@@ -341,6 +347,13 @@ SERVER_NAME=other.mtls.test capture tls12-server-name-mismatch "$server $require
     "-tls1_2 $trust_server $(chain_args client issuing)"
 SERVER_NAME=none capture tls12-no-sni "$(chain_args server_several_names issuing) $require" \
     "-tls1_2 $trust_server $(chain_args client issuing)"
+capture tls12-unexpected-client-certificate "$server $require" "-tls1_2 $trust_server $(chain_args client issuing)"
+# The certificates the server side has registered: the one sent, and the one before its renewal.
+if selected tls12-unexpected-client-certificate; then
+    mkdir -p "$out/pki"
+    cp "$pki/client.pem" "$out/pki/registered-client-current.pem"
+    cp "$pki/client_previous.pem" "$out/pki/registered-client-previous.pem"
+fi
 # Every handshake message cut into 512-byte records by both sides.
 capture tls12-fragmented-records "$server $require -max_send_frag 512" \
     "-tls1_2 -max_send_frag 512 $trust_server $(chain_args client issuing)"

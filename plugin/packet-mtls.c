@@ -79,6 +79,7 @@ static expert_field *ei_mtls_codes;
 
 static const char *pref_trust_store = "";
 static const char *pref_server_trust_store = "";
+static const char *pref_expected_client_certificates = "";
 static mtls_ws_bool pref_check_server_chain = TRUE;
 static mtls_ws_bool pref_show_chat_notes = TRUE;
 static guint pref_expiry_warning_days = MTLS_DEFAULT_EXPIRY_WARNING_DAYS;
@@ -394,6 +395,13 @@ static void apply_preferences(void)
     mtls_config_set_expiry_warning_days(config, pref_expiry_warning_days);
     load_trust_store(config, MTLS_TRUST_CLIENT_CERTIFICATES, pref_trust_store);
     load_trust_store(config, MTLS_TRUST_SERVER_CERTIFICATES, pref_server_trust_store);
+    if (pref_expected_client_certificates != NULL && pref_expected_client_certificates[0] != '\0') {
+        char *error = NULL;
+        if (!mtls_config_load_expected_client_certificates(config, pref_expected_client_certificates, &error)) {
+            report_failure("mTLS analyzer: %s; the client certificate is not compared.", error);
+            g_free(error);
+        }
+    }
     mtls_config_unref(applied_config);
     applied_config = config;
 }
@@ -507,6 +515,13 @@ void proto_register_mtls(void)
                                        "files, or 'system' for the system CA store (/etc/ssl/certs). "
                                        "With it the analyzer checks that the server's chain leads to a trusted root.",
                                        &pref_server_trust_store, FALSE);
+    prefs_register_filename_preference(module, "expected_client_certificates",
+                                       "Client certificates registered on the server",
+                                       "The client certificate(s) the server side expects: the PEM uploaded to a "
+                                       "service key or a certificate-to-user mapping; a PEM bundle, a DER "
+                                       "certificate or a folder of them. A client that sends another certificate "
+                                       "gets unexpected_client_certificate.",
+                                       &pref_expected_client_certificates, FALSE);
     prefs_register_bool_preference(module, "check_server_chain", "Check the server's chain too",
                                    "Also check the server's certificate chain (expiry, order, EKU, trust store)",
                                    &pref_check_server_chain);

@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <glib/gstdio.h>
+#include <string.h>
+
 #include "test_pki.h"
 
 /* A TLS 1.2 handshake to a server sending `server_chain`, after a
@@ -180,6 +183,63 @@ static void server_certificate_expiring_is_its_own_note(void **state)
     test_cert_free(server);
 }
 
+static mtls_config *config_expecting(const test_cert *const *registered, size_t count)
+{
+    mtls_config *config = mtls_config_new();
+    char *path = test_write_pem_bundle(registered, count);
+    char *error = NULL;
+    assert_true(mtls_config_load_expected_client_certificates(config, path, &error));
+    assert_null(error);
+    assert_int_equal(mtls_config_expected_client_certificate_count(config), count);
+    g_unlink(path);
+    g_free(path);
+    return config;
+}
+
+static void registered_client_certificate_gives_nothing(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, config_expecting(CERTS(pki->foreign_client, pki->client), 2));
+    handshake_for(&session, pki, TEST_SERVER_NAME, pki->server, pki->client);
+    assert_codes(session.last, true, "-");
+    test_session_clear(&session);
+}
+
+static void certificate_renewed_on_one_side_is_unexpected(void **state)
+{
+    test_pki *pki = *state;
+    /* Same subject, new key: the client's renewal the server never got. */
+    test_cert *renewed = test_cert_new(&(test_cert_spec){.common_name = "client", .issuer = pki->issuing,
+                                                         .eku = {OID_CLIENT_AUTH}});
+    test_session session;
+    test_session_init(&session, config_expecting(CERTS(pki->client), 1));
+    handshake_for(&session, pki, TEST_SERVER_NAME, pki->server, renewed);
+    assert_codes(session.last, true, "unexpected_client_certificate");
+    assert_message_mentions(session.last, "unexpected_client_certificate", "renewed (or reissued) on one side only");
+    assert_message_mentions(session.last, "unexpected_client_certificate", "serial ");
+    test_session_clear(&session);
+
+    test_session_init(&session, config_expecting(CERTS(pki->foreign_client), 1));
+    handshake_for(&session, pki, TEST_SERVER_NAME, pki->server, pki->client);
+    assert_codes(session.last, true, "unexpected_client_certificate");
+    assert_null(strstr(message_of(session.last, "unexpected_client_certificate"), "one side only"));
+    test_session_clear(&session);
+    test_cert_free(renewed);
+}
+
+static void unreadable_registered_certificates_are_an_error(void **state)
+{
+    (void)state;
+    mtls_config *config = mtls_config_new();
+    char *error = NULL;
+    assert_false(mtls_config_load_expected_client_certificates(config, "/nonexistent/registered.pem", &error));
+    assert_non_null(error);
+    assert_int_equal(mtls_config_expected_client_certificate_count(config), 0);
+    g_free(error);
+    mtls_config_unref(config);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,6 +252,9 @@ int main(void)
         cmocka_unit_test(certificate_expiring_within_the_window_is_noted),
         cmocka_unit_test(short_lived_and_expired_certificates_are_not_noted),
         cmocka_unit_test(server_certificate_expiring_is_its_own_note),
+        cmocka_unit_test(registered_client_certificate_gives_nothing),
+        cmocka_unit_test(certificate_renewed_on_one_side_is_unexpected),
+        cmocka_unit_test(unreadable_registered_certificates_are_an_error),
     };
     return cmocka_run_group_tests(tests, test_pki_setup, test_pki_teardown);
 }
