@@ -13,6 +13,15 @@
 
 #define EXPECTED_SHOWN 3
 
+static void add_der(GPtrArray *certificates, const uint8_t *der, size_t length)
+{
+    char *error = NULL;
+    mtls_certificate *certificate = mtls_certificate_parse(der, length, &error);
+    if (certificate)
+        g_ptr_array_add(certificates, certificate);
+    g_free(error);
+}
+
 /* Adds every certificate of one file: a PEM bundle or a single DER. */
 static void add_file(GPtrArray *certificates, const char *path)
 {
@@ -22,20 +31,12 @@ static void add_file(GPtrArray *certificates, const char *path)
     gnutls_x509_crt_t *list = NULL;
     unsigned int count = 0;
     if (gnutls_x509_crt_list_import2(&list, &count, &contents, GNUTLS_X509_FMT_PEM, 0) < 0 || count == 0) {
-        char *error = NULL;
-        mtls_certificate *certificate = mtls_certificate_parse(contents.data, contents.size, &error);
-        if (certificate)
-            g_ptr_array_add(certificates, certificate);
-        g_free(error);
+        add_der(certificates, contents.data, contents.size);
     } else {
         for (unsigned int i = 0; i < count; i++) {
             gnutls_datum_t der;
             if (gnutls_x509_crt_export2(list[i], GNUTLS_X509_FMT_DER, &der) == 0) {
-                char *error = NULL;
-                mtls_certificate *certificate = mtls_certificate_parse(der.data, der.size, &error);
-                if (certificate)
-                    g_ptr_array_add(certificates, certificate);
-                g_free(error);
+                add_der(certificates, der.data, der.size);
                 gnutls_free(der.data);
             }
             gnutls_x509_crt_deinit(list[i]);

@@ -37,7 +37,9 @@ static certificate_names collect_names(gnutls_x509_crt_t crt)
         char value[256];
         size_t size = sizeof value - 1;
         int type = gnutls_x509_crt_get_subject_alt_name(crt, index, value, &size, NULL);
-        if (type == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+        /* Past the last name, or an extension GnuTLS cannot decode: every
+         * further index would fail the same way. An overlong name is skipped. */
+        if (type < 0 && type != GNUTLS_E_SHORT_MEMORY_BUFFER)
             break;
         if (type == GNUTLS_SAN_DNSNAME && memchr(value, '\0', size) == NULL) {
             value[size] = '\0';
