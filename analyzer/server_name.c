@@ -69,20 +69,22 @@ void mtls_check_server_name(const mtls_server_name_input *input, GPtrArray *find
     if (input->client_hello_frame == 0 || input->server_leaf == NULL)
         return;
     const mtls_certificate *leaf = input->server_leaf;
+    /* The usual case, a covered name, needs no list of names. */
+    if (input->server_name != NULL && gnutls_x509_crt_check_hostname2(leaf->crt, input->server_name, 0))
+        return;
     certificate_names names = collect_names(leaf->crt);
     const char *listed = names.shown ? names.listed->str : "no names at all";
     if (input->server_name != NULL) {
-        if (!gnutls_x509_crt_check_hostname2(leaf->crt, input->server_name, 0))
-            mtls_findings_add(findings, MTLS_CODE_SERVER_NAME_MISMATCH, input->certificate_frame,
-                              (mtls_evidence){{input->client_hello_frame}},
-                              "The client asked for server name '%s' (SNI in the ClientHello, frame %u), but the "
-                              "certificate the server answered with (frame %u, '%s') covers %s. A load balancer or "
-                              "gateway chooses the certificate and the client-certificate profile by SNI, so this "
-                              "client most likely reached the default or a different virtual server, which may not "
-                              "request, accept or map its certificate. Use the host name the server is configured "
-                              "for, or add '%s' to the server's certificate and virtual-host (SNI) configuration.",
-                              input->server_name, input->client_hello_frame, input->certificate_frame,
-                              leaf->subject, listed, input->server_name);
+        mtls_findings_add(findings, MTLS_CODE_SERVER_NAME_MISMATCH, input->certificate_frame,
+                          (mtls_evidence){{input->client_hello_frame}},
+                          "The client asked for server name '%s' (SNI in the ClientHello, frame %u), but the "
+                          "certificate the server answered with (frame %u, '%s') covers %s. A load balancer or "
+                          "gateway chooses the certificate and the client-certificate profile by SNI, so this "
+                          "client most likely reached the default or a different virtual server, which may not "
+                          "request, accept or map its certificate. Use the host name the server is configured "
+                          "for, or add '%s' to the server's certificate and virtual-host (SNI) configuration.",
+                          input->server_name, input->client_hello_frame, input->certificate_frame,
+                          leaf->subject, listed, input->server_name);
     } else if (names.dns_names > 1 || names.wildcard) {
         mtls_findings_add(findings, MTLS_CODE_NO_SNI, input->certificate_frame,
                           (mtls_evidence){{input->client_hello_frame}},
