@@ -246,6 +246,18 @@ capture() {
         cp "$raw" "$out/$name.pcapng"
     fi
     chmod 0644 "$out/$name.pcapng"
+    # On a loaded machine a peer or dumpcap can start too late and the
+    # exchange is lost: such a capture holds no ClientHello. Run the scenario
+    # again, on a fresh port, up to twice.
+    if ! tshark -r "$out/$name.pcapng" -Y 'tls.handshake.type == 1 || dtls.handshake.type == 1' -T fields \
+        -e frame.number 2>/dev/null | grep -q .; then
+        local attempt=${MTLS_CAPTURE_ATTEMPT:-1}
+        if [ "$attempt" -lt 3 ]; then
+            echo "no ClientHello captured for $name (attempt $attempt); trying again"
+            MTLS_CAPTURE_ATTEMPT=$((attempt + 1)) capture "$@"
+            return
+        fi
+    fi
     echo "made $name.pcapng ($(capinfos -c -M "$out/$name.pcapng" | awk '/Number of packets/ {print $NF}') packets)"
 }
 
