@@ -8,6 +8,9 @@
  */
 #include "codes.h"
 #include "handshake_state.h"
+#include "tls_algorithms.h"
+
+#define OFFERED_SHOWN 8
 
 static const char *const client_chain_codes[] = {
     MTLS_CODE_MISSING_INTERMEDIATE, MTLS_CODE_UNTRUSTED_ROOT, MTLS_CODE_SELF_SIGNED,
@@ -119,6 +122,28 @@ static void explain_no_client_certificate(GString *text, const mtls_handshake *h
     g_free(ca_list);
 }
 
+/* A refusal of the ClientHello itself: what the client offered is all there
+ * is to compare with the server's configuration. */
+static void explain_nothing_in_common(GString *text, const mtls_handshake *handshake)
+{
+    const GArray *suites = handshake->offered_cipher_suites;
+    const GArray *schemes = handshake->offered_signature_schemes;
+    char *suite_list = mtls_cipher_suites_for_message((const uint16_t *)(const void *)suites->data, suites->len,
+                                                      OFFERED_SHOWN);
+    char *scheme_list = mtls_signature_schemes_for_message((const uint16_t *)(const void *)schemes->data,
+                                                           schemes->len, OFFERED_SHOWN);
+    g_string_append_printf(text, " The server found nothing acceptable in the ClientHello (frame %u): no common "
+                                 "TLS version, cipher suite, signature algorithm or group. The client offered "
+                                 "versions %s; cipher suites %s; signature algorithms %s. Compare them with the "
+                                 "server's configuration and enable a version and suite both sides accept.",
+                           handshake->summary.client_hello_frame,
+                           handshake->summary.offered_versions ? handshake->summary.offered_versions
+                                                               : offered_text(handshake),
+                           suite_list, schemes->len ? scheme_list : "(no signature_algorithms extension)");
+    g_free(suite_list);
+    g_free(scheme_list);
+}
+
 static void explain_before_server_hello(GString *text, const mtls_handshake *handshake, int description)
 {
     if (handshake->summary.client_hello_frame == 0)
@@ -128,11 +153,7 @@ static void explain_before_server_hello(GString *text, const mtls_handshake *han
                                      "enable TLS 1.2 or 1.3 in the client, or allow the version on the server.",
                                offered_text(handshake), handshake->summary.client_hello_frame);
     else if (description == MTLS_ALERT_HANDSHAKE_FAILURE || description == MTLS_ALERT_INSUFFICIENT_SECURITY)
-        g_string_append_printf(text, " The server found nothing acceptable in the ClientHello (frame %u): no shared "
-                                     "TLS version, cipher suite, signature algorithm or group. The client offered up "
-                                     "to %s; compare the client's enabled protocols and cipher suites with the "
-                                     "server's.",
-                               handshake->summary.client_hello_frame, offered_text(handshake));
+        explain_nothing_in_common(text, handshake);
 }
 
 static void explain_client_rejecting_server(GString *text, const mtls_handshake *handshake, int description)

@@ -12,6 +12,9 @@
 #include "findings.h"
 #include "handshake_state.h"
 #include "server_name.h"
+#include "tls_algorithms.h"
+
+#define ALGORITHMS_SHOWN 8
 
 #define TLS_1_1 0x0302
 #define TLS_1_2 0x0303
@@ -46,12 +49,6 @@ static const char *version_text(uint16_t version)
     return name ? name : "an unknown version";
 }
 
-/* GREASE values (RFC 8701) are placeholders, never real versions. */
-static bool is_grease(uint16_t value)
-{
-    return (value & 0x0f0f) == 0x0a0a && (value >> 8) == (value & 0xff);
-}
-
 /* SSL 3.0, TLS 1.0/1.1 and DTLS 1.0 (and OpenSSL's pre-standard DTLS
  * 0x0100) are deprecated by RFC 8996. DTLS numbers count downwards. */
 static bool is_legacy(uint16_t version)
@@ -82,6 +79,9 @@ mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number
     handshake->ca_names = g_ptr_array_new();
     handshake->ca_name_texts = g_ptr_array_new();
     handshake->client_chain = g_array_new(FALSE, TRUE, sizeof(mtls_certificate_summary));
+    handshake->offered_cipher_suites = g_array_new(FALSE, FALSE, sizeof(uint16_t));
+    handshake->offered_signature_schemes = g_array_new(FALSE, FALSE, sizeof(uint16_t));
+    handshake->requested_signature_schemes = g_array_new(FALSE, FALSE, sizeof(uint16_t));
     handshake->findings = mtls_findings_new();
     handshake->summary.stream_number = stream_number;
     handshake->summary.handshake_number = handshake_number;
@@ -96,6 +96,9 @@ void mtls_handshake_free(mtls_handshake *handshake)
     g_free(handshake->server_endpoint);
     g_free(handshake->server_name);
     g_free(handshake->offered_versions);
+    g_array_free(handshake->offered_cipher_suites, TRUE);
+    g_array_free(handshake->offered_signature_schemes, TRUE);
+    g_array_free(handshake->requested_signature_schemes, TRUE);
     g_ptr_array_unref(handshake->ca_name_texts);
     g_ptr_array_unref(handshake->ca_names);
     g_array_free(handshake->client_chain, TRUE);
@@ -232,7 +235,7 @@ static char *describe_offered_versions(const mtls_event *event)
         /* Listed in the client's order of preference, which is highest first. */
         for (size_t i = 0; i < supported_count; i++) {
             const char *name = mtls_version_name(supported[i]);
-            if (is_grease(supported[i]))
+            if (mtls_is_grease(supported[i]))
                 continue;
             if (name)
                 g_string_append_printf(text, "%s%s", text->len ? ", " : "", name);
@@ -261,7 +264,7 @@ static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet
     uint16_t offered = event->u.client_hello.legacy_version;
     for (size_t i = 0; i < event->u.client_hello.supported_version_count; i++) {
         uint16_t version = event->u.client_hello.supported_versions[i];
-        if (!is_grease(version) && (version > offered || is_tls13(version)))
+        if (!mtls_is_grease(version) && (version > offered || is_tls13(version)))
             offered = is_tls13(version) ? TLS_1_3 : version;
     }
     summary->offered_max_version = offered;
@@ -270,6 +273,12 @@ static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet
     g_free(handshake->offered_versions);
     handshake->offered_versions = describe_offered_versions(event);
     summary->offered_versions = handshake->offered_versions;
+    g_array_set_size(handshake->offered_cipher_suites, 0);
+    g_array_append_vals(handshake->offered_cipher_suites, event->u.client_hello.cipher_suites,
+                        event->u.client_hello.cipher_suite_count);
+    g_array_set_size(handshake->offered_signature_schemes, 0);
+    g_array_append_vals(handshake->offered_signature_schemes, event->u.client_hello.signature_algorithms,
+                        event->u.client_hello.signature_algorithm_count);
     if (event->u.client_hello.server_name && handshake->server_name == NULL) {
         handshake->server_name = g_strdup(event->u.client_hello.server_name);
         summary->server_name = handshake->server_name;
@@ -295,7 +304,7 @@ static void on_server_hello(mtls_handshake *handshake, const mtls_packet *packet
         return;
     }
     uint16_t selected = event->u.server_hello.selected_version;
-    uint16_t negotiated = selected && !is_grease(selected) ? selected : event->u.server_hello.legacy_version;
+    uint16_t negotiated = selected && !mtls_is_grease(selected) ? selected : event->u.server_hello.legacy_version;
     handshake->server_hello_frame = packet->frame;
     handshake->tls13 = is_tls13(negotiated);
     handshake->summary.negotiated_version = handshake->tls13 ? TLS_1_3 : negotiated;
@@ -341,6 +350,8 @@ static void on_certificate_request(mtls_handshake *handshake, const mtls_packet 
         g_ptr_array_add(handshake->ca_names, (gpointer)ca_name);
         g_ptr_array_add(handshake->ca_name_texts, ca_name->text);
     }
+    g_array_append_vals(handshake->requested_signature_schemes, event->u.certificate_request.signature_algorithms,
+                        event->u.certificate_request.signature_algorithm_count);
     summary->ca_name_count = handshake->ca_name_texts->len;
     summary->ca_names = (const char *const *)handshake->ca_name_texts->pdata;
     if (summary->ca_name_count == 0)
@@ -388,16 +399,58 @@ static void on_empty_client_certificate(mtls_handshake *handshake, const mtls_pa
                         summary->ca_name_count ? ca_list : "");
     else
         g_string_printf(request, "The server requested a client certificate (the request itself was not captured)");
+    /* Clients also leave out a certificate whose key cannot sign with any
+     * algorithm the request lists. */
+    GString *algorithms = g_string_new(NULL);
+    const GArray *requested = handshake->requested_signature_schemes;
+    const uint16_t *schemes = (const uint16_t *)(const void *)requested->data;
+    const char *left_out = mtls_key_family_left_out(schemes, requested->len, handshake->tls13);
+    if (left_out) {
+        char *listed = mtls_signature_schemes_for_message(schemes, requested->len, ALGORITHMS_SHOWN);
+        g_string_printf(algorithms, " The request accepts only the signature algorithms %s: a client whose "
+                                    "certificate has an %s key has no certificate it may use, and sends none; "
+                                    "allow %s algorithms on the server or give the client a certificate with "
+                                    "another key type.",
+                        listed, left_out, left_out);
+        g_free(listed);
+    }
     mtls_findings_add(handshake->findings, MTLS_CODE_EMPTY_CERTIFICATE, packet->frame,
                       (mtls_evidence){{summary->certificate_request_frame}},
                       "%s and the client answered with an empty Certificate (frame %u): it has no client "
                       "certificate configured, or none issued by a CA the server accepts. Configure a client "
                       "certificate with its private key%s%s (SAP ICM trace: 'Have no certificate fitting to CA "
-                      "names received from server'; Java: keystore; .NET: ClientCertificates).",
+                      "names received from server'; Java: keystore; .NET: ClientCertificates).%s",
                       request->str, packet->frame, summary->ca_name_count ? " issued by one of " : "",
-                      summary->ca_name_count ? ca_list : "");
+                      summary->ca_name_count ? ca_list : "", algorithms->str);
+    g_string_free(algorithms, TRUE);
     g_string_free(request, TRUE);
     g_free(ca_list);
+}
+
+/* The client signs CertificateVerify with its certificate's key, using one
+ * of the schemes the CertificateRequest lists; a key that can produce none
+ * of them cannot complete client authentication. */
+static void check_signature_algorithms(mtls_handshake *handshake, const mtls_certificate *leaf,
+                                       const mtls_packet *packet)
+{
+    const GArray *requested = handshake->requested_signature_schemes;
+    if (requested->len == 0)
+        return;
+    const uint16_t *schemes = (const uint16_t *)(const void *)requested->data;
+    if (mtls_key_fits_schemes(leaf, schemes, requested->len, handshake->tls13) != MTLS_KEY_DOES_NOT_FIT)
+        return;
+    char *listed = mtls_signature_schemes_for_message(schemes, requested->len, ALGORITHMS_SHOWN);
+    mtls_findings_add(handshake->findings, MTLS_CODE_SIGNATURE_ALGORITHM_MISMATCH, packet->frame,
+                      (mtls_evidence){{handshake->summary.certificate_request_frame}},
+                      "The client certificate '%s' (frame %u) has a %s key, which cannot produce any signature "
+                      "algorithm the server accepts in %s for CertificateVerify (CertificateRequest in frame %u: %s). "
+                      "The client cannot prove it holds the key in a way the server accepts: expect "
+                      "handshake_failure, decrypt_error or illegal_parameter. Issue the client certificate with a "
+                      "key type the server accepts, or allow this key type's algorithms on the server.",
+                      leaf->subject, packet->frame, leaf->key_description,
+                      handshake->tls13 ? "TLS 1.3" : "TLS 1.2", handshake->summary.certificate_request_frame,
+                      listed);
+    g_free(listed);
 }
 
 /* Parses and judges a chain. The summary borrows its strings from the
@@ -438,6 +491,7 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
         summary->client_issuer = leaf->issuer;
         mtls_check_expected_client_certificate(handshake->config->expected_client_certificates, leaf, packet->frame,
                                                handshake->findings);
+        check_signature_algorithms(handshake, leaf, packet);
     }
     if (side == MTLS_SIDE_CLIENT || handshake->config->check_server_chain) {
         mtls_chain_input input = {

@@ -25,6 +25,9 @@ struct mtls_handshake {
     char *server_endpoint;
     char *server_name;
     char *offered_versions;
+    GArray *offered_cipher_suites;      /* uint16_t, from the ClientHello */
+    GArray *offered_signature_schemes;  /* uint16_t, from the ClientHello */
+    GArray *requested_signature_schemes;/* uint16_t, from the CertificateRequest */
     GPtrArray *ca_names;                /* mtls_ca_name* (the capture's) */
     GPtrArray *ca_name_texts;           /* borrowed char*, backing summary.ca_names */
     GArray *client_chain;               /* mtls_certificate_summary, backing the summary */

@@ -142,6 +142,10 @@ typedef struct {
             size_t supported_version_count;
             const char *server_name;            /* SNI, or NULL */
             uint16_t record_version;            /* of the record that carried it, 0 if unknown */
+            const uint16_t *cipher_suites;      /* as offered, GREASE included */
+            size_t cipher_suite_count;
+            const uint16_t *signature_algorithms; /* signature_algorithms(_cert) extensions */
+            size_t signature_algorithm_count;
         } client_hello;
         struct {
             uint16_t legacy_version;
@@ -152,6 +156,8 @@ typedef struct {
         struct {
             const mtls_blob *ca_names;          /* DER-encoded X.501 Names, as on the wire */
             size_t ca_name_count;
+            const uint16_t *signature_algorithms; /* what the client may sign CertificateVerify with; may be empty */
+            size_t signature_algorithm_count;
         } certificate_request;
         struct {
             const mtls_blob *certificates;      /* DER, in the order sent */

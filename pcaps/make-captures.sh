@@ -359,6 +359,9 @@ SERVER_NAME=other.mtls.test capture tls12-server-name-mismatch "$server $require
     "-tls1_2 $trust_server $(chain_args client issuing)"
 SERVER_NAME=none capture tls12-no-sni "$(chain_args server_several_names issuing) $require" \
     "-tls1_2 $trust_server $(chain_args client issuing)"
+# The server accepts only RSA signatures for CertificateVerify; the client's key is EC.
+capture tls12-signature-algorithm-mismatch "$server $require -client_sigalgs RSA+SHA256:RSA+SHA384" \
+    "-tls1_2 $trust_server $(chain_args client issuing)"
 capture tls12-unexpected-client-certificate "$server $require" "-tls1_2 $trust_server $(chain_args client issuing)"
 # The certificates the server side has registered: the one sent, and the one before its renewal.
 if selected tls12-unexpected-client-certificate; then

@@ -47,6 +47,8 @@ typedef enum {
     FIELD_RANDOM,
     FIELD_SUPPORTED_VERSION,
     FIELD_SERVER_NAME,
+    FIELD_CIPHER_SUITE,
+    FIELD_SIGNATURE_ALGORITHM,
     FIELD_CERTIFICATE,
     FIELD_CERTIFICATE_LENGTH,
     FIELD_DNAME_LENGTH,
@@ -76,6 +78,8 @@ static const char *const field_names[FIELD_KIND_COUNT][2] = {
     [FIELD_RANDOM] = {"tls.handshake.random", "dtls.handshake.random"},
     [FIELD_SUPPORTED_VERSION] = {"tls.handshake.extensions.supported_version", "dtls.handshake.extensions.supported_version"},
     [FIELD_SERVER_NAME] = {"tls.handshake.extensions_server_name", "dtls.handshake.extensions_server_name"},
+    [FIELD_CIPHER_SUITE] = {"tls.handshake.ciphersuite", "dtls.handshake.ciphersuite"},
+    [FIELD_SIGNATURE_ALGORITHM] = {"tls.handshake.sig_hash_alg", "dtls.handshake.sig_hash_alg"},
     [FIELD_CERTIFICATE] = {"tls.handshake.certificate", "dtls.handshake.certificate"},
     [FIELD_CERTIFICATE_LENGTH] = {"tls.handshake.certificate_length", "dtls.handshake.certificate_length"},
     [FIELD_DNAME_LENGTH] = {"tls.handshake.dname_len", "dtls.handshake.dname_len"},
@@ -187,6 +191,8 @@ typedef struct {
     bool legacy_version_seen;
     GArray *supported_versions;  /* uint16_t */
     const char *server_name;
+    GArray *cipher_suites;       /* uint16_t */
+    GArray *signature_algorithms;/* uint16_t: signature_algorithms and signature_algorithms_cert, one field */
     const uint8_t *random;
     bool psk_selected;
     GArray *certificates;        /* mtls_blob */
@@ -219,6 +225,10 @@ static void flush_message(reader_state *state)
         event.u.client_hello.supported_version_count = state->supported_versions->len;
         event.u.client_hello.server_name = state->server_name;
         event.u.client_hello.record_version = state->record_version;
+        event.u.client_hello.cipher_suites = (const uint16_t *)(void *)state->cipher_suites->data;
+        event.u.client_hello.cipher_suite_count = state->cipher_suites->len;
+        event.u.client_hello.signature_algorithms = (const uint16_t *)(void *)state->signature_algorithms->data;
+        event.u.client_hello.signature_algorithm_count = state->signature_algorithms->len;
         emit(state, &event);
         break;
     case TLS_HANDSHAKE_SERVER_HELLO:
@@ -258,6 +268,8 @@ static void flush_message(reader_state *state)
         event.kind = MTLS_EVENT_CERTIFICATE_REQUEST;
         event.u.certificate_request.ca_names = (const mtls_blob *)(void *)state->ca_names->data;
         event.u.certificate_request.ca_name_count = state->ca_names->len;
+        event.u.certificate_request.signature_algorithms = (const uint16_t *)(void *)state->signature_algorithms->data;
+        event.u.certificate_request.signature_algorithm_count = state->signature_algorithms->len;
         emit(state, &event);
         break;
     case TLS_HANDSHAKE_NEW_SESSION_TICKET:
@@ -288,6 +300,8 @@ static void flush_message(reader_state *state)
     g_array_set_size(state->supported_versions, 0);
     g_array_set_size(state->certificates, 0);
     g_array_set_size(state->ca_names, 0);
+    g_array_set_size(state->cipher_suites, 0);
+    g_array_set_size(state->signature_algorithms, 0);
 }
 
 static void flush_record(reader_state *state)
@@ -393,6 +407,12 @@ static void read_message_field(reader_state *state, field_kind kind, field_info 
         if (state->server_name == NULL)
             state->server_name = fvalue_get_string(MTLS_FI_VALUE(fi));
         break;
+    case FIELD_CIPHER_SUITE:
+    case FIELD_SIGNATURE_ALGORITHM: {
+        uint16_t value = (uint16_t)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
+        g_array_append_val(kind == FIELD_CIPHER_SUITE ? state->cipher_suites : state->signature_algorithms, value);
+        break;
+    }
     case FIELD_PSK_SELECTED:
         state->psk_selected = true;
         break;
@@ -484,10 +504,14 @@ void tls_reader_read_frame(proto_tree *tree, tls_event_sink sink, void *user_dat
         .supported_versions = g_array_new(FALSE, FALSE, sizeof(uint16_t)),
         .certificates = g_array_new(FALSE, FALSE, sizeof(mtls_blob)),
         .ca_names = g_array_new(FALSE, FALSE, sizeof(mtls_blob)),
+        .cipher_suites = g_array_new(FALSE, FALSE, sizeof(uint16_t)),
+        .signature_algorithms = g_array_new(FALSE, FALSE, sizeof(uint16_t)),
     };
     proto_tree_children_foreach(tree, visit_node, &state);
     flush_record(&state);
     g_array_free(state.supported_versions, TRUE);
     g_array_free(state.certificates, TRUE);
     g_array_free(state.ca_names, TRUE);
+    g_array_free(state.cipher_suites, TRUE);
+    g_array_free(state.signature_algorithms, TRUE);
 }

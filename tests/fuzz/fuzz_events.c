@@ -77,8 +77,14 @@ static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender,
         size_t count = 0;
         while (payload.length >= 2 && count < MAX_VERSIONS)
             versions[count++] = (uint16_t)take_number(&payload, 2);
+        /* The same numbers serve as versions, cipher suites and signature schemes. */
         event.u.client_hello.supported_versions = versions;
         event.u.client_hello.supported_version_count = count;
+        event.u.client_hello.cipher_suites = versions;
+        event.u.client_hello.cipher_suite_count = count;
+        event.u.client_hello.signature_algorithms = versions + count / 2;
+        event.u.client_hello.signature_algorithm_count = count - count / 2;
+        event.u.client_hello.record_version = count ? versions[0] : 0;
         break;
     }
     case MTLS_EVENT_SERVER_HELLO: {
@@ -89,10 +95,16 @@ static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender,
         event.u.server_hello.random = take(&payload, 32, &random) ? random : NULL;
         break;
     }
-    case MTLS_EVENT_CERTIFICATE_REQUEST:
+    case MTLS_EVENT_CERTIFICATE_REQUEST: {
+        size_t count = take_number(&payload, 1) % MAX_VERSIONS;
+        for (size_t i = 0; i < count; i++)
+            versions[i] = (uint16_t)take_number(&payload, 2);
+        event.u.certificate_request.signature_algorithms = versions;
+        event.u.certificate_request.signature_algorithm_count = count;
         event.u.certificate_request.ca_name_count = take_blobs(&payload, blobs);
         event.u.certificate_request.ca_names = blobs;
         break;
+    }
     case MTLS_EVENT_CERTIFICATE:
         event.u.certificate.certificate_count = take_blobs(&payload, blobs);
         event.u.certificate.certificates = blobs;

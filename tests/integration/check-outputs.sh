@@ -139,6 +139,20 @@ versions_offered_are_shown() {
     [ "$got" = $'up to TLS 1.0\t' ]
 }
 
+# What the algorithms explain: an EC client facing an RSA-only CertificateRequest sends nothing, and a
+# ClientHello refused outright is described by what it offered (Zeek's capture offers NULL ciphers only).
+algorithms_explain_refusals() {
+    local got
+    got=$(mtls_tshark -r "$pcaps/tls12-signature-algorithm-mismatch.pcapng" -Y 'mtls.problem == "empty_certificate"' \
+        -T fields -e mtls.message | head -n 1)
+    echo "empty Certificate: ${got##*The request}"
+    grep -q "accepts only the signature algorithms rsa_pkcs1_sha256, rsa_pkcs1_sha384: a client whose certificate has an EC key" <<<"$got" || return 1
+    got=$(mtls_tshark -r "$pcaps/third-party/zeek/tls-tls-1.2-handshake-failure.pcap" -Y 'mtls.problem == "handshake_failure"' \
+        -T fields -e mtls.message | head -n 1)
+    echo "refused ClientHello: ${got##*offered}"
+    grep -q "cipher suites TLS_ECDHE_RSA_WITH_NULL_SHA, TLS_ECDHE_ECDSA_WITH_NULL_SHA" <<<"$got"
+}
+
 # The client's Certificate arrives compressed (RFC 8879): the analyzer reads the chain inside, on
 # Wireshark builds that decompress it and on those that do not.
 compressed_client_certificate_is_read() {
@@ -188,6 +202,7 @@ check "every capture in pcaps/ has an expectation" every_capture_has_an_expectat
 check "the client chain summary carries each certificate's fingerprint and key" client_chain_fingerprints
 check "a compressed client Certificate (RFC 8879) is decompressed and judged" compressed_client_certificate_is_read
 check "the versions the client offered are shown beside the negotiated one" versions_offered_are_shown
+check "signature algorithms and cipher suites explain refusals" algorithms_explain_refusals
 check "plugin loads from the build tree without warnings" plugin_loads_from_build
 check "mtls fields and expert entries registered" fields_registered
 check "-T json carries the problem codes" json_carries_codes

@@ -240,6 +240,125 @@ static void unreadable_registered_certificates_are_an_error(void **state)
     mtls_config_unref(config);
 }
 
+/* A handshake whose CertificateRequest lists `schemes`, answered by
+ * `client_leaf` (NULL: an empty Certificate). */
+static void handshake_requesting(test_session *session, const test_pki *pki, bool tls13, const uint16_t *schemes,
+                                 size_t count, const test_cert *client_leaf)
+{
+    feed_client_hello_for(session, TEST_SERVER_NAME);
+    feed_server_hello(session, 0x0303, tls13 ? 0x0304 : 0);
+    feed_certificate(session, TEST_SERVER, CERTS(pki->server, pki->issuing), 2);
+    mtls_event request = {.kind = MTLS_EVENT_CERTIFICATE_REQUEST};
+    request.u.certificate_request.signature_algorithms = schemes;
+    request.u.certificate_request.signature_algorithm_count = count;
+    feed_event(session, TEST_SERVER, &request);
+    if (!tls13)
+        feed_simple(session, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE);
+    if (client_leaf)
+        feed_certificate(session, TEST_CLIENT, CERTS(client_leaf, pki->issuing), 2);
+    else
+        feed_certificate(session, TEST_CLIENT, NULL, 0);
+}
+
+static void key_type_outside_the_requested_algorithms_is_a_mismatch(void **state)
+{
+    test_pki *pki = *state;
+    static const uint16_t rsa_only[] = {0x0401, 0x0804, 0x0201};
+    static const uint16_t with_p256[] = {0x0401, 0x0403};
+    static const uint16_t with_p384_only[] = {0x0503, 0x0804};
+    test_session session;
+
+    /* pki->client has an EC P-256 key. */
+    test_session_init(&session, NULL);
+    handshake_requesting(&session, pki, false, rsa_only, G_N_ELEMENTS(rsa_only), pki->client);
+    assert_codes(session.last, true, "signature_algorithm_mismatch");
+    assert_message_mentions(session.last, "signature_algorithm_mismatch",
+                            "rsa_pkcs1_sha256, rsa_pss_rsae_sha256, rsa_pkcs1_sha1");
+    test_session_clear(&session);
+
+    test_session_init(&session, NULL);
+    handshake_requesting(&session, pki, false, with_p256, G_N_ELEMENTS(with_p256), pki->client);
+    assert_codes(session.last, true, "-");
+    test_session_clear(&session);
+
+    /* TLS 1.2 lets ECDSA sign with any curve and hash; TLS 1.3 binds the curve. */
+    test_session_init(&session, NULL);
+    handshake_requesting(&session, pki, false, with_p384_only, G_N_ELEMENTS(with_p384_only), pki->client);
+    assert_codes(session.last, true, "-");
+    test_session_clear(&session);
+    test_session_init(&session, NULL);
+    handshake_requesting(&session, pki, true, with_p384_only, G_N_ELEMENTS(with_p384_only), pki->client);
+    assert_codes(session.last, true, "signature_algorithm_mismatch");
+    assert_message_mentions(session.last, "signature_algorithm_mismatch", "TLS 1.3");
+    test_session_clear(&session);
+
+    /* No list (TLS 1.0/1.1, or not captured): nothing is claimed. */
+    test_session_init(&session, NULL);
+    handshake_requesting(&session, pki, false, NULL, 0, pki->client);
+    assert_codes(session.last, true, "-");
+    test_session_clear(&session);
+}
+
+static void empty_certificate_names_a_key_type_the_request_leaves_out(void **state)
+{
+    test_pki *pki = *state;
+    static const uint16_t rsa_only[] = {0x0401, 0x0501};
+    static const uint16_t both[] = {0x0401, 0x0403};
+    test_session session;
+    test_session_init(&session, NULL);
+    handshake_requesting(&session, pki, false, rsa_only, G_N_ELEMENTS(rsa_only), NULL);
+    assert_codes(session.last, true, "empty_certificate");
+    assert_message_mentions(session.last, "empty_certificate", "has an EC key has no certificate it may use");
+    test_session_clear(&session);
+    test_session_init(&session, NULL);
+    handshake_requesting(&session, pki, false, both, G_N_ELEMENTS(both), NULL);
+    assert_null(strstr(message_of(session.last, "empty_certificate"), "accepts only"));
+    test_session_clear(&session);
+}
+
+static void rsa_keys_need_pss_in_tls13(void **state)
+{
+    test_pki *pki = *state;
+    test_cert *rsa_client = test_cert_new(&(test_cert_spec){.common_name = "rsa client", .issuer = pki->issuing,
+                                                            .eku = {OID_CLIENT_AUTH}, .rsa_bits = 2048});
+    static const uint16_t pkcs1_and_ecdsa[] = {0x0401, 0x0403};
+    test_session session;
+    test_session_init(&session, NULL);
+    handshake_requesting(&session, pki, false, pkcs1_and_ecdsa, G_N_ELEMENTS(pkcs1_and_ecdsa), rsa_client);
+    assert_codes(session.last, true, "-");
+    test_session_clear(&session);
+    test_session_init(&session, NULL);
+    handshake_requesting(&session, pki, true, pkcs1_and_ecdsa, G_N_ELEMENTS(pkcs1_and_ecdsa), rsa_client);
+    assert_codes(session.last, true, "signature_algorithm_mismatch");
+    assert_message_mentions(session.last, "signature_algorithm_mismatch", "RSA 2048 bits");
+    test_session_clear(&session);
+    test_cert_free(rsa_client);
+}
+
+static void refused_client_hello_is_explained_by_what_was_offered(void **state)
+{
+    (void)state;
+    static const uint16_t null_suites[] = {0x0a0a, 0x0002, 0x003b, 0x1234};
+    static const uint16_t schemes[] = {0x0403, 0x0804};
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_event hello = {.kind = MTLS_EVENT_CLIENT_HELLO};
+    hello.u.client_hello.legacy_version = 0x0303;
+    hello.u.client_hello.cipher_suites = null_suites;
+    hello.u.client_hello.cipher_suite_count = G_N_ELEMENTS(null_suites);
+    hello.u.client_hello.signature_algorithms = schemes;
+    hello.u.client_hello.signature_algorithm_count = G_N_ELEMENTS(schemes);
+    feed_event(&session, TEST_CLIENT, &hello);
+    feed_alert(&session, TEST_SERVER, 2, 40);
+    assert_codes(session.last, true, "handshake_failure");
+    assert_message_mentions(session.last, "handshake_failure",
+                            "cipher suites TLS_RSA_WITH_NULL_SHA, TLS_RSA_WITH_NULL_SHA256, 0x1234;");
+    assert_message_mentions(session.last, "handshake_failure",
+                            "signature algorithms ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256.");
+    assert_message_mentions(session.last, "handshake_failure", "versions up to TLS 1.2");
+    test_session_clear(&session);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +374,10 @@ int main(void)
         cmocka_unit_test(registered_client_certificate_gives_nothing),
         cmocka_unit_test(certificate_renewed_on_one_side_is_unexpected),
         cmocka_unit_test(unreadable_registered_certificates_are_an_error),
+        cmocka_unit_test(key_type_outside_the_requested_algorithms_is_a_mismatch),
+        cmocka_unit_test(rsa_keys_need_pss_in_tls13),
+        cmocka_unit_test(empty_certificate_names_a_key_type_the_request_leaves_out),
+        cmocka_unit_test(refused_client_hello_is_explained_by_what_was_offered),
     };
     return cmocka_run_group_tests(tests, test_pki_setup, test_pki_teardown);
 }
