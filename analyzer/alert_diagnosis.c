@@ -16,7 +16,8 @@ static const char *const client_chain_codes[] = {
     MTLS_CODE_MISSING_INTERMEDIATE, MTLS_CODE_UNTRUSTED_ROOT, MTLS_CODE_SELF_SIGNED,
     MTLS_CODE_ISSUER_NOT_ACCEPTED, MTLS_CODE_EXPIRED, MTLS_CODE_NOT_YET_VALID,
     MTLS_CODE_CLIENT_AUTH_EKU_MISSING, MTLS_CODE_CHAIN_ORDER, MTLS_CODE_BAD_SIGNATURE, MTLS_CODE_NOT_A_CA,
-    MTLS_CODE_PATH_LENGTH_EXCEEDED, MTLS_CODE_KEY_USAGE, MTLS_CODE_WEAK_KEY, MTLS_CODE_WEAK_SIGNATURE, NULL};
+    MTLS_CODE_PATH_LENGTH_EXCEEDED, MTLS_CODE_KEY_USAGE, MTLS_CODE_WEAK_KEY, MTLS_CODE_WEAK_SIGNATURE,
+    MTLS_CODE_CERTIFICATE_VERIFY_FAILED, NULL};
 
 static const char *const server_chain_codes[] = {
     MTLS_CODE_SERVER_MISSING_INTERMEDIATE, MTLS_CODE_SERVER_UNTRUSTED_ROOT, MTLS_CODE_SERVER_SELF_SIGNED,
@@ -97,9 +98,17 @@ static void explain_server_rejecting_client_certificate(GString *text, const mtl
                                      "user or allow it on the server.", subject);
         break;
     case MTLS_ALERT_DECRYPT_ERROR:
-        g_string_append(text, " Most often the client's CertificateVerify signature does not verify: the private "
-                              "key used does not belong to the certificate sent (a keystore with a mismatched key "
-                              "and certificate).");
+        if (summary->certificate_verify == MTLS_CERTIFICATE_VERIFY_VALID)
+            g_string_append_printf(text, " The client's CertificateVerify (frame %u) was checked and is signed with "
+                                         "the key of this certificate, so the key matches. The signature the server "
+                                         "refused is another: one in the chain (a CA re-created under the same name "
+                                         "signed the certificate; compare the issuing CA the server holds with the "
+                                         "one sent) or the client's Finished (a middlebox altered the handshake).",
+                                   summary->certificate_verify_frame);
+        else
+            g_string_append(text, " Most often the client's CertificateVerify signature does not verify: the "
+                                  "private key used does not belong to the certificate sent (a keystore with a "
+                                  "mismatched key and certificate).");
         break;
     default:
         break;

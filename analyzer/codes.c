@@ -31,6 +31,7 @@ static const mtls_code_info finding_codes[] = {
     PROBLEM(MTLS_CODE_WEAK_KEY, WARNING, SECURITY, "a client chain certificate has a key too short for current peers"),
     PROBLEM(MTLS_CODE_WEAK_SIGNATURE, WARNING, SECURITY, "a client chain certificate is signed with MD5 or SHA-1"),
     PROBLEM(MTLS_CODE_SIGNATURE_ALGORITHM_MISMATCH, WARNING, SECURITY, "the client certificate's key cannot sign with any algorithm the server accepts"),
+    PROBLEM(MTLS_CODE_CERTIFICATE_VERIFY_FAILED, ERROR, SECURITY, "the client's CertificateVerify was not signed with the key of its certificate"),
     PROBLEM(MTLS_CODE_UNEXPECTED_CLIENT_CERTIFICATE, WARNING, SECURITY, "the client certificate is not the one registered on the server side"),
     NOTE(MTLS_CODE_EXPIRES_SOON, NOTE, SECURITY, "a client chain certificate expires soon after the capture"),
     NOTE(MTLS_CODE_DUPLICATE_CERTIFICATE, WARNING, PROTOCOL, "the client sent the same certificate more than once"),

@@ -56,6 +56,7 @@
 #define MTLS_CODE_SERVER_EXPIRES_SOON "server_expires_soon"
 #define MTLS_CODE_NO_SNI "no_sni"
 #define MTLS_CODE_SIGNATURE_ALGORITHM_MISMATCH "signature_algorithm_mismatch"
+#define MTLS_CODE_CERTIFICATE_VERIFY_FAILED "certificate_verify_failed"
 #define MTLS_CODE_UNEXPECTED_CLIENT_CERTIFICATE "unexpected_client_certificate"
 #define MTLS_CODE_SERVER_NAME_MISMATCH "server_name_mismatch"
 

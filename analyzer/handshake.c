@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "certificate_verify.h"
 #include "codes.h"
 #include "compressed_certificate.h"
 #include "expected_certificate.h"
@@ -15,6 +16,7 @@
 #include "tls_algorithms.h"
 
 #define ALGORITHMS_SHOWN 8
+#define TLS_HANDSHAKE_HELLO_REQUEST 0
 
 #define TLS_1_1 0x0302
 #define TLS_1_2 0x0303
@@ -83,6 +85,7 @@ mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number
     handshake->offered_signature_schemes = g_array_new(FALSE, FALSE, sizeof(uint16_t));
     handshake->requested_signature_schemes = g_array_new(FALSE, FALSE, sizeof(uint16_t));
     handshake->findings = mtls_findings_new();
+    mtls_transcript_init(&handshake->transcript);
     handshake->summary.stream_number = stream_number;
     handshake->summary.handshake_number = handshake_number;
     return handshake;
@@ -106,6 +109,8 @@ void mtls_handshake_free(mtls_handshake *handshake)
         g_ptr_array_unref(handshake->server_chain);
     g_ptr_array_unref(handshake->findings);
     g_free(handshake->verdict_reason);
+    g_free(handshake->certificate_verify_detail);
+    mtls_transcript_release(&handshake->transcript);
     g_free(handshake);
 }
 
@@ -128,6 +133,8 @@ mtls_handshake *mtls_handshake_new_post_handshake(const mtls_handshake *parent, 
     summary->negotiated_version = parent->summary.negotiated_version;
     summary->client_hello_frame = parent->summary.client_hello_frame;
     summary->post_handshake = true;
+    /* It signs the earlier handshake too, which this one does not hold. */
+    mtls_transcript_release(&handshake->transcript);
     handshake->tls13 = true;
     handshake->first_event_seen = true;
     handshake->server_hello_frame = parent->server_hello_frame;
@@ -296,10 +303,17 @@ static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet
                           version_text(summary->client_hello_version), version_text(summary->record_version));
 }
 
-static void on_server_hello(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
+static bool is_hello_retry_request(const mtls_event *event)
 {
     const uint8_t *random = event->u.server_hello.random;
-    if (random && memcmp(random, hello_retry_request_random, sizeof hello_retry_request_random) == 0) {
+    return event->kind == MTLS_EVENT_SERVER_HELLO && random != NULL &&
+           memcmp(random, hello_retry_request_random, sizeof hello_retry_request_random) == 0;
+}
+
+static void on_server_hello(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
+{
+    handshake->cipher_suite = event->u.server_hello.cipher_suite;
+    if (is_hello_retry_request(event)) {
         handshake->hello_retry_pending = true;
         return;
     }
@@ -489,6 +503,7 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
         summary->client_chain_parsed = handshake->client_chain->len;
         summary->client_subject = leaf->subject;
         summary->client_issuer = leaf->issuer;
+        handshake->client_leaf = leaf;
         mtls_check_expected_client_certificate(handshake->config->expected_client_certificates, leaf, packet->frame,
                                                handshake->findings);
         check_signature_algorithms(handshake, leaf, packet);
@@ -556,8 +571,10 @@ static void on_certificate(mtls_handshake *handshake, const mtls_packet *packet,
         summary->client_certificate_sent = true;
         summary->client_certificate_frame = packet->frame;
         summary->client_chain_length = event->u.certificate.certificate_count;
-        if (event->u.certificate.certificate_count == 0)
+        if (event->u.certificate.certificate_count == 0) {
             on_empty_client_certificate(handshake, packet);
+            mtls_transcript_release(&handshake->transcript); /* no CertificateVerify follows */
+        }
         else
             judge_chain(handshake, packet, event, side);
     }
@@ -593,6 +610,83 @@ static void on_compressed_certificate(mtls_handshake *handshake, const mtls_pack
     g_array_free(certificates, TRUE);
     if (body != NULL)
         g_bytes_unref(body);
+}
+
+/* Keeps the messages the client's CertificateVerify signs: every handshake
+ * message from the ClientHello up to it (HelloRequest is not one of them). */
+static void follow_transcript(mtls_handshake *handshake, const mtls_event *event)
+{
+    mtls_transcript *transcript = &handshake->transcript;
+    if (transcript->messages == NULL)
+        return;
+    const mtls_blob *message = &event->message;
+    if (message->length > 0 && message->data[0] == TLS_HANDSHAKE_HELLO_REQUEST)
+        return;
+    if (event->kind == MTLS_EVENT_CLIENT_HELLO && !handshake->hello_retry_pending)
+        mtls_transcript_restart(transcript);
+    else if (transcript->messages->len == 0)
+        transcript->incomplete = true; /* the ClientHello was not captured */
+    if (is_hello_retry_request(event))
+        mtls_transcript_mark_hello_retry(transcript);
+    mtls_transcript_add(transcript, message->data, message->length);
+}
+
+static const char *scheme_text(uint16_t scheme)
+{
+    if (scheme == 0)
+        return "with the TLS 1.0/1.1 default hash";
+    const char *name = mtls_signature_scheme_name(scheme);
+    return name ? name : "with an unnamed algorithm";
+}
+
+/* The client proves it holds its certificate's key by signing the handshake
+ * so far; a signature that does not verify with that key means the client
+ * paired its certificate with another key. */
+static void on_client_certificate_verify(mtls_handshake *handshake, const mtls_packet *packet,
+                                         const mtls_event *event)
+{
+    mtls_handshake_summary *summary = &handshake->summary;
+    if (summary->certificate_verify != MTLS_CERTIFICATE_VERIFY_NOT_SEEN)
+        return;
+    summary->certificate_verify_frame = packet->frame;
+    mtls_certificate_verify_result result = {MTLS_SIGNATURE_UNCHECKED, 0, NULL};
+    if (summary->post_handshake)
+        result.detail = g_strdup("post-handshake authentication also signs the earlier handshake, which is not "
+                                 "checked");
+    else
+        result = mtls_check_client_certificate_verify(&handshake->transcript, event->message.data,
+                                                      event->message.length, summary->negotiated_version,
+                                                      handshake->cipher_suite, handshake->client_leaf);
+    mtls_transcript_release(&handshake->transcript);
+    switch (result.result) {
+    case MTLS_SIGNATURE_VALID:
+        summary->certificate_verify = MTLS_CERTIFICATE_VERIFY_VALID;
+        break;
+    case MTLS_SIGNATURE_UNCHECKED:
+        summary->certificate_verify = MTLS_CERTIFICATE_VERIFY_UNCHECKED;
+        handshake->certificate_verify_detail = g_strdup(result.detail);
+        summary->certificate_verify_detail = handshake->certificate_verify_detail;
+        break;
+    case MTLS_SIGNATURE_INVALID: {
+        summary->certificate_verify = MTLS_CERTIFICATE_VERIFY_INVALID;
+        const mtls_certificate *leaf = handshake->client_leaf;
+        mtls_findings_add(handshake->findings, MTLS_CODE_CERTIFICATE_VERIFY_FAILED, packet->frame,
+                          (mtls_evidence){{summary->client_certificate_frame}},
+                          "The client's CertificateVerify (frame %u, signed %s) does not verify with the public key "
+                          "of the certificate it sent ('%s', %s, SHA-256 %s, frame %u)%s%s: the private key the "
+                          "client signed with does not belong to that certificate, and the server refuses it "
+                          "(usually with decrypt_error). The client pairs the certificate with another key: a "
+                          "renewed certificate installed next to the old key, or the wrong entry of a keystore "
+                          "holding several. Compare 'openssl x509 -noout -pubkey -in client.pem | openssl sha256' "
+                          "with 'openssl pkey -pubout -in client.key | openssl sha256', and import the certificate "
+                          "together with its own key (a PKCS#12/PFX that holds both; SAP: the client PSE in STRUST).",
+                          packet->frame, scheme_text(result.scheme), leaf->subject, leaf->key_description,
+                          leaf->sha256, summary->client_certificate_frame, result.detail ? ": " : "",
+                          result.detail ? result.detail : "");
+        break;
+    }
+    }
+    g_free(result.detail);
 }
 
 static void report_not_requested(mtls_handshake *handshake, uint32_t frame)
@@ -786,11 +880,20 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
 
 void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
 {
+    /* Only part of the transcript: it tells nothing about the handshake. */
+    if (event->kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE) {
+        follow_transcript(handshake, event);
+        return;
+    }
     mtls_side side = side_of(handshake, packet->sender, event->kind);
     if (handshake->summary.first_frame == 0)
         handshake->summary.first_frame = packet->frame;
-    if (mtls_event_is_handshake_message(event->kind))
+    bool client_certificate_verify = event->kind == MTLS_EVENT_CERTIFICATE_VERIFY && side == MTLS_SIDE_CLIENT;
+    if (mtls_event_is_handshake_message(event->kind)) {
         note_missing_start(handshake, packet, event);
+        if (!client_certificate_verify)
+            follow_transcript(handshake, event);
+    }
 
     switch (event->kind) {
     case MTLS_EVENT_CLIENT_HELLO:
@@ -811,7 +914,11 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
     case MTLS_EVENT_SERVER_HELLO_DONE:
         on_server_flight_end(handshake, packet);
         break;
-    case MTLS_EVENT_CERTIFICATE_VERIFY: /* nothing is judged from it yet */
+    case MTLS_EVENT_CERTIFICATE_VERIFY:
+        if (client_certificate_verify)
+            on_client_certificate_verify(handshake, packet, event);
+        break;
+    case MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE:
         break;
     case MTLS_EVENT_FINISHED:
         on_finished(handshake, packet, side);
@@ -838,9 +945,22 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
      * outcome nothing will read it. */
     if (handshake->server_chain != NULL && mtls_handshake_is_settled(handshake))
         g_clear_pointer(&handshake->server_chain, g_ptr_array_unref);
+    if (mtls_handshake_is_settled(handshake) ||
+        (handshake->server_flight_end_frame != 0 && !handshake->summary.certificate_requested))
+        mtls_transcript_release(&handshake->transcript);
 }
 
 /* ---- Verdict ---------------------------------------------------------------- */
+
+const char *mtls_certificate_verify_status_name(mtls_certificate_verify_status status)
+{
+    switch (status) {
+    case MTLS_CERTIFICATE_VERIFY_VALID: return "verified";
+    case MTLS_CERTIFICATE_VERIFY_INVALID: return "failed";
+    case MTLS_CERTIFICATE_VERIFY_UNCHECKED: return "not checked";
+    default: return NULL;
+    }
+}
 
 const char *mtls_verdict_name(mtls_verdict verdict)
 {

@@ -11,6 +11,7 @@
 
 #include "alerts.h"
 #include "capture.h"
+#include "certificate_verify.h"
 #include "chain.h"
 #include "config.h"
 
@@ -51,6 +52,11 @@ struct mtls_handshake {
     const mtls_alert_info *fatal_alert; /* the first fatal alert */
     int fatal_alert_description;
     mtls_side fatal_alert_sender;
+
+    uint16_t cipher_suite;              /* the ServerHello's */
+    mtls_transcript transcript;         /* until the client's CertificateVerify is checked */
+    const mtls_certificate *client_leaf;/* the capture's; what CertificateVerify must be signed with */
+    char *certificate_verify_detail;
 
     GPtrArray *server_chain;            /* mtls_certificate* (the capture's), kept until the client's chain is judged */
     GPtrArray *findings;                /* mtls_finding* */

@@ -128,13 +128,21 @@ typedef enum {
     MTLS_EVENT_ENCRYPTED_HANDSHAKE,
     /* A TLS 1.3 Certificate sent compressed (RFC 8879), as the capture holds
      * it; the analyzer decompresses it. */
-    MTLS_EVENT_COMPRESSED_CERTIFICATE
+    MTLS_EVENT_COMPRESSED_CERTIFICATE,
+    /* Any other handshake message (ServerKeyExchange, ClientKeyExchange,
+     * EncryptedExtensions, ...): it matters only as part of the transcript
+     * CertificateVerify signs, and never starts a handshake. */
+    MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE
 } mtls_event_kind;
 
 #define MTLS_ALERT_ENCRYPTED (-1)
 
 typedef struct {
     mtls_event_kind kind;
+    /* A handshake message as sent (4-byte header, then its body) when the
+     * capture holds it whole; empty otherwise. The client's CertificateVerify
+     * is checked against the messages before it. */
+    mtls_blob message;
     union {
         struct {
             uint16_t legacy_version;
@@ -152,6 +160,7 @@ typedef struct {
             uint16_t selected_version;          /* supported_versions extension, 0 if absent */
             const uint8_t *random;              /* 32 bytes, or NULL when not captured */
             bool psk_accepted;                  /* pre_shared_key extension: TLS 1.3 resumption */
+            uint16_t cipher_suite;              /* the one selected, 0 if unknown */
         } server_hello;
         struct {
             const mtls_blob *ca_names;          /* DER-encoded X.501 Names, as on the wire */
@@ -227,6 +236,17 @@ typedef enum {
 
 const char *mtls_verdict_name(mtls_verdict verdict);
 
+/* What the check of the client's CertificateVerify signature found. */
+typedef enum {
+    MTLS_CERTIFICATE_VERIFY_NOT_SEEN,   /* no CertificateVerify from the client */
+    MTLS_CERTIFICATE_VERIFY_VALID,      /* signed with the key of the certificate sent */
+    MTLS_CERTIFICATE_VERIFY_INVALID,    /* not signed with that key */
+    MTLS_CERTIFICATE_VERIFY_UNCHECKED   /* seen, but what the check needs was not captured */
+} mtls_certificate_verify_status;
+
+/* "verified", "failed", "not checked", or NULL for NOT_SEEN. */
+const char *mtls_certificate_verify_status_name(mtls_certificate_verify_status status);
+
 /* One certificate of a chain as sent, for display. */
 typedef struct {
     const char *subject;            /* RFC 4514 */
@@ -268,6 +288,9 @@ typedef struct {
     uint32_t outcome_frame;         /* where the outcome became known; 0 while it is not.
                                      * Reports count each handshake once, here. */
     bool post_handshake;            /* TLS 1.3 post-handshake authentication, not a full handshake */
+    mtls_certificate_verify_status certificate_verify;
+    uint32_t certificate_verify_frame;
+    const char *certificate_verify_detail; /* why it was not checked; NULL when it was */
 } mtls_handshake_summary;
 
 const mtls_handshake_summary *mtls_handshake_get_summary(const mtls_handshake *handshake);

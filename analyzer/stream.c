@@ -67,6 +67,11 @@ mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet,
     if (packet == NULL || event == NULL)
         return NULL;
     mtls_handshake *handshake = current_handshake(stream);
+    if (event->kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE) {
+        if (handshake != NULL)
+            mtls_handshake_apply(handshake, packet, event);
+        return NULL;
+    }
     bool handshake_message = mtls_event_is_handshake_message(event->kind);
     if (opens_new_handshake(handshake, event)) {
         /* Data, alerts and cipher changes of a connection whose handshake was

@@ -180,6 +180,22 @@ link_check_certificates() {
 # ---- One scenario ------------------------------------------------------------
 
 # MTLS_ONLY=REGEX makes only the matching scenarios (and no sample), for work on one case.
+# mismatched_key NAME CERTIFICATE_KEY OTHER_KEY: an EC private key holding
+# CERTIFICATE_KEY's public point and OTHER_KEY's secret. OpenSSL loads it and
+# finds it matches the certificate (it compares public keys only), then signs
+# with the other secret: what a keystore pairing a certificate with the wrong
+# key does.
+mismatched_key() {
+    local point secret
+    point=$(openssl pkey -in "$pki/$2.key" -pubout -outform DER | tail -c 65 | od -An -tx1 | tr -d ' \n')
+    secret=$(openssl ec -in "$pki/$3.key" -outform DER 2>/dev/null | openssl asn1parse -inform DER |
+        awk '/OCTET STRING/ {sub(/.*\[HEX DUMP\]:/, ""); print; exit}')
+    printf 'asn1=SEQUENCE:key\n[key]\nversion=INTEGER:1\nsecret=FORMAT:HEX,OCTETSTRING:%s\n%s\n%s\n' "$secret" \
+        'curve=EXPLICIT:0,OID:prime256v1' "public=EXPLICIT:1,FORMAT:HEX,BITSTRING:$point" >"$pki/$1.asn1"
+    openssl asn1parse -genconf "$pki/$1.asn1" -out "$pki/$1.der" >/dev/null
+    openssl ec -inform DER -in "$pki/$1.der" -out "$pki/$1.key" 2>/dev/null
+}
+
 selected() { [ -z "${MTLS_ONLY:-}" ] || [[ $1 =~ $MTLS_ONLY ]]; }
 
 # capture NAME "SERVER ARGS" "CLIENT ARGS" [keylog]
@@ -362,6 +378,12 @@ SERVER_NAME=none capture tls12-no-sni "$(chain_args server_several_names issuing
 # The server accepts only RSA signatures for CertificateVerify; the client's key is EC.
 capture tls12-signature-algorithm-mismatch "$server $require -client_sigalgs RSA+SHA256:RSA+SHA384" \
     "-tls1_2 $trust_server $(chain_args client issuing)"
+# The client pairs its certificate with another key: its CertificateVerify
+# does not verify, in the clear (TLS 1.2) and decrypted (TLS 1.3).
+mismatched_key client_wrong_key client foreign_client
+wrong_key="-cert $p/client.pem -key $p/client_wrong_key.key -cert_chain $p/issuing.pem"
+capture tls12-certificate-verify-failed "$server $require" "-tls1_2 $trust_server $wrong_key"
+capture tls13-certificate-verify-failed "$server $require" "-tls1_3 $trust_server $wrong_key" keylog
 capture tls12-unexpected-client-certificate "$server $require" "-tls1_2 $trust_server $(chain_args client issuing)"
 # The certificates the server side has registered: the one sent, and the one before its renewal.
 if selected tls12-unexpected-client-certificate; then

@@ -48,6 +48,7 @@ static int hf_mtls_client_subject = -1;
 static int hf_mtls_client_issuer = -1;
 static int hf_mtls_client_chain_length = -1;
 static int hf_mtls_client_listed_ca = -1;
+static int hf_mtls_client_certificate_verify = -1;
 static int hf_mtls_client_certificate = -1;
 static int hf_mtls_certificate_subject = -1;
 static int hf_mtls_certificate_issuer = -1;
@@ -271,6 +272,12 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_su
         add_generated_string(tree, hf_mtls_client_subject, tvb, summary->client_subject);
     if (summary->client_issuer)
         add_generated_string(tree, hf_mtls_client_issuer, tvb, summary->client_issuer);
+    const char *certificate_verify = mtls_certificate_verify_status_name(summary->certificate_verify);
+    if (certificate_verify) {
+        proto_item *item = add_generated_string(tree, hf_mtls_client_certificate_verify, tvb, certificate_verify);
+        if (summary->certificate_verify_detail)
+            proto_item_append_text(item, " (%s)", summary->certificate_verify_detail);
+    }
     add_frame_link(tree, hf_mtls_frame_client_hello, tvb, summary->client_hello_frame);
     add_frame_link(tree, hf_mtls_frame_certificate_request, tvb, summary->certificate_request_frame);
     add_frame_link(tree, hf_mtls_frame_client_certificate, tvb, summary->client_certificate_frame);
@@ -463,6 +470,7 @@ void proto_register_mtls(void)
         {&hf_mtls_server_endpoint, {"Server", "mtls.server.endpoint", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_certificate_requested, {"Client certificate requested", "mtls.certificate_requested", FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_client_subject, {"Client certificate subject", "mtls.client.subject", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_client_certificate_verify, {"Client CertificateVerify", "mtls.client.certificate_verify", FT_STRING, BASE_NONE, NULL, 0x0, "Whether the client's CertificateVerify is signed with the key of the certificate it sent: verified, failed or not checked", HFILL}},
         {&hf_mtls_client_issuer, {"Client certificate issuer", "mtls.client.issuer", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_client_listed_ca, {"Requested CA the client chain is under", "mtls.client.listed_ca", FT_STRING,
                                      BASE_NONE, NULL, 0x0, "The CertificateRequest CA name that matches the client chain "

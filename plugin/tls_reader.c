@@ -36,6 +36,7 @@
 
 #define TLS_RANDOM_LENGTH 32
 #define DNAME_LENGTH_FIELD_SIZE 2
+#define TLS_HANDSHAKE_HEADER_LENGTH 4
 
 typedef enum {
     FIELD_STREAM,
@@ -43,6 +44,7 @@ typedef enum {
     FIELD_RECORD_VERSION,
     FIELD_OPAQUE_TYPE,
     FIELD_HANDSHAKE_TYPE,
+    FIELD_HANDSHAKE_LENGTH,
     FIELD_HANDSHAKE_VERSION,
     FIELD_RANDOM,
     FIELD_SUPPORTED_VERSION,
@@ -74,6 +76,8 @@ static const char *const field_names[FIELD_KIND_COUNT][2] = {
     [FIELD_RECORD_VERSION] = {"tls.record.version", "dtls.record.version"},
     [FIELD_OPAQUE_TYPE] = {"tls.record.opaque_type", NULL},
     [FIELD_HANDSHAKE_TYPE] = {"tls.handshake.type", "dtls.handshake.type"},
+    /* DTLS transcripts carry fragment headers of their own: not read. */
+    [FIELD_HANDSHAKE_LENGTH] = {"tls.handshake.length", NULL},
     [FIELD_HANDSHAKE_VERSION] = {"tls.handshake.version", "dtls.handshake.version"},
     [FIELD_RANDOM] = {"tls.handshake.random", "dtls.handshake.random"},
     [FIELD_SUPPORTED_VERSION] = {"tls.handshake.extensions.supported_version", "dtls.handshake.extensions.supported_version"},
@@ -187,6 +191,9 @@ typedef struct {
 
     uint16_t record_version;     /* of the record being read */
     int message_type;            /* -1: no handshake message open */
+    tvbuff_t *message_tvb;       /* where the open message's type byte is */
+    gint message_offset;
+    mtls_blob message;           /* the whole message, once its length is read */
     uint16_t legacy_version;
     bool legacy_version_seen;
     GArray *supported_versions;  /* uint16_t */
@@ -216,7 +223,7 @@ static void emit_simple(reader_state *state, mtls_event_kind kind)
 
 static void flush_message(reader_state *state)
 {
-    mtls_event event = {0};
+    mtls_event event = {.message = state->message};
     switch (state->message_type) {
     case TLS_HANDSHAKE_CLIENT_HELLO:
         event.kind = MTLS_EVENT_CLIENT_HELLO;
@@ -238,6 +245,8 @@ static void flush_message(reader_state *state)
             state->supported_versions->len ? g_array_index(state->supported_versions, uint16_t, 0) : 0;
         event.u.server_hello.random = state->random;
         event.u.server_hello.psk_accepted = state->psk_selected;
+        event.u.server_hello.cipher_suite =
+            state->cipher_suites->len ? g_array_index(state->cipher_suites, uint16_t, 0) : 0;
         emit(state, &event);
         break;
     case TLS_HANDSHAKE_CERTIFICATE:
@@ -273,21 +282,31 @@ static void flush_message(reader_state *state)
         emit(state, &event);
         break;
     case TLS_HANDSHAKE_NEW_SESSION_TICKET:
-        emit_simple(state, MTLS_EVENT_NEW_SESSION_TICKET);
+        event.kind = MTLS_EVENT_NEW_SESSION_TICKET;
+        emit(state, &event);
         break;
     case TLS_HANDSHAKE_SERVER_HELLO_DONE:
-        emit_simple(state, MTLS_EVENT_SERVER_HELLO_DONE);
+        event.kind = MTLS_EVENT_SERVER_HELLO_DONE;
+        emit(state, &event);
         break;
     case TLS_HANDSHAKE_CERTIFICATE_VERIFY:
-        emit_simple(state, MTLS_EVENT_CERTIFICATE_VERIFY);
+        event.kind = MTLS_EVENT_CERTIFICATE_VERIFY;
+        emit(state, &event);
         break;
     case TLS_HANDSHAKE_FINISHED:
-        emit_simple(state, MTLS_EVENT_FINISHED);
+        event.kind = MTLS_EVENT_FINISHED;
+        emit(state, &event);
         break;
     default:
+        if (state->message_type >= 0) {
+            event.kind = MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE;
+            emit(state, &event);
+        }
         break;
     }
     state->message_type = -1;
+    state->message_tvb = NULL;
+    state->message = (mtls_blob){NULL, 0};
     state->legacy_version = 0;
     state->legacy_version_seen = false;
     state->server_name = NULL;
@@ -416,6 +435,15 @@ static void read_message_field(reader_state *state, field_kind kind, field_info 
     case FIELD_PSK_SELECTED:
         state->psk_selected = true;
         break;
+    case FIELD_HANDSHAKE_LENGTH: {
+        /* The length directly follows the type byte; the message is those
+         * four bytes and the body, when the capture holds all of it. */
+        gint length = (gint)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
+        if (state->message.data == NULL && fi->ds_tvb == state->message_tvb &&
+            fi->start == state->message_offset + 1)
+            field_bytes(fi, state->message_offset, length + TLS_HANDSHAKE_HEADER_LENGTH, &state->message);
+        break;
+    }
     case FIELD_RANDOM:
         if (fi->length == TLS_RANDOM_LENGTH && field_bytes(fi, fi->start, fi->length, &blob))
             state->random = blob.data;
@@ -465,6 +493,8 @@ static void read_field(reader_state *state, field_kind kind, field_info *fi)
         flush_message(state);
         state->handshake_record_unread = false;
         state->message_type = (int)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
+        state->message_tvb = fi->ds_tvb;
+        state->message_offset = fi->start;
         break;
     case FIELD_ALERT_LEVEL:
     case FIELD_ALERT_DESCRIPTION:

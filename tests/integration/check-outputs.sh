@@ -153,6 +153,37 @@ algorithms_explain_refusals() {
     grep -q "cipher suites TLS_ECDHE_RSA_WITH_NULL_SHA, TLS_ECDHE_ECDSA_WITH_NULL_SHA" <<<"$got"
 }
 
+# The client's CertificateVerify is checked against the transcript and the certificate's key: real
+# signatures of every kind in the captures verify (ECDSA in TLS 1.0, 1.2 and 1.3, compressed and
+# fragmented; RSA-PSS; RSA PKCS#1 SHA-512; ECDSA P-384; TLS 1.0 RSA over MD5+SHA-1 in Globus and
+# EAP-TLS), a foreign key fails, and what cannot be checked says so.
+certificate_verify_is_checked() {
+    local capture expected got failed=0
+    while read -r capture expected; do
+        got=$(mtls_tshark -r "$pcaps/$capture" -Y mtls.client.certificate_verify -T fields \
+            -e mtls.client.certificate_verify | sort -u | tr '\n' ' ')
+        echo "$capture: $got(expected: ${expected//_/ })"
+        [ "$got" = "${expected//_/ } " ] || failed=1
+    done <<'LIST'
+tls12-good-chain.pcapng verified
+tls13-good-chain.pcapng verified
+tls10-legacy-accepted.pcapng verified
+tls12-weak-key.pcapng verified
+tls12-fragmented-records.pcapng verified
+tls13-compressed-certificate.pcapng verified
+tls12-renegotiation.pcapng verified
+third-party/suricata-verify/tls-client-auth.pcap verified
+third-party/zeek/globus-url-copy.pcap verified
+third-party/wireshark/wpa3-suiteb-192.pcapng.gz verified
+third-party/wireshark/wpa-eap-tls.pcap.gz verified
+tls12-certificate-verify-failed.pcapng failed
+tls13-certificate-verify-failed.pcapng failed
+dtls12-good-chain.pcapng not_checked
+tls13-post-handshake-auth.pcapng not_checked
+LIST
+    return $failed
+}
+
 # The client's Certificate arrives compressed (RFC 8879): the analyzer reads the chain inside, on
 # Wireshark builds that decompress it and on those that do not.
 compressed_client_certificate_is_read() {
@@ -203,6 +234,7 @@ check "the client chain summary carries each certificate's fingerprint and key" 
 check "a compressed client Certificate (RFC 8879) is decompressed and judged" compressed_client_certificate_is_read
 check "the versions the client offered are shown beside the negotiated one" versions_offered_are_shown
 check "signature algorithms and cipher suites explain refusals" algorithms_explain_refusals
+check "the client's CertificateVerify is verified against the transcript and its certificate" certificate_verify_is_checked
 check "plugin loads from the build tree without warnings" plugin_loads_from_build
 check "mtls fields and expert entries registered" fields_registered
 check "-T json carries the problem codes" json_carries_codes
