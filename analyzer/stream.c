@@ -2,7 +2,8 @@
  * belongs to. A ClientHello after a ServerHello starts a new handshake
  * (renegotiation, a reused connection), except the one that answers a
  * HelloRetryRequest; so does a CertificateRequest after a completed TLS 1.3
- * handshake (post-handshake authentication).
+ * handshake (post-handshake authentication). A message of no other interest
+ * than the transcript joins the current handshake and never starts one.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

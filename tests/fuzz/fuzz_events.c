@@ -6,8 +6,11 @@
  * verdict and findings.
  *
  * Input: a series of records, each
- *   kind (1 byte) | flags (1 byte: bit 0 server sends, bits 1-2 stream) | length (2 bytes, big endian) | payload
- * The payload is read per kind; blobs inside it are uint16-length prefixed.
+ *   kind (1 byte) | flags (1 byte: bit 0 server sends, bits 1-2 stream, bit 3 the payload is also the
+ *   handshake message's bytes) | length (2 bytes, big endian) | payload
+ * The payload is read per kind; blobs inside it are uint16-length prefixed. A CertificateVerify and
+ * any other handshake message always carry the payload as their bytes, so the transcript and the
+ * signature check see arbitrary messages.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -62,14 +65,17 @@ static size_t take_blobs(reader *in, mtls_blob *blobs)
     return count;
 }
 
-static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender, uint8_t kind, reader payload)
+static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender, uint8_t kind, bool with_bytes,
+                        reader payload)
 {
     static const char *const server_names[] = {NULL, "api.example.test", ""};
     mtls_blob blobs[MAX_BLOBS];
     uint16_t versions[MAX_VERSIONS];
     mtls_event event;
     memset(&event, 0, sizeof event);
-    event.kind = (mtls_event_kind)(kind % (MTLS_EVENT_COMPRESSED_CERTIFICATE + 1));
+    event.kind = (mtls_event_kind)(kind % (MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE + 1));
+    if (with_bytes || event.kind == MTLS_EVENT_CERTIFICATE_VERIFY || event.kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE)
+        event.message = (mtls_blob){payload.data, payload.length};
     switch (event.kind) {
     case MTLS_EVENT_CLIENT_HELLO: {
         event.u.client_hello.legacy_version = (uint16_t)take_number(&payload, 2);
@@ -92,6 +98,7 @@ static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender,
         event.u.server_hello.legacy_version = (uint16_t)take_number(&payload, 2);
         event.u.server_hello.selected_version = (uint16_t)take_number(&payload, 2);
         event.u.server_hello.psk_accepted = take_number(&payload, 1) & 1;
+        event.u.server_hello.cipher_suite = (uint16_t)take_number(&payload, 2);
         event.u.server_hello.random = take(&payload, 32, &random) ? random : NULL;
         break;
     }
@@ -132,6 +139,8 @@ static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender,
     for (size_t i = 0; i < summary->ca_name_count; i++)
         (void)strlen(summary->ca_names[i]);
     (void)strlen(mtls_handshake_verdict_reason(handshake, frame % 2 == 0));
+    if (summary->certificate_verify_detail)
+        (void)strlen(summary->certificate_verify_detail);
     for (size_t i = 0; i < mtls_handshake_finding_count(handshake); i++)
         (void)strlen(mtls_handshake_finding(handshake, i)->message);
 }
@@ -155,7 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         in.data += length;
         in.length -= length;
         feed_record(streams[(flags >> 1) % STREAMS], ++frame, flags & 1 ? "192.0.2.20:443" : "192.0.2.10:50000",
-                    kind, payload);
+                    kind, (flags & 8) != 0, payload);
     }
     for (uint32_t i = 0; i < STREAMS; i++)
         mtls_stream_free(streams[i]);
