@@ -173,6 +173,9 @@ tls12-fragmented-records.pcapng verified
 tls13-compressed-certificate.pcapng verified
 tls12-renegotiation.pcapng verified
 third-party/suricata-verify/tls-client-auth.pcap verified
+third-party/zeek/tls-client-certificate.pcap verified
+third-party/zeek/tls-xmpp-dialback-starttls.pcap verified
+third-party/zeek/tls-webrtc-stun.pcap not_checked
 third-party/zeek/globus-url-copy.pcap verified
 third-party/wireshark/wpa3-suiteb-192.pcapng.gz verified
 third-party/wireshark/wpa-eap-tls.pcap.gz verified
