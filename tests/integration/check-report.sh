@@ -46,6 +46,7 @@ assert len(rejected) == 1, rejected
 h = rejected[0]
 assert h["problems"] == ["missing_intermediate", "unknown_ca"], h["problems"]
 assert h["client_subject"] == "CN=integration-client,O=mtls-analyzer test PKI", h
+assert h["client_certificate_verify"] == "verified", h
 assert h["sni"] == "localhost" and h["version"] == "TLS 1.2" and h["certificate_requested"] is True, h
 assert h["alert_frame"] == next(f["frame"] for f in h["findings"] if f["code"] == "unknown_ca"), h
 assert all(f["message"] for f in h["findings"]), h["findings"]
