@@ -140,6 +140,12 @@ static void feed_certificate_verify(signed_session *s, uint16_t scheme, gnutls_d
     gnutls_free(signature.data);
 }
 
+static test_cert *new_rsa_client(const test_pki *pki, const char *name)
+{
+    return test_cert_new(&(test_cert_spec){.common_name = name, .issuer = pki->issuing, .eku = {OID_CLIENT_AUTH},
+                                           .rsa_bits = 2048});
+}
+
 static mtls_certificate_verify_status status_of(const signed_session *s)
 {
     return mtls_handshake_get_summary(s->session.last)->certificate_verify;
@@ -204,8 +210,7 @@ static void signature_over_another_transcript_fails(void **state)
 static void signature_of_another_key_type_fails(void **state)
 {
     test_pki *pki = *state;
-    test_cert *rsa_client = test_cert_new(&(test_cert_spec){.common_name = "rsa client", .issuer = pki->issuing,
-                                                            .eku = {OID_CLIENT_AUTH}, .rsa_bits = 2048});
+    test_cert *rsa_client = new_rsa_client(pki, "rsa client");
     signed_session s;
     start(&s);
     tls12_until_certificate_verify(&s, pki, 0x0303, pki->client);
@@ -220,8 +225,7 @@ static void signature_of_another_key_type_fails(void **state)
 static void tls12_rsa_pss_verifies(void **state)
 {
     test_pki *pki = *state;
-    test_cert *rsa_client = test_cert_new(&(test_cert_spec){.common_name = "rsa client", .issuer = pki->issuing,
-                                                            .eku = {OID_CLIENT_AUTH}, .rsa_bits = 2048});
+    test_cert *rsa_client = new_rsa_client(pki, "rsa client");
     signed_session s;
     start(&s);
     tls12_until_certificate_verify(&s, pki, 0x0303, rsa_client);
@@ -236,14 +240,12 @@ static void tls12_rsa_pss_verifies(void **state)
 static void tls10_rsa_signs_md5_and_sha1(void **state)
 {
     test_pki *pki = *state;
-    test_cert *rsa_client = test_cert_new(&(test_cert_spec){.common_name = "rsa client", .issuer = pki->issuing,
-                                                            .eku = {OID_CLIENT_AUTH}, .rsa_bits = 2048});
+    test_cert *rsa_client = new_rsa_client(pki, "rsa client");
     for (int right_key = 0; right_key < 2; right_key++) {
         signed_session s;
         start(&s);
         tls12_until_certificate_verify(&s, pki, 0x0301, rsa_client);
-        test_cert *other = test_cert_new(&(test_cert_spec){.common_name = "other", .issuer = pki->issuing,
-                                                           .eku = {OID_CLIENT_AUTH}, .rsa_bits = 2048});
+        test_cert *other = new_rsa_client(pki, "other");
         uint8_t both[36];
         gnutls_hash_fast(GNUTLS_DIG_MD5, s.sent->data, s.sent->len, both);
         gnutls_hash_fast(GNUTLS_DIG_SHA1, s.sent->data, s.sent->len, both + 16);
