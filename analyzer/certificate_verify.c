@@ -169,9 +169,9 @@ static int key_family(gnutls_pk_algorithm_t algorithm)
     return algorithm == GNUTLS_PK_RSA_PSS ? GNUTLS_PK_RSA : (int)algorithm;
 }
 
-static mtls_certificate_verify_result unchecked(char *detail)
+static mtls_certificate_verify_result unchecked(uint16_t scheme, char *detail)
 {
-    return (mtls_certificate_verify_result){MTLS_SIGNATURE_UNCHECKED, 0, detail};
+    return (mtls_certificate_verify_result){MTLS_SIGNATURE_UNCHECKED, scheme, detail};
 }
 
 mtls_certificate_verify_result mtls_check_client_certificate_verify(const mtls_transcript *transcript,
@@ -179,15 +179,13 @@ mtls_certificate_verify_result mtls_check_client_certificate_verify(const mtls_t
                                                                     uint16_t version, uint16_t cipher_suite,
                                                                     const mtls_certificate *leaf)
 {
-    if (transcript->messages == NULL || transcript->incomplete || transcript->messages->len == 0)
-        return unchecked(g_strdup("the handshake messages before it were not all captured"));
-    if (leaf == NULL)
-        return unchecked(g_strdup("the client certificate could not be read"));
     if (message == NULL || length < HANDSHAKE_HEADER_LENGTH ||
         announced_length(message) != length - HANDSHAKE_HEADER_LENGTH)
-        return unchecked(g_strdup("the message was not captured whole"));
+        return unchecked(0, g_strdup("the message was not captured whole"));
+    if (version == 0)
+        return unchecked(0, g_strdup("the negotiated version is unknown (no ServerHello captured)"));
     if (version < TLS_1_0 || version > TLS_1_3)
-        return unchecked(g_strdup("only TLS 1.0 to 1.3 are checked"));
+        return unchecked(0, g_strdup("only TLS 1.0 to 1.3 are checked"));
 
     /* Body: [SignatureScheme (TLS 1.2 and later)] opaque signature<0..2^16-1> */
     const uint8_t *body = message + HANDSHAKE_HEADER_LENGTH;
@@ -195,33 +193,28 @@ mtls_certificate_verify_result mtls_check_client_certificate_verify(const mtls_t
     uint16_t scheme = 0;
     if (version >= TLS_1_2) {
         if (body_length < 2)
-            return unchecked(g_strdup("the message is too short to name its algorithm"));
+            return unchecked(0, g_strdup("the message is too short to name its algorithm"));
         scheme = (uint16_t)(body[0] << 8 | body[1]);
         body += 2;
         body_length -= 2;
     }
-    if (body_length < 2 || (size_t)(body[0] << 8 | body[1]) != body_length - 2) {
-        mtls_certificate_verify_result result = unchecked(g_strdup("its signature length is inconsistent"));
-        result.scheme = scheme;
-        return result;
-    }
+    if (body_length < 2 || (size_t)(body[0] << 8 | body[1]) != body_length - 2)
+        return unchecked(scheme, g_strdup("its signature length is inconsistent"));
     const gnutls_datum_t signature = {(unsigned char *)(uintptr_t)(body + 2), (unsigned)(body_length - 2)};
-
+    /* The scheme is known from here on, even when nothing can be checked. */
+    if (transcript->messages == NULL || transcript->incomplete || transcript->messages->len == 0)
+        return unchecked(scheme, g_strdup("the handshake messages before it were not all captured"));
+    if (leaf == NULL)
+        return unchecked(scheme, g_strdup("the client certificate could not be read"));
     gnutls_sign_algorithm_t algorithm = GNUTLS_SIGN_UNKNOWN;
-    if (scheme != 0 && (algorithm = algorithm_of_scheme(scheme)) == GNUTLS_SIGN_UNKNOWN) {
-        mtls_certificate_verify_result result =
-            unchecked(g_strdup_printf("the signature algorithm 0x%04x is not one this check knows", scheme));
-        result.scheme = scheme;
-        return result;
-    }
+    if (scheme != 0 && (algorithm = algorithm_of_scheme(scheme)) == GNUTLS_SIGN_UNKNOWN)
+        return unchecked(scheme, g_strdup_printf("the signature algorithm 0x%04x is not one this check knows", scheme));
     GByteArray *signed_content = g_byte_array_new();
     char *detail = NULL;
     if (version == TLS_1_3) {
         if (!tls13_signed_content(transcript, cipher_suite, signed_content, &detail)) {
             g_byte_array_free(signed_content, TRUE);
-            mtls_certificate_verify_result result = unchecked(detail);
-            result.scheme = scheme;
-            return result;
+            return unchecked(scheme, detail);
         }
     } else {
         g_byte_array_append(signed_content, transcript->messages->data, transcript->messages->len);

@@ -631,6 +631,31 @@ static void follow_transcript(mtls_handshake *handshake, const mtls_event *event
     mtls_transcript_add(transcript, message->data, message->length);
 }
 
+/* The client must sign with a scheme the CertificateRequest lists; a key
+ * that can make none of them was reported with its Certificate already. */
+static void check_certificate_verify_scheme(mtls_handshake *handshake, const mtls_packet *packet, uint16_t scheme)
+{
+    const GArray *requested = handshake->requested_signature_schemes;
+    if (scheme == 0 || requested->len == 0)
+        return;
+    const uint16_t *schemes = (const uint16_t *)(const void *)requested->data;
+    for (guint i = 0; i < requested->len; i++) {
+        if (schemes[i] == scheme)
+            return;
+    }
+    const char *name = mtls_signature_scheme_name(scheme);
+    char *listed = mtls_signature_schemes_for_message(schemes, requested->len, ALGORITHMS_SHOWN);
+    mtls_findings_add(handshake->findings, MTLS_CODE_SIGNATURE_ALGORITHM_MISMATCH, packet->frame,
+                      (mtls_evidence){{handshake->summary.certificate_request_frame}},
+                      "The client signed its CertificateVerify (frame %u) with %s%s%s0x%04x), which the "
+                      "CertificateRequest (frame %u) does not list: %s. The server must refuse it (expect "
+                      "illegal_parameter, decrypt_error or handshake_failure). Restrict the client to the "
+                      "algorithms the server accepts, or allow this one on the server.",
+                      packet->frame, name ? name : "", name ? " (" : "", name ? "" : "(", scheme,
+                      handshake->summary.certificate_request_frame, listed);
+    g_free(listed);
+}
+
 static const char *scheme_text(uint16_t scheme)
 {
     if (scheme == 0)
@@ -658,6 +683,7 @@ static void on_client_certificate_verify(mtls_handshake *handshake, const mtls_p
                                                       event->message.length, summary->negotiated_version,
                                                       handshake->cipher_suite, handshake->client_leaf);
     mtls_transcript_release(&handshake->transcript);
+    check_certificate_verify_scheme(handshake, packet, result.scheme);
     switch (result.result) {
     case MTLS_SIGNATURE_VALID:
         summary->certificate_verify = MTLS_CERTIFICATE_VERIFY_VALID;

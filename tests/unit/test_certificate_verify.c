@@ -181,6 +181,38 @@ static void tls12_signature_by_another_key_fails(void **state)
     finish(&s);
 }
 
+/* The key fits the request (P-256 can hash with SHA-384 in TLS 1.2), but the
+ * client signed with a scheme the request does not list. */
+static void certificate_verify_with_an_unlisted_scheme_is_a_mismatch(void **state)
+{
+    test_pki *pki = *state;
+    static const uint16_t listed[] = {0x0403, 0x0804};
+    for (int unlisted = 0; unlisted < 2; unlisted++) {
+        signed_session s;
+        start(&s);
+        feed_hello(&s, 0x0303);
+        feed_server_hello_message(&s, 0x0303, NULL);
+        feed_chain(&s, TEST_SERVER, CERTS(pki->server, pki->issuing), 2);
+        mtls_event request = {.kind = MTLS_EVENT_CERTIFICATE_REQUEST};
+        request.u.certificate_request.signature_algorithms = listed;
+        request.u.certificate_request.signature_algorithm_count = G_N_ELEMENTS(listed);
+        feed_message(&s, TEST_SERVER, request, CERTIFICATE_REQUEST, NULL, 30);
+        feed_kind(&s, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE, SERVER_HELLO_DONE);
+        feed_chain(&s, TEST_CLIENT, CERTS(pki->client, pki->issuing), 2);
+        feed_kind(&s, TEST_CLIENT, MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE, CLIENT_KEY_EXCHANGE);
+        if (unlisted)
+            feed_certificate_verify(&s, 0x0503, sign(pki->client, GNUTLS_SIGN_ECDSA_SHA384, s.sent->data, s.sent->len));
+        else
+            feed_certificate_verify(&s, 0x0403, sign(pki->client, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data, s.sent->len));
+        assert_int_equal(status_of(&s), MTLS_CERTIFICATE_VERIFY_VALID);
+        assert_codes(s.session.last, true, unlisted ? "signature_algorithm_mismatch" : "-");
+        if (unlisted)
+            assert_message_mentions(s.session.last, "signature_algorithm_mismatch",
+                                    "with ecdsa_secp384r1_sha384 (0x0503), which the CertificateRequest");
+        finish(&s);
+    }
+}
+
 /* With the key proven, a decrypt_error is about another signature. */
 static void decrypt_error_after_a_valid_signature_looks_elsewhere(void **state)
 {
@@ -370,6 +402,7 @@ int main(void)
         cmocka_unit_test(tls12_signature_by_the_certificate_key_verifies),
         cmocka_unit_test(tls12_signature_by_another_key_fails),
         cmocka_unit_test(decrypt_error_after_a_valid_signature_looks_elsewhere),
+        cmocka_unit_test(certificate_verify_with_an_unlisted_scheme_is_a_mismatch),
         cmocka_unit_test(signature_over_another_transcript_fails),
         cmocka_unit_test(signature_of_another_key_type_fails),
         cmocka_unit_test(tls12_rsa_pss_verifies),
