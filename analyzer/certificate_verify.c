@@ -169,6 +169,13 @@ static int key_family(gnutls_pk_algorithm_t algorithm)
     return algorithm == GNUTLS_PK_RSA_PSS ? GNUTLS_PK_RSA : (int)algorithm;
 }
 
+uint16_t mtls_certificate_verify_scheme(const uint8_t *message, size_t length, uint16_t version)
+{
+    if (message == NULL || length < HANDSHAKE_HEADER_LENGTH + 2 || version < TLS_1_2 || version > TLS_1_3)
+        return 0;
+    return (uint16_t)(message[HANDSHAKE_HEADER_LENGTH] << 8 | message[HANDSHAKE_HEADER_LENGTH + 1]);
+}
+
 static mtls_certificate_verify_result unchecked(uint16_t scheme, char *detail)
 {
     return (mtls_certificate_verify_result){MTLS_SIGNATURE_UNCHECKED, scheme, detail};

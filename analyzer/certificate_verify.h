@@ -46,6 +46,10 @@ typedef struct {
     char *detail;               /* why it was not checked, or GnuTLS's reason; NULL when valid */
 } mtls_certificate_verify_result;
 
+/* The SignatureScheme a CertificateVerify `message` names; 0 before TLS 1.2
+ * or when the message is too short. */
+uint16_t mtls_certificate_verify_scheme(const uint8_t *message, size_t length, uint16_t version);
+
 /* Checks the client's CertificateVerify `message` (header and body) against
  * `transcript` (the messages before it) and the key of `leaf`, for the
  * negotiated `version` and, in TLS 1.3, `cipher_suite` (whose hash makes the

@@ -63,6 +63,11 @@ void mtls_config_set_expiry_warning_days(mtls_config *config, unsigned days)
     config->expiry_warning_days = days;
 }
 
+void mtls_config_set_verify_every_certificate_verify(mtls_config *config, bool enabled)
+{
+    config->verify_every_certificate_verify = enabled;
+}
+
 void mtls_config_set_check_server_chain(mtls_config *config, bool enabled)
 {
     config->check_server_chain = enabled;

@@ -21,6 +21,7 @@ struct mtls_config {
     gint reference_count;
     mtls_trust_store trust_stores[2]; /* indexed by mtls_trust_purpose */
     bool check_server_chain;
+    bool verify_every_certificate_verify;
     unsigned expiry_warning_days;    /* 0: no expires_soon notes */
     GPtrArray *expected_client_certificates; /* mtls_certificate*; NULL: none registered */
     /* The system CA bundle, read on first use as a catalogue of public

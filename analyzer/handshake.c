@@ -110,6 +110,8 @@ void mtls_handshake_free(mtls_handshake *handshake)
     g_ptr_array_unref(handshake->findings);
     g_free(handshake->verdict_reason);
     g_free(handshake->certificate_verify_detail);
+    if (handshake->pending_certificate_verify != NULL)
+        g_bytes_unref(handshake->pending_certificate_verify);
     mtls_transcript_release(&handshake->transcript);
     g_free(handshake);
 }
@@ -664,40 +666,39 @@ static const char *scheme_text(uint16_t scheme)
     return name ? name : "with an unnamed algorithm";
 }
 
+static void set_certificate_verify_status(mtls_handshake *handshake, mtls_certificate_verify_status status,
+                                          const char *detail)
+{
+    handshake->summary.certificate_verify = status;
+    g_free(handshake->certificate_verify_detail);
+    handshake->certificate_verify_detail = g_strdup(detail);
+    handshake->summary.certificate_verify_detail = handshake->certificate_verify_detail;
+}
+
 /* The client proves it holds its certificate's key by signing the handshake
  * so far; a signature that does not verify with that key means the client
- * paired its certificate with another key. */
-static void on_client_certificate_verify(mtls_handshake *handshake, const mtls_packet *packet,
-                                         const mtls_event *event)
+ * paired its certificate with another key. Reported on `report_frame`: the
+ * CertificateVerify's own, or the alert that settled the handshake. */
+static void verify_client_certificate_verify(mtls_handshake *handshake, const uint8_t *message, size_t length,
+                                             uint32_t report_frame)
 {
     mtls_handshake_summary *summary = &handshake->summary;
-    if (summary->certificate_verify != MTLS_CERTIFICATE_VERIFY_NOT_SEEN)
-        return;
-    summary->certificate_verify_frame = packet->frame;
-    mtls_certificate_verify_result result = {MTLS_SIGNATURE_UNCHECKED, 0, NULL};
-    if (summary->post_handshake)
-        result.detail = g_strdup("post-handshake authentication also signs the earlier handshake, which is not "
-                                 "checked");
-    else
-        result = mtls_check_client_certificate_verify(&handshake->transcript, event->message.data,
-                                                      event->message.length, summary->negotiated_version,
-                                                      handshake->cipher_suite, handshake->client_leaf);
+    mtls_certificate_verify_result result =
+        mtls_check_client_certificate_verify(&handshake->transcript, message, length, summary->negotiated_version,
+                                             handshake->cipher_suite, handshake->client_leaf);
     mtls_transcript_release(&handshake->transcript);
-    check_certificate_verify_scheme(handshake, packet, result.scheme);
     switch (result.result) {
     case MTLS_SIGNATURE_VALID:
-        summary->certificate_verify = MTLS_CERTIFICATE_VERIFY_VALID;
+        set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_VALID, NULL);
         break;
     case MTLS_SIGNATURE_UNCHECKED:
-        summary->certificate_verify = MTLS_CERTIFICATE_VERIFY_UNCHECKED;
-        handshake->certificate_verify_detail = g_strdup(result.detail);
-        summary->certificate_verify_detail = handshake->certificate_verify_detail;
+        set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_UNCHECKED, result.detail);
         break;
     case MTLS_SIGNATURE_INVALID: {
-        summary->certificate_verify = MTLS_CERTIFICATE_VERIFY_INVALID;
+        set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_INVALID, NULL);
         const mtls_certificate *leaf = handshake->client_leaf;
-        mtls_findings_add(handshake->findings, MTLS_CODE_CERTIFICATE_VERIFY_FAILED, packet->frame,
-                          (mtls_evidence){{summary->client_certificate_frame}},
+        mtls_findings_add(handshake->findings, MTLS_CODE_CERTIFICATE_VERIFY_FAILED, report_frame,
+                          (mtls_evidence){{summary->certificate_verify_frame, summary->client_certificate_frame}},
                           "The client's CertificateVerify (frame %u, signed %s) does not verify with the public key "
                           "of the certificate it sent ('%s', %s, SHA-256 %s, frame %u)%s%s: the private key the "
                           "client signed with does not belong to that certificate, and the server refuses it "
@@ -706,13 +707,56 @@ static void on_client_certificate_verify(mtls_handshake *handshake, const mtls_p
                           "holding several. Compare 'openssl x509 -noout -pubkey -in client.pem | openssl sha256' "
                           "with 'openssl pkey -pubout -in client.key | openssl sha256', and import the certificate "
                           "together with its own key (a PKCS#12/PFX that holds both; SAP: the client PSE in STRUST).",
-                          packet->frame, scheme_text(result.scheme), leaf->subject, leaf->key_description,
-                          leaf->sha256, summary->client_certificate_frame, result.detail ? ": " : "",
-                          result.detail ? result.detail : "");
+                          summary->certificate_verify_frame, scheme_text(result.scheme), leaf->subject,
+                          leaf->key_description, leaf->sha256, summary->client_certificate_frame,
+                          result.detail ? ": " : "", result.detail ? result.detail : "");
         break;
     }
     }
     g_free(result.detail);
+}
+
+static void on_client_certificate_verify(mtls_handshake *handshake, const mtls_packet *packet,
+                                         const mtls_event *event)
+{
+    mtls_handshake_summary *summary = &handshake->summary;
+    if (summary->certificate_verify != MTLS_CERTIFICATE_VERIFY_NOT_SEEN)
+        return;
+    summary->certificate_verify_frame = packet->frame;
+    check_certificate_verify_scheme(handshake, packet,
+                                    mtls_certificate_verify_scheme(event->message.data, event->message.length,
+                                                                   summary->negotiated_version));
+    if (summary->post_handshake) {
+        set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_UNCHECKED,
+                                      "post-handshake authentication also signs the earlier handshake, which is "
+                                      "not checked");
+        mtls_transcript_release(&handshake->transcript);
+        return;
+    }
+    if (handshake->config->verify_every_certificate_verify || handshake_decided(handshake)) {
+        verify_client_certificate_verify(handshake, event->message.data, event->message.length, packet->frame);
+        return;
+    }
+    /* A server that completes the handshake has verified the signature
+     * itself: the public-key operation is spent only when it does not. */
+    handshake->pending_certificate_verify = g_bytes_new(event->message.data, event->message.length);
+    set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_UNCHECKED,
+                                  "awaiting the server's answer: verified unless the server accepts the handshake");
+}
+
+static void settle_certificate_verify(mtls_handshake *handshake, const mtls_packet *packet)
+{
+    if (handshake->pending_certificate_verify == NULL)
+        return;
+    if (handshake->accepted_frame != 0) {
+        set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_ACCEPTED, NULL);
+        mtls_transcript_release(&handshake->transcript);
+    } else {
+        size_t length;
+        const uint8_t *message = g_bytes_get_data(handshake->pending_certificate_verify, &length);
+        verify_client_certificate_verify(handshake, message, length, packet->frame);
+    }
+    g_clear_pointer(&handshake->pending_certificate_verify, g_bytes_unref);
 }
 
 static void report_not_requested(mtls_handshake *handshake, uint32_t frame)
@@ -742,6 +786,7 @@ static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
     if (handshake_decided(handshake))
         return;
     handshake->accepted_frame = packet->frame;
+    settle_certificate_verify(handshake, packet);
     const mtls_handshake_summary *summary = &handshake->summary;
     if (!summary->certificate_requested)
         return;
@@ -894,6 +939,7 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
     handshake->fatal_alert_description = description;
     handshake->fatal_alert_sender = side;
     handshake->summary.alert_frame = packet->frame;
+    settle_certificate_verify(handshake, packet);
     char *message = mtls_explain_alert(handshake, side, handshake->fatal_alert, packet->frame);
     /* The proof is the certificate (or its absence) the sender judged. */
     const mtls_handshake_summary *summary = &handshake->summary;
@@ -909,6 +955,10 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
     /* Only part of the transcript: it tells nothing about the handshake. */
     if (event->kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE) {
         follow_transcript(handshake, event);
+        return;
+    }
+    if (event->kind == MTLS_EVENT_CAPTURE_GAP) {
+        handshake->transcript.incomplete = true;
         return;
     }
     mtls_side side = side_of(handshake, packet->sender, event->kind);
@@ -945,6 +995,7 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
             on_client_certificate_verify(handshake, packet, event);
         break;
     case MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE:
+    case MTLS_EVENT_CAPTURE_GAP:
         break;
     case MTLS_EVENT_FINISHED:
         on_finished(handshake, packet, side);
@@ -971,6 +1022,8 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
      * outcome nothing will read it. */
     if (handshake->server_chain != NULL && mtls_handshake_is_settled(handshake))
         g_clear_pointer(&handshake->server_chain, g_ptr_array_unref);
+    if (mtls_handshake_is_settled(handshake))
+        settle_certificate_verify(handshake, packet);
     if (mtls_handshake_is_settled(handshake) ||
         (handshake->server_flight_end_frame != 0 && !handshake->summary.certificate_requested))
         mtls_transcript_release(&handshake->transcript);
@@ -984,6 +1037,7 @@ const char *mtls_certificate_verify_status_name(mtls_certificate_verify_status s
     case MTLS_CERTIFICATE_VERIFY_VALID: return "verified";
     case MTLS_CERTIFICATE_VERIFY_INVALID: return "failed";
     case MTLS_CERTIFICATE_VERIFY_UNCHECKED: return "not checked";
+    case MTLS_CERTIFICATE_VERIFY_ACCEPTED: return "accepted by the server";
     default: return NULL;
     }
 }

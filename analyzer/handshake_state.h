@@ -57,6 +57,7 @@ struct mtls_handshake {
     mtls_transcript transcript;         /* until the client's CertificateVerify is checked */
     const mtls_certificate *client_leaf;/* the capture's; what CertificateVerify must be signed with */
     char *certificate_verify_detail;
+    GBytes *pending_certificate_verify; /* the client's, until the outcome says whether to check it */
 
     GPtrArray *server_chain;            /* mtls_certificate* (the capture's), kept until the client's chain is judged */
     GPtrArray *findings;                /* mtls_finding* */

@@ -85,6 +85,11 @@ bool mtls_config_load_trust_store(mtls_config *config, mtls_trust_purpose purpos
 size_t mtls_config_trust_store_size(const mtls_config *config, mtls_trust_purpose purpose);
 /* Whether the server's own chain is checked too (default true). */
 void mtls_config_set_check_server_chain(mtls_config *config, bool enabled);
+/* The client's CertificateVerify signature is verified when the server does
+ * not accept the handshake (a server that completes it verified the
+ * signature itself); `enabled` verifies every one, at a public-key operation
+ * per handshake. */
+void mtls_config_set_verify_every_certificate_verify(mtls_config *config, bool enabled);
 /* The client certificates registered on the server side (a PEM bundle, a
  * DER certificate or a folder of them): a client leaf that is none of them
  * is reported as unexpected_client_certificate. NULL or "" registers none.
@@ -132,7 +137,11 @@ typedef enum {
     /* Any other handshake message (ServerKeyExchange, ClientKeyExchange,
      * EncryptedExtensions, ...): it matters only as part of the transcript
      * CertificateVerify signs, and never starts a handshake. */
-    MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE
+    MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE,
+    /* The capture lost part of the connection here (a frame cut short by
+     * the snap length, a segment not captured): a handshake message may be
+     * missing unseen, so nothing is checked against the transcript. */
+    MTLS_EVENT_CAPTURE_GAP
 } mtls_event_kind;
 
 #define MTLS_ALERT_ENCRYPTED (-1)
@@ -241,10 +250,11 @@ typedef enum {
     MTLS_CERTIFICATE_VERIFY_NOT_SEEN,   /* no CertificateVerify from the client */
     MTLS_CERTIFICATE_VERIFY_VALID,      /* signed with the key of the certificate sent */
     MTLS_CERTIFICATE_VERIFY_INVALID,    /* not signed with that key */
-    MTLS_CERTIFICATE_VERIFY_UNCHECKED   /* seen, but what the check needs was not captured */
+    MTLS_CERTIFICATE_VERIFY_UNCHECKED,  /* seen, but not (yet) checked: the detail says why */
+    MTLS_CERTIFICATE_VERIFY_ACCEPTED    /* the server accepted it, so verified it; not checked again */
 } mtls_certificate_verify_status;
 
-/* "verified", "failed", "not checked", or NULL for NOT_SEEN. */
+/* "verified", "failed", "not checked", "accepted by the server", or NULL for NOT_SEEN. */
 const char *mtls_certificate_verify_status_name(mtls_certificate_verify_status status);
 
 /* One certificate of a chain as sent, for display. */

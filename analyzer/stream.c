@@ -3,7 +3,8 @@
  * (renegotiation, a reused connection), except the one that answers a
  * HelloRetryRequest; so does a CertificateRequest after a completed TLS 1.3
  * handshake (post-handshake authentication). A message of no other interest
- * than the transcript joins the current handshake and never starts one.
+ * than the transcript, or a gap in the capture, joins the current handshake
+ * and never starts one.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -68,7 +69,7 @@ mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet,
     if (packet == NULL || event == NULL)
         return NULL;
     mtls_handshake *handshake = current_handshake(stream);
-    if (event->kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE) {
+    if (event->kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE || event->kind == MTLS_EVENT_CAPTURE_GAP) {
         if (handshake != NULL)
             mtls_handshake_apply(handshake, packet, event);
         return NULL;

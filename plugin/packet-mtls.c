@@ -82,6 +82,7 @@ static const char *pref_trust_store = "";
 static const char *pref_server_trust_store = "";
 static const char *pref_expected_client_certificates = "";
 static mtls_ws_bool pref_check_server_chain = TRUE;
+static mtls_ws_bool pref_verify_every_certificate_verify = FALSE;
 static mtls_ws_bool pref_show_chat_notes = TRUE;
 static guint pref_expiry_warning_days = MTLS_DEFAULT_EXPIRY_WARNING_DAYS;
 
@@ -169,8 +170,25 @@ static void feed_event(const mtls_event *event, void *user_data)
         remember_handshake(feed->record, handshake);
 }
 
-static frame_record *analyse_frame(packet_info *pinfo, proto_tree *tree)
+/* A frame cut short by the snap length, or after lost segments, may hide a
+ * handshake message entirely: the connection's analysis must not trust its
+ * transcript. Only a connection already seen as TLS is told. */
+static void report_capture_gap(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
+    if (tvb_captured_length(tvb) >= tvb_reported_length(tvb) && !tls_reader_frame_follows_lost_data(tree))
+        return;
+    conversation_t *conversation = find_conversation_pinfo(pinfo, 0);
+    mtls_stream *stream = conversation ? conversation_get_proto_data(conversation, proto_mtls) : NULL;
+    if (stream == NULL)
+        return;
+    const mtls_packet packet = {pinfo->num, (int64_t)pinfo->abs_ts.secs, endpoint_name(pinfo)};
+    const mtls_event gap = {.kind = MTLS_EVENT_CAPTURE_GAP};
+    mtls_stream_feed(stream, &packet, &gap);
+}
+
+static frame_record *analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    report_capture_gap(tvb, pinfo, tree);
     if (!tls_reader_frame_has_tls(tree) || proto_is_frame_protocol(pinfo->layers, "quic"))
         return NULL;
     frame_record *record = wmem_new(wmem_file_scope(), frame_record);
@@ -371,7 +389,7 @@ static int dissect_mtls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
 {
     frame_record *record;
     if (!PINFO_FD_VISITED(pinfo)) {
-        record = analyse_frame(pinfo, tree);
+        record = analyse_frame(tvb, pinfo, tree);
         if (record != NULL)
             p_add_proto_data(wmem_file_scope(), pinfo, proto_mtls, 0, record);
     } else {
@@ -399,6 +417,7 @@ static void apply_preferences(void)
 {
     mtls_config *config = mtls_config_new();
     mtls_config_set_check_server_chain(config, pref_check_server_chain);
+    mtls_config_set_verify_every_certificate_verify(config, pref_verify_every_certificate_verify);
     mtls_config_set_expiry_warning_days(config, pref_expiry_warning_days);
     load_trust_store(config, MTLS_TRUST_CLIENT_CERTIFICATES, pref_trust_store);
     load_trust_store(config, MTLS_TRUST_SERVER_CERTIFICATES, pref_server_trust_store);
@@ -533,6 +552,13 @@ void proto_register_mtls(void)
     prefs_register_bool_preference(module, "check_server_chain", "Check the server's chain too",
                                    "Also check the server's certificate chain (expiry, order, EKU, trust store)",
                                    &pref_check_server_chain);
+    prefs_register_bool_preference(module, "verify_every_certificate_verify",
+                                   "Verify every client CertificateVerify",
+                                   "Verify the client's CertificateVerify signature in every handshake. By default "
+                                   "it is verified when the server does not accept the handshake (a server that "
+                                   "completes it has verified the signature), which spares a public-key operation "
+                                   "per accepted handshake",
+                                   &pref_verify_every_certificate_verify);
     prefs_register_uint_preference(module, "expiry_warning_days", "Warn of expiry within (days)",
                                    "A client or server certificate that expires within this many days of the "
                                    "capture gets an expires_soon note, so renewals are caught before they break "

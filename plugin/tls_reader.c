@@ -60,6 +60,8 @@ typedef enum {
     FIELD_COMPRESSION_ALGORITHM,
     FIELD_UNCOMPRESSED_LENGTH,
     FIELD_COMPRESSED_CERTIFICATE,
+    FIELD_LOST_SEGMENT,
+    FIELD_MALFORMED,
     FIELD_KIND_COUNT,
     FIELD_OTHER = FIELD_KIND_COUNT,
     /* A protocol below TLS and DTLS: its subtree holds none of their fields. */
@@ -95,6 +97,10 @@ static const char *const field_names[FIELD_KIND_COUNT][2] = {
                                    "dtls.compress_certificate.uncompressed_length"},
     [FIELD_COMPRESSED_CERTIFICATE] = {"tls.compress_certificate.compressed_certificate_message",
                                       "dtls.compress_certificate.compressed_certificate_message"},
+    /* Either direction: a segment before this one, or one the peer acknowledged, is not in the capture. */
+    [FIELD_LOST_SEGMENT] = {"tcp.analysis.lost_segment", "tcp.analysis.ack_lost_segment"},
+    /* A dissector gave up on the frame: what it did not show may be a handshake message. */
+    [FIELD_MALFORMED] = {"_ws.malformed", NULL},
 };
 
 /* Registration ids, resolved once at handoff. One name can have several
@@ -165,6 +171,11 @@ bool tls_reader_frame_has_tls(proto_tree *tree)
 {
     return tree != NULL &&
            (first_field(tree, FIELD_CONTENT_TYPE) != NULL || first_field(tree, FIELD_OPAQUE_TYPE) != NULL);
+}
+
+bool tls_reader_frame_follows_lost_data(proto_tree *tree)
+{
+    return tree != NULL && (first_field(tree, FIELD_LOST_SEGMENT) != NULL || first_field(tree, FIELD_MALFORMED) != NULL);
 }
 
 bool tls_reader_stream_number(proto_tree *tree, uint32_t *stream_number)

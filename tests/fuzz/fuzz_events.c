@@ -73,7 +73,7 @@ static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender,
     uint16_t versions[MAX_VERSIONS];
     mtls_event event;
     memset(&event, 0, sizeof event);
-    event.kind = (mtls_event_kind)(kind % (MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE + 1));
+    event.kind = (mtls_event_kind)(kind % (MTLS_EVENT_CAPTURE_GAP + 1));
     if (with_bytes || event.kind == MTLS_EVENT_CERTIFICATE_VERIFY || event.kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE)
         event.message = (mtls_blob){payload.data, payload.length};
     switch (event.kind) {

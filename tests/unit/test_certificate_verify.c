@@ -29,10 +29,19 @@ typedef struct {
     GByteArray *sent;
 } signed_session;
 
+/* `verify_every`: check each signature when it arrives, as most tests here
+ * do; otherwise as by default, only when the server does not accept. */
+static void start_checking(signed_session *s, bool verify_every)
+{
+    mtls_config *config = mtls_config_new();
+    mtls_config_set_verify_every_certificate_verify(config, verify_every);
+    test_session_init(&s->session, config);
+    s->sent = g_byte_array_new();
+}
+
 static void start(signed_session *s)
 {
-    test_session_init(&s->session, NULL);
-    s->sent = g_byte_array_new();
+    start_checking(s, true);
 }
 
 static void finish(signed_session *s)
@@ -378,6 +387,22 @@ static void incomplete_transcript_is_not_judged(void **state)
     finish(&s);
 }
 
+/* A gap in the capture (snap length, lost segment) may hide a whole message:
+ * even a signature that does not verify is then not judged. */
+static void capture_gap_leaves_the_signature_unjudged(void **state)
+{
+    test_pki *pki = *state;
+    signed_session s;
+    start(&s);
+    tls12_until_certificate_verify(&s, pki, 0x0303, pki->client);
+    feed_simple(&s.session, TEST_SERVER, MTLS_EVENT_CAPTURE_GAP);
+    feed_certificate_verify(&s, 0x0403,
+                            sign(pki->foreign_client, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data, s.sent->len));
+    assert_int_equal(status_of(&s), MTLS_CERTIFICATE_VERIFY_UNCHECKED);
+    assert_codes(s.session.last, true, "-");
+    finish(&s);
+}
+
 /* Messages that cannot start a handshake, and bytes that contradict their own header. */
 static void stray_and_malformed_messages_are_harmless(void **state)
 {
@@ -396,6 +421,55 @@ static void stray_and_malformed_messages_are_harmless(void **state)
     finish(&s);
 }
 
+/* By default a signature is verified only when the server does not accept
+ * the handshake: at its alert, where the failure is then reported. */
+static void refused_handshake_is_verified_at_the_alert(void **state)
+{
+    test_pki *pki = *state;
+    signed_session s;
+    start_checking(&s, false);
+    tls12_until_certificate_verify(&s, pki, 0x0303, pki->client);
+    feed_certificate_verify(&s, 0x0403,
+                            sign(pki->foreign_client, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data, s.sent->len));
+    const uint32_t certificate_verify_frame = s.session.frame;
+    const mtls_handshake_summary *summary = mtls_handshake_get_summary(s.session.last);
+    assert_int_equal(summary->certificate_verify, MTLS_CERTIFICATE_VERIFY_UNCHECKED);
+    assert_non_null(strstr(summary->certificate_verify_detail, "awaiting the server's answer"));
+    assert_codes(s.session.last, true, "-");
+    feed_alert(&s.session, TEST_SERVER, 2, 51);
+    assert_int_equal(summary->certificate_verify, MTLS_CERTIFICATE_VERIFY_INVALID);
+    assert_codes(s.session.last, true, "certificate_verify_failed,decrypt_error");
+    const mtls_finding *failed = NULL;
+    for (size_t i = 0; i < mtls_handshake_finding_count(s.session.last); i++) {
+        if (strcmp(mtls_handshake_finding(s.session.last, i)->info->code, "certificate_verify_failed") == 0)
+            failed = mtls_handshake_finding(s.session.last, i);
+    }
+    assert_int_equal(failed->frame, s.session.frame);
+    assert_int_equal(failed->evidence[0], certificate_verify_frame);
+    assert_message_mentions(s.session.last, "decrypt_error", "certificate_verify_failed");
+    finish(&s);
+}
+
+/* A server that completes the handshake verified the signature: it is not
+ * verified again (even this one, which would fail), and says so. */
+static void accepted_handshake_is_not_verified_again(void **state)
+{
+    test_pki *pki = *state;
+    signed_session s;
+    start_checking(&s, false);
+    tls12_until_certificate_verify(&s, pki, 0x0303, pki->client);
+    feed_certificate_verify(&s, 0x0403,
+                            sign(pki->foreign_client, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data, s.sent->len));
+    feed_simple(&s.session, TEST_CLIENT, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+    feed_simple(&s.session, TEST_CLIENT, MTLS_EVENT_ENCRYPTED_HANDSHAKE);
+    feed_simple(&s.session, TEST_SERVER, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+    const mtls_handshake_summary *summary = mtls_handshake_get_summary(s.session.last);
+    assert_int_equal(summary->certificate_verify, MTLS_CERTIFICATE_VERIFY_ACCEPTED);
+    assert_string_equal(mtls_certificate_verify_status_name(summary->certificate_verify), "accepted by the server");
+    assert_codes(s.session.last, true, "-");
+    finish(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -410,6 +484,9 @@ int main(void)
         cmocka_unit_test(tls13_with_hello_retry_verifies),
         cmocka_unit_test(incomplete_transcript_is_not_judged),
         cmocka_unit_test(stray_and_malformed_messages_are_harmless),
+        cmocka_unit_test(capture_gap_leaves_the_signature_unjudged),
+        cmocka_unit_test(refused_handshake_is_verified_at_the_alert),
+        cmocka_unit_test(accepted_handshake_is_not_verified_again),
     };
     return cmocka_run_group_tests(tests, test_pki_setup, test_pki_teardown);
 }
