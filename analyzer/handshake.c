@@ -576,9 +576,9 @@ static void on_certificate(mtls_handshake *handshake, const mtls_packet *packet,
         if (event->u.certificate.certificate_count == 0) {
             on_empty_client_certificate(handshake, packet);
             mtls_transcript_release(&handshake->transcript); /* no CertificateVerify follows */
-        }
-        else
+        } else {
             judge_chain(handshake, packet, event, side);
+        }
     }
 }
 
