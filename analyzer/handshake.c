@@ -957,8 +957,10 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
         follow_transcript(handshake, event);
         return;
     }
+    /* What follows the client's CertificateVerify is not part of what it signed. */
     if (event->kind == MTLS_EVENT_CAPTURE_GAP) {
-        handshake->transcript.incomplete = true;
+        if (handshake->summary.certificate_verify == MTLS_CERTIFICATE_VERIFY_NOT_SEEN)
+            handshake->transcript.incomplete = true;
         return;
     }
     mtls_side side = side_of(handshake, packet->sender, event->kind);

@@ -401,6 +401,16 @@ static void capture_gap_leaves_the_signature_unjudged(void **state)
     assert_int_equal(status_of(&s), MTLS_CERTIFICATE_VERIFY_UNCHECKED);
     assert_codes(s.session.last, true, "-");
     finish(&s);
+
+    /* A gap after the CertificateVerify cannot touch what it signed. */
+    start_checking(&s, false);
+    tls12_until_certificate_verify(&s, pki, 0x0303, pki->client);
+    feed_certificate_verify(&s, 0x0403,
+                            sign(pki->foreign_client, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data, s.sent->len));
+    feed_simple(&s.session, TEST_SERVER, MTLS_EVENT_CAPTURE_GAP);
+    feed_alert(&s.session, TEST_SERVER, 2, 51);
+    assert_int_equal(status_of(&s), MTLS_CERTIFICATE_VERIFY_INVALID);
+    finish(&s);
 }
 
 /* Messages that cannot start a handshake, and bytes that contradict their own header. */
