@@ -155,6 +155,14 @@ static test_cert *new_rsa_client(const test_pki *pki, const char *name)
                                            .rsa_bits = 2048});
 }
 
+/* What a client whose key is not its certificate's sends: another client's
+ * key signs the transcript so far. */
+static void feed_foreign_certificate_verify(signed_session *s, const test_pki *pki)
+{
+    feed_certificate_verify(s, 0x0403,
+                            sign(pki->foreign_client, GNUTLS_SIGN_ECDSA_SHA256, s->sent->data, s->sent->len));
+}
+
 static mtls_certificate_verify_status status_of(const signed_session *s)
 {
     return mtls_handshake_get_summary(s->session.last)->certificate_verify;
@@ -178,8 +186,7 @@ static void tls12_signature_by_another_key_fails(void **state)
     signed_session s;
     start(&s);
     tls12_until_certificate_verify(&s, pki, 0x0303, pki->client);
-    feed_certificate_verify(&s, 0x0403,
-                            sign(pki->foreign_client, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data, s.sent->len));
+    feed_foreign_certificate_verify(&s, pki);
     assert_int_equal(status_of(&s), MTLS_CERTIFICATE_VERIFY_INVALID);
     assert_codes(s.session.last, true, "certificate_verify_failed");
     assert_message_mentions(s.session.last, "certificate_verify_failed", "signed ecdsa_secp256r1_sha256");
@@ -378,8 +385,7 @@ static void incomplete_transcript_is_not_judged(void **state)
     feed_kind(&s, TEST_SERVER, MTLS_EVENT_CERTIFICATE_REQUEST, CERTIFICATE_REQUEST);
     feed_kind(&s, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE, SERVER_HELLO_DONE);
     feed_chain(&s, TEST_CLIENT, CERTS(pki->client, pki->issuing), 2);
-    feed_certificate_verify(&s, 0x0403, sign(pki->foreign_client, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data,
-                                              s.sent->len));
+    feed_foreign_certificate_verify(&s, pki);
     const mtls_handshake_summary *summary = mtls_handshake_get_summary(s.session.last);
     assert_int_equal(summary->certificate_verify, MTLS_CERTIFICATE_VERIFY_UNCHECKED);
     assert_non_null(strstr(summary->certificate_verify_detail, "not all captured"));
@@ -396,8 +402,7 @@ static void capture_gap_leaves_the_signature_unjudged(void **state)
     start(&s);
     tls12_until_certificate_verify(&s, pki, 0x0303, pki->client);
     feed_simple(&s.session, TEST_SERVER, MTLS_EVENT_CAPTURE_GAP);
-    feed_certificate_verify(&s, 0x0403,
-                            sign(pki->foreign_client, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data, s.sent->len));
+    feed_foreign_certificate_verify(&s, pki);
     assert_int_equal(status_of(&s), MTLS_CERTIFICATE_VERIFY_UNCHECKED);
     assert_codes(s.session.last, true, "-");
     finish(&s);
@@ -405,8 +410,7 @@ static void capture_gap_leaves_the_signature_unjudged(void **state)
     /* A gap after the CertificateVerify cannot touch what it signed. */
     start_checking(&s, false);
     tls12_until_certificate_verify(&s, pki, 0x0303, pki->client);
-    feed_certificate_verify(&s, 0x0403,
-                            sign(pki->foreign_client, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data, s.sent->len));
+    feed_foreign_certificate_verify(&s, pki);
     feed_simple(&s.session, TEST_SERVER, MTLS_EVENT_CAPTURE_GAP);
     feed_alert(&s.session, TEST_SERVER, 2, 51);
     assert_int_equal(status_of(&s), MTLS_CERTIFICATE_VERIFY_INVALID);
@@ -439,8 +443,7 @@ static void refused_handshake_is_verified_at_the_alert(void **state)
     signed_session s;
     start_checking(&s, false);
     tls12_until_certificate_verify(&s, pki, 0x0303, pki->client);
-    feed_certificate_verify(&s, 0x0403,
-                            sign(pki->foreign_client, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data, s.sent->len));
+    feed_foreign_certificate_verify(&s, pki);
     const uint32_t certificate_verify_frame = s.session.frame;
     const mtls_handshake_summary *summary = mtls_handshake_get_summary(s.session.last);
     assert_int_equal(summary->certificate_verify, MTLS_CERTIFICATE_VERIFY_UNCHECKED);
@@ -468,8 +471,7 @@ static void accepted_handshake_is_not_verified_again(void **state)
     signed_session s;
     start_checking(&s, false);
     tls12_until_certificate_verify(&s, pki, 0x0303, pki->client);
-    feed_certificate_verify(&s, 0x0403,
-                            sign(pki->foreign_client, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data, s.sent->len));
+    feed_foreign_certificate_verify(&s, pki);
     feed_simple(&s.session, TEST_CLIENT, MTLS_EVENT_CHANGE_CIPHER_SPEC);
     feed_simple(&s.session, TEST_CLIENT, MTLS_EVENT_ENCRYPTED_HANDSHAKE);
     feed_simple(&s.session, TEST_SERVER, MTLS_EVENT_CHANGE_CIPHER_SPEC);
