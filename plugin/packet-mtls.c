@@ -175,7 +175,7 @@ static void feed_event(const mtls_event *event, void *user_data)
  * transcript. Only a connection already seen as TLS is told. */
 static void report_capture_gap(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    if (tvb_captured_length(tvb) >= tvb_reported_length(tvb) && !tls_reader_frame_follows_lost_data(tree))
+    if (tvb_captured_length(tvb) >= tvb_reported_length(tvb) && !tls_reader_frame_shows_a_gap(tree))
         return;
     conversation_t *conversation = find_conversation_pinfo(pinfo, 0);
     mtls_stream *stream = conversation ? conversation_get_proto_data(conversation, proto_mtls) : NULL;
@@ -489,7 +489,7 @@ void proto_register_mtls(void)
         {&hf_mtls_server_endpoint, {"Server", "mtls.server.endpoint", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_certificate_requested, {"Client certificate requested", "mtls.certificate_requested", FT_BOOLEAN, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_client_subject, {"Client certificate subject", "mtls.client.subject", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
-        {&hf_mtls_client_certificate_verify, {"Client CertificateVerify", "mtls.client.certificate_verify", FT_STRING, BASE_NONE, NULL, 0x0, "Whether the client's CertificateVerify is signed with the key of the certificate it sent: verified, failed or not checked", HFILL}},
+        {&hf_mtls_client_certificate_verify, {"Client CertificateVerify", "mtls.client.certificate_verify", FT_STRING, BASE_NONE, NULL, 0x0, "Whether the client's CertificateVerify is signed with the key of the certificate it sent: verified, failed, accepted by the server (which verified it) or not checked (with the reason)", HFILL}},
         {&hf_mtls_client_issuer, {"Client certificate issuer", "mtls.client.issuer", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_client_listed_ca, {"Requested CA the client chain is under", "mtls.client.listed_ca", FT_STRING,
                                      BASE_NONE, NULL, 0x0, "The CertificateRequest CA name that matches the client chain "

@@ -173,7 +173,7 @@ bool tls_reader_frame_has_tls(proto_tree *tree)
            (first_field(tree, FIELD_CONTENT_TYPE) != NULL || first_field(tree, FIELD_OPAQUE_TYPE) != NULL);
 }
 
-bool tls_reader_frame_follows_lost_data(proto_tree *tree)
+bool tls_reader_frame_shows_a_gap(proto_tree *tree)
 {
     return tree != NULL && (first_field(tree, FIELD_LOST_SEGMENT) != NULL || first_field(tree, FIELD_MALFORMED) != NULL);
 }

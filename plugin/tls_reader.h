@@ -23,7 +23,7 @@ bool tls_reader_frame_has_tls(proto_tree *tree);
 
 /* True when TCP found that a segment before this frame, or one its peer
  * acknowledged, is not in the capture, or a dissector found the frame malformed. */
-bool tls_reader_frame_follows_lost_data(proto_tree *tree);
+bool tls_reader_frame_shows_a_gap(proto_tree *tree);
 
 /* The TCP or UDP stream number (tcp.stream / udp.stream) of the frame. */
 bool tls_reader_stream_number(proto_tree *tree, uint32_t *stream_number);
