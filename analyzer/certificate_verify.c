@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "certificate_verify.h"
+#include "tls_algorithms.h"
 
 #include <gnutls/abstract.h>
 #include <gnutls/crypto.h>
@@ -59,36 +60,6 @@ void mtls_transcript_release(mtls_transcript *transcript)
     if (transcript->messages != NULL)
         g_byte_array_free(transcript->messages, TRUE);
     transcript->messages = NULL;
-}
-
-/* TLS SignatureScheme code points (RFC 8446 4.2.3, RFC 5246 7.4.1.4.1) as
- * GnuTLS signature algorithms. ECDSA is not bound to a curve here: in TLS
- * 1.3 a wrong curve is signature_algorithm_mismatch's business, not a sign
- * of a foreign key. */
-static const struct {
-    uint16_t scheme;
-    gnutls_sign_algorithm_t algorithm;
-} scheme_algorithms[] = {
-    {0x0401, GNUTLS_SIGN_RSA_SHA256}, {0x0501, GNUTLS_SIGN_RSA_SHA384}, {0x0601, GNUTLS_SIGN_RSA_SHA512},
-    {0x0301, GNUTLS_SIGN_RSA_SHA224}, {0x0201, GNUTLS_SIGN_RSA_SHA1}, {0x0101, GNUTLS_SIGN_RSA_MD5},
-    {0x0403, GNUTLS_SIGN_ECDSA_SHA256}, {0x0503, GNUTLS_SIGN_ECDSA_SHA384}, {0x0603, GNUTLS_SIGN_ECDSA_SHA512},
-    {0x0303, GNUTLS_SIGN_ECDSA_SHA224}, {0x0203, GNUTLS_SIGN_ECDSA_SHA1},
-    {0x081a, GNUTLS_SIGN_ECDSA_SHA256}, {0x081b, GNUTLS_SIGN_ECDSA_SHA384}, {0x081c, GNUTLS_SIGN_ECDSA_SHA512},
-    {0x0804, GNUTLS_SIGN_RSA_PSS_RSAE_SHA256}, {0x0805, GNUTLS_SIGN_RSA_PSS_RSAE_SHA384},
-    {0x0806, GNUTLS_SIGN_RSA_PSS_RSAE_SHA512},
-    {0x0809, GNUTLS_SIGN_RSA_PSS_SHA256}, {0x080a, GNUTLS_SIGN_RSA_PSS_SHA384}, {0x080b, GNUTLS_SIGN_RSA_PSS_SHA512},
-    {0x0807, GNUTLS_SIGN_EDDSA_ED25519}, {0x0808, GNUTLS_SIGN_EDDSA_ED448},
-    {0x0202, GNUTLS_SIGN_DSA_SHA1}, {0x0302, GNUTLS_SIGN_DSA_SHA224}, {0x0402, GNUTLS_SIGN_DSA_SHA256},
-    {0x0502, GNUTLS_SIGN_DSA_SHA384}, {0x0602, GNUTLS_SIGN_DSA_SHA512},
-};
-
-static gnutls_sign_algorithm_t algorithm_of_scheme(uint16_t scheme)
-{
-    for (size_t i = 0; i < G_N_ELEMENTS(scheme_algorithms); i++) {
-        if (scheme_algorithms[i].scheme == scheme)
-            return scheme_algorithms[i].algorithm;
-    }
-    return GNUTLS_SIGN_UNKNOWN;
 }
 
 /* The hash of a TLS 1.3 cipher suite, which makes the transcript hash. */
@@ -214,7 +185,7 @@ mtls_certificate_verify_result mtls_check_client_certificate_verify(const mtls_t
     if (leaf == NULL)
         return unchecked(scheme, g_strdup("the client certificate could not be read"));
     gnutls_sign_algorithm_t algorithm = GNUTLS_SIGN_UNKNOWN;
-    if (scheme != 0 && (algorithm = algorithm_of_scheme(scheme)) == GNUTLS_SIGN_UNKNOWN)
+    if (scheme != 0 && (algorithm = mtls_signature_scheme_algorithm(scheme)) == GNUTLS_SIGN_UNKNOWN)
         return unchecked(scheme, g_strdup_printf("the signature algorithm 0x%04x is not one this check knows", scheme));
     GByteArray *signed_content = g_byte_array_new();
     char *detail = NULL;

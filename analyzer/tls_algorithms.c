@@ -42,17 +42,37 @@ static const named_value cipher_suites[] = {
     {0x00ff, "TLS_EMPTY_RENEGOTIATION_INFO_SCSV"}, {0x5600, "TLS_FALLBACK_SCSV"},
 };
 
-static const named_value signature_schemes[] = {
-    {0x0401, "rsa_pkcs1_sha256"}, {0x0501, "rsa_pkcs1_sha384"}, {0x0601, "rsa_pkcs1_sha512"},
-    {0x0403, "ecdsa_secp256r1_sha256"}, {0x0503, "ecdsa_secp384r1_sha384"}, {0x0603, "ecdsa_secp521r1_sha512"},
-    {0x0804, "rsa_pss_rsae_sha256"}, {0x0805, "rsa_pss_rsae_sha384"}, {0x0806, "rsa_pss_rsae_sha512"},
-    {0x0807, "ed25519"}, {0x0808, "ed448"},
-    {0x0809, "rsa_pss_pss_sha256"}, {0x080a, "rsa_pss_pss_sha384"}, {0x080b, "rsa_pss_pss_sha512"},
-    {0x081a, "ecdsa_brainpoolP256r1tls13_sha256"}, {0x081b, "ecdsa_brainpoolP384r1tls13_sha384"},
-    {0x081c, "ecdsa_brainpoolP512r1tls13_sha512"},
-    {0x0201, "rsa_pkcs1_sha1"}, {0x0203, "ecdsa_sha1"}, {0x0202, "dsa_sha1"},
-    {0x0301, "rsa_pkcs1_sha224"}, {0x0303, "ecdsa_sha224"}, {0x0302, "dsa_sha224"},
-    {0x0402, "dsa_sha256"}, {0x0502, "dsa_sha384"}, {0x0602, "dsa_sha512"}, {0x0101, "rsa_pkcs1_md5"},
+/* Each scheme's name and the GnuTLS algorithm that verifies it. ECDSA is not
+ * bound to a curve here: in TLS 1.3 a wrong curve is a mismatch with the
+ * request (scheme_fits below), not a sign of a foreign key. */
+typedef struct {
+    uint16_t value;
+    const char *name;
+    gnutls_sign_algorithm_t algorithm;
+} signature_scheme;
+
+static const signature_scheme signature_schemes[] = {
+    {0x0401, "rsa_pkcs1_sha256", GNUTLS_SIGN_RSA_SHA256}, {0x0501, "rsa_pkcs1_sha384", GNUTLS_SIGN_RSA_SHA384},
+    {0x0601, "rsa_pkcs1_sha512", GNUTLS_SIGN_RSA_SHA512},
+    {0x0403, "ecdsa_secp256r1_sha256", GNUTLS_SIGN_ECDSA_SHA256},
+    {0x0503, "ecdsa_secp384r1_sha384", GNUTLS_SIGN_ECDSA_SHA384},
+    {0x0603, "ecdsa_secp521r1_sha512", GNUTLS_SIGN_ECDSA_SHA512},
+    {0x0804, "rsa_pss_rsae_sha256", GNUTLS_SIGN_RSA_PSS_RSAE_SHA256},
+    {0x0805, "rsa_pss_rsae_sha384", GNUTLS_SIGN_RSA_PSS_RSAE_SHA384},
+    {0x0806, "rsa_pss_rsae_sha512", GNUTLS_SIGN_RSA_PSS_RSAE_SHA512},
+    {0x0807, "ed25519", GNUTLS_SIGN_EDDSA_ED25519}, {0x0808, "ed448", GNUTLS_SIGN_EDDSA_ED448},
+    {0x0809, "rsa_pss_pss_sha256", GNUTLS_SIGN_RSA_PSS_SHA256},
+    {0x080a, "rsa_pss_pss_sha384", GNUTLS_SIGN_RSA_PSS_SHA384},
+    {0x080b, "rsa_pss_pss_sha512", GNUTLS_SIGN_RSA_PSS_SHA512},
+    {0x081a, "ecdsa_brainpoolP256r1tls13_sha256", GNUTLS_SIGN_ECDSA_SHA256},
+    {0x081b, "ecdsa_brainpoolP384r1tls13_sha384", GNUTLS_SIGN_ECDSA_SHA384},
+    {0x081c, "ecdsa_brainpoolP512r1tls13_sha512", GNUTLS_SIGN_ECDSA_SHA512},
+    {0x0201, "rsa_pkcs1_sha1", GNUTLS_SIGN_RSA_SHA1}, {0x0203, "ecdsa_sha1", GNUTLS_SIGN_ECDSA_SHA1},
+    {0x0202, "dsa_sha1", GNUTLS_SIGN_DSA_SHA1},
+    {0x0301, "rsa_pkcs1_sha224", GNUTLS_SIGN_RSA_SHA224}, {0x0303, "ecdsa_sha224", GNUTLS_SIGN_ECDSA_SHA224},
+    {0x0302, "dsa_sha224", GNUTLS_SIGN_DSA_SHA224},
+    {0x0402, "dsa_sha256", GNUTLS_SIGN_DSA_SHA256}, {0x0502, "dsa_sha384", GNUTLS_SIGN_DSA_SHA384},
+    {0x0602, "dsa_sha512", GNUTLS_SIGN_DSA_SHA512}, {0x0101, "rsa_pkcs1_md5", GNUTLS_SIGN_RSA_MD5},
 };
 
 static const char *lookup(const named_value *table, size_t size, uint16_t value)
@@ -69,9 +89,25 @@ const char *mtls_cipher_suite_name(uint16_t suite)
     return lookup(cipher_suites, G_N_ELEMENTS(cipher_suites), suite);
 }
 
+static const signature_scheme *find_signature_scheme(uint16_t scheme)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(signature_schemes); i++) {
+        if (signature_schemes[i].value == scheme)
+            return &signature_schemes[i];
+    }
+    return NULL;
+}
+
 const char *mtls_signature_scheme_name(uint16_t scheme)
 {
-    return lookup(signature_schemes, G_N_ELEMENTS(signature_schemes), scheme);
+    const signature_scheme *found = find_signature_scheme(scheme);
+    return found ? found->name : NULL;
+}
+
+gnutls_sign_algorithm_t mtls_signature_scheme_algorithm(uint16_t scheme)
+{
+    const signature_scheme *found = find_signature_scheme(scheme);
+    return found ? found->algorithm : GNUTLS_SIGN_UNKNOWN;
 }
 
 bool mtls_is_grease(uint16_t value)

@@ -1,6 +1,7 @@
 /* tls_algorithms.h - the IANA names of TLS cipher suites and signature
  * schemes for messages, and which signature schemes a certificate's key can
- * produce: the facts behind "no common cipher suite" and
+ * produce, and the GnuTLS algorithm that verifies each scheme: the facts
+ * behind "no common cipher suite", CertificateVerify checks and
  * signature_algorithm_mismatch.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -9,6 +10,7 @@
 #define MTLS_TLS_ALGORITHMS_H
 
 #include <glib.h>
+#include <gnutls/gnutls.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -21,6 +23,9 @@ bool mtls_is_grease(uint16_t value);
 const char *mtls_cipher_suite_name(uint16_t suite);
 /* "ecdsa_secp256r1_sha256", or NULL for an unassigned value. */
 const char *mtls_signature_scheme_name(uint16_t scheme);
+/* The GnuTLS algorithm that verifies a signature made with `scheme`, or
+ * GNUTLS_SIGN_UNKNOWN for a scheme not in the table. */
+gnutls_sign_algorithm_t mtls_signature_scheme_algorithm(uint16_t scheme);
 
 /* "'A', 'B' and 12 more" of a list of code points, named where known, hex
  * otherwise; GREASE values (RFC 8701) left out. */
