@@ -46,6 +46,11 @@ static bool append_chain_findings(GString *text, const mtls_handshake *handshake
     return any;
 }
 
+bool mtls_append_client_chain_findings(GString *text, const mtls_handshake *handshake)
+{
+    return append_chain_findings(text, handshake, client_chain_codes);
+}
+
 static const char *offered_text(const mtls_handshake *handshake)
 {
     const char *name = mtls_version_name(handshake->summary.offered_max_version);

@@ -21,6 +21,7 @@ void mtls_transcript_init(mtls_transcript *transcript)
     transcript->messages = g_byte_array_new();
     transcript->first_client_hello_length = 0;
     transcript->incomplete = false;
+    transcript->closed = false;
 }
 
 void mtls_transcript_restart(mtls_transcript *transcript)
@@ -30,6 +31,7 @@ void mtls_transcript_restart(mtls_transcript *transcript)
     g_byte_array_set_size(transcript->messages, 0);
     transcript->first_client_hello_length = 0;
     transcript->incomplete = false;
+    transcript->closed = false;
 }
 
 static size_t announced_length(const uint8_t *message)
@@ -39,7 +41,7 @@ static size_t announced_length(const uint8_t *message)
 
 void mtls_transcript_add(mtls_transcript *transcript, const uint8_t *message, size_t length)
 {
-    if (transcript->messages == NULL || transcript->incomplete)
+    if (transcript->messages == NULL || transcript->incomplete || transcript->closed)
         return;
     if (message == NULL || length < HANDSHAKE_HEADER_LENGTH ||
         announced_length(message) != length - HANDSHAKE_HEADER_LENGTH) {
@@ -53,6 +55,11 @@ void mtls_transcript_mark_hello_retry(mtls_transcript *transcript)
 {
     if (transcript->messages != NULL && transcript->first_client_hello_length == 0)
         transcript->first_client_hello_length = transcript->messages->len;
+}
+
+void mtls_transcript_close(mtls_transcript *transcript)
+{
+    transcript->closed = true;
 }
 
 void mtls_transcript_release(mtls_transcript *transcript)

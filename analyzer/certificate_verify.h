@@ -21,6 +21,7 @@ typedef struct {
     GByteArray *messages;            /* NULL once released */
     size_t first_client_hello_length;/* >0: a HelloRetryRequest followed the first ClientHello */
     bool incomplete;                 /* a message is missing or was not captured whole */
+    bool closed;                     /* the client's CertificateVerify came: what it signed is complete */
 } mtls_transcript;
 
 void mtls_transcript_init(mtls_transcript *transcript);
@@ -32,6 +33,10 @@ void mtls_transcript_add(mtls_transcript *transcript, const uint8_t *message, si
 /* A HelloRetryRequest is about to be added: TLS 1.3 replaces the
  * ClientHello before it with its hash. */
 void mtls_transcript_mark_hello_retry(mtls_transcript *transcript);
+/* The client's CertificateVerify arrived: it signs the messages before it
+ * and no others, however long its check waits (a decrypted Finished or
+ * renegotiation must not be added). */
+void mtls_transcript_close(mtls_transcript *transcript);
 void mtls_transcript_release(mtls_transcript *transcript);
 
 typedef enum {

@@ -40,10 +40,10 @@
 #define MTLS_CODE_SERVER_CHAIN_ORDER "server_chain_order"
 #define MTLS_CODE_SERVER_BAD_SIGNATURE "server_bad_signature"
 #define MTLS_CODE_NOT_REQUESTED "not_requested"
-#define MTLS_CODE_CLIENT_AUTHENTICATED "client_authenticated"
+#define MTLS_CODE_HANDSHAKE_COMPLETED "handshake_completed"
 #define MTLS_CODE_RESUMED "resumed"
 #define MTLS_CODE_CA_NAMES_EMPTY "ca_names_empty"
-#define MTLS_CODE_ACCEPTED_WITHOUT_CERTIFICATE "accepted_without_certificate"
+#define MTLS_CODE_COMPLETED_WITHOUT_CERTIFICATE "completed_without_certificate"
 #define MTLS_CODE_TLS13_ENCRYPTED "tls13_encrypted"
 #define MTLS_CODE_ENCRYPTED_ALERT "encrypted_alert"
 #define MTLS_CODE_WARNING_ALERT "warning_alert"
@@ -58,6 +58,7 @@
 #define MTLS_CODE_SIGNATURE_ALGORITHM_MISMATCH "signature_algorithm_mismatch"
 #define MTLS_CODE_CERTIFICATE_VERIFY_FAILED "certificate_verify_failed"
 #define MTLS_CODE_UNEXPECTED_CLIENT_CERTIFICATE "unexpected_client_certificate"
+#define MTLS_CODE_APPLICATION_REJECTED "application_rejected"
 #define MTLS_CODE_SERVER_NAME_MISMATCH "server_name_mismatch"
 
 #endif

@@ -109,6 +109,8 @@ void mtls_handshake_free(mtls_handshake *handshake)
         g_ptr_array_unref(handshake->server_chain);
     g_ptr_array_unref(handshake->findings);
     g_free(handshake->verdict_reason);
+    g_free(handshake->answer_protocol);
+    g_free(handshake->answer_title);
     g_free(handshake->certificate_verify_detail);
     if (handshake->pending_certificate_verify != NULL)
         g_bytes_unref(handshake->pending_certificate_verify);
@@ -190,7 +192,7 @@ static bool handshake_decided(const mtls_handshake *handshake)
 bool mtls_event_is_handshake_message(mtls_event_kind kind)
 {
     return kind != MTLS_EVENT_ALERT && kind != MTLS_EVENT_APPLICATION_DATA && kind != MTLS_EVENT_CHANGE_CIPHER_SPEC &&
-           kind != MTLS_EVENT_ENCRYPTED_HANDSHAKE;
+           kind != MTLS_EVENT_ENCRYPTED_HANDSHAKE && kind != MTLS_EVENT_HTTP_RESPONSE;
 }
 
 bool mtls_handshake_is_settled(const mtls_handshake *handshake)
@@ -270,6 +272,7 @@ static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet
     }
     mtls_handshake_summary *summary = &handshake->summary;
     summary->client_hello_frame = packet->frame;
+    summary->post_handshake_auth_offered = event->u.client_hello.offers_post_handshake_auth;
     uint16_t offered = event->u.client_hello.legacy_version;
     for (size_t i = 0; i < event->u.client_hello.supported_version_count; i++) {
         uint16_t version = event->u.client_hello.supported_versions[i];
@@ -619,7 +622,7 @@ static void on_compressed_certificate(mtls_handshake *handshake, const mtls_pack
 static void follow_transcript(mtls_handshake *handshake, const mtls_event *event)
 {
     mtls_transcript *transcript = &handshake->transcript;
-    if (transcript->messages == NULL)
+    if (transcript->messages == NULL || transcript->closed)
         return;
     const mtls_blob *message = &event->message;
     if (message->length > 0 && message->data[0] == TLS_HANDSHAKE_HELLO_REQUEST)
@@ -723,6 +726,7 @@ static void on_client_certificate_verify(mtls_handshake *handshake, const mtls_p
     if (summary->certificate_verify != MTLS_CERTIFICATE_VERIFY_NOT_SEEN)
         return;
     summary->certificate_verify_frame = packet->frame;
+    mtls_transcript_close(&handshake->transcript);
     check_certificate_verify_scheme(handshake, packet,
                                     mtls_certificate_verify_scheme(event->message.data, event->message.length,
                                                                    summary->negotiated_version));
@@ -790,26 +794,39 @@ static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
     const mtls_handshake_summary *summary = &handshake->summary;
     if (!summary->certificate_requested)
         return;
-    if (summary->client_chain_length > 0)
-        mtls_findings_add(handshake->findings, MTLS_CODE_CLIENT_AUTHENTICATED, packet->frame,
+    if (summary->client_chain_length > 0) {
+        /* Completing proves only that the TLS layer did not refuse: nginx
+         * completes for a certificate it rejects and answers HTTP 400. */
+        GString *chain_findings = g_string_new(NULL);
+        bool chain_is_bad = mtls_append_client_chain_findings(chain_findings, handshake);
+        mtls_findings_add(handshake->findings, MTLS_CODE_HANDSHAKE_COMPLETED, packet->frame,
                           (mtls_evidence){{summary->client_certificate_frame}},
-                          "The server accepted the client certificate '%s' (issued by '%s'%s%s%s, sent in frame %u): "
-                          "the handshake completed in frame %u. If the application still answers 401/403, the "
-                          "certificate is not mapped to a user or that user lacks authorisation.",
-                          summary->client_subject ? summary->client_subject : "(unparsable)",
+                          "The handshake completed in frame %u after the client sent its certificate '%s' (issued "
+                          "by '%s'%s%s%s, frame %u): the server did not refuse it during the handshake. Whether the "
+                          "application accepted it shows in its first answer (the verdict is 'ok' when an HTTP "
+                          "answer that does not refuse the client is in the capture, 'completed (answer unseen)' "
+                          "otherwise).%s",
+                          packet->frame, summary->client_subject ? summary->client_subject : "(unparsable)",
                           summary->client_issuer ? summary->client_issuer : "(unparsable)",
                           summary->client_listed_ca ? ", under the requested CA '" : "",
                           summary->client_listed_ca ? summary->client_listed_ca : "",
-                          summary->client_listed_ca ? "'" : "",
-                          summary->client_certificate_frame, packet->frame);
-    else if (summary->client_certificate_sent)
-        mtls_findings_add(handshake->findings, MTLS_CODE_ACCEPTED_WITHOUT_CERTIFICATE, packet->frame,
+                          summary->client_listed_ca ? "'" : "", summary->client_certificate_frame,
+                          chain_is_bad ? " The chain findings say the certificate is bad, yet the handshake "
+                                         "completed: this server does not enforce client verification at TLS. Either "
+                                         "it does not verify (nginx ssl_verify_client optional_no_ca) or it refuses "
+                                         "in the HTTP answer, as nginx does with 400 'The SSL certificate error'."
+                                       : "");
+        g_string_free(chain_findings, TRUE);
+    } else if (summary->client_certificate_sent) {
+        mtls_findings_add(handshake->findings, MTLS_CODE_COMPLETED_WITHOUT_CERTIFICATE, packet->frame,
                           (mtls_evidence){{summary->client_certificate_frame}},
-                          "The server completed the handshake without a client certificate (frame %u): client "
-                          "authentication is optional on this server. If the application then refuses the request "
-                          "(HTTP 401/403; SAP: 'An Authentication object was not found in the SecurityContext'), "
-                          "the client must be configured to send its certificate.",
+                          "The server completed the handshake without a client certificate (frame %u). Either "
+                          "client authentication is optional on this server, or it refuses in the HTTP answer: nginx "
+                          "(ssl_verify_client on) answers 400 'No required SSL certificate was sent', applications "
+                          "answer 401/403 (SAP: 'An Authentication object was not found in the SecurityContext'). "
+                          "Then the client must be configured to send its certificate.",
                           packet->frame);
+    }
 }
 
 static void on_change_cipher_spec(mtls_handshake *handshake, const mtls_packet *packet, mtls_side side)
@@ -1000,6 +1017,8 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
     case MTLS_EVENT_CAPTURE_GAP:
         break;
     case MTLS_EVENT_FINISHED:
+        /* A Finished read as a message, not an encrypted record: the keys were loaded. */
+        handshake->summary.keys_loaded = true;
         on_finished(handshake, packet, side);
         break;
     case MTLS_EVENT_NEW_SESSION_TICKET:
@@ -1016,6 +1035,10 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
         break;
     case MTLS_EVENT_ENCRYPTED_HANDSHAKE:
         on_encrypted_handshake(handshake, packet, side);
+        break;
+    case MTLS_EVENT_HTTP_RESPONSE:
+        if (side == MTLS_SIDE_SERVER)
+            mtls_handshake_take_answer(handshake, packet, event);
         break;
     }
     if (handshake->summary.outcome_frame == 0 && mtls_handshake_is_settled(handshake))
@@ -1056,6 +1079,8 @@ const char *mtls_verdict_name(mtls_verdict verdict)
     case MTLS_VERDICT_RESUMED: return "resumed";
     case MTLS_VERDICT_ENCRYPTED: return "encrypted";
     case MTLS_VERDICT_INCOMPLETE_CAPTURE: return "incomplete capture";
+    case MTLS_VERDICT_REJECTED_BY_APPLICATION: return "rejected by the application";
+    case MTLS_VERDICT_ANSWER_UNSEEN: return "completed (answer unseen)";
     default: return "in progress";
     }
 }
@@ -1084,9 +1109,14 @@ mtls_verdict mtls_handshake_verdict(const mtls_handshake *handshake, bool captur
     if (handshake->resumed_frame != 0)
         return MTLS_VERDICT_RESUMED;
     if (handshake->accepted_frame != 0 || (!summary->certificate_requested && handshake->server_flight_end_frame != 0)) {
+        if (mtls_handshake_answer_refuses(handshake))
+            return MTLS_VERDICT_REJECTED_BY_APPLICATION;
         if (!summary->certificate_requested)
             return MTLS_VERDICT_NOT_REQUESTED;
-        return summary->client_chain_length > 0 ? MTLS_VERDICT_OK : MTLS_VERDICT_NO_CLIENT_CERTIFICATE;
+        if (summary->client_chain_length == 0)
+            return MTLS_VERDICT_NO_CLIENT_CERTIFICATE;
+        /* A completed handshake is not the application's acceptance: only its answer is. */
+        return summary->answer_frame != 0 ? MTLS_VERDICT_OK : MTLS_VERDICT_ANSWER_UNSEEN;
     }
     if (handshake->encrypted_alert_frame != 0)
         return MTLS_VERDICT_FAILED;
@@ -1102,7 +1132,25 @@ static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verd
     const char *alert_sender = mtls_side_name(handshake->fatal_alert_sender);
     switch (verdict) {
     case MTLS_VERDICT_OK:
-        return g_strdup_printf("client certificate '%s' accepted", summary->client_subject ? summary->client_subject : "(unparsable)");
+        return g_strdup_printf("client certificate '%s' accepted: the handshake completed and the server answered "
+                               "%s %u in frame %u",
+                               summary->client_subject ? summary->client_subject : "(unparsable)",
+                               summary->answer_protocol ? summary->answer_protocol : "HTTP", summary->answer_status,
+                               summary->answer_frame);
+    case MTLS_VERDICT_ANSWER_UNSEEN:
+        return g_strdup_printf("the handshake completed with client certificate '%s'; %s",
+                               summary->client_subject ? summary->client_subject : "(unparsable)",
+                               summary->keys_loaded
+                                   ? "no HTTP answer from the server could be read in the capture, so whether the "
+                                     "application accepted it is not visible"
+                                   : "the application's answer is encrypted, so whether it accepted the certificate "
+                                     "is not visible (load the session keys; nginx, for one, refuses a bad "
+                                     "certificate only in its HTTP answer)");
+    case MTLS_VERDICT_REJECTED_BY_APPLICATION:
+        return g_strdup_printf("the handshake completed, then the server answered %s %u%s%s%s in frame %u",
+                               summary->answer_protocol ? summary->answer_protocol : "HTTP", summary->answer_status,
+                               summary->answer_title ? " '" : "", summary->answer_title ? summary->answer_title : "",
+                               summary->answer_title ? "'" : "", summary->answer_frame);
     case MTLS_VERDICT_REJECTED:
         return g_strdup_printf("the %s sent %s after the client certificate", alert_sender, alert);
     case MTLS_VERDICT_SERVER_REJECTED:

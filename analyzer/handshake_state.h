@@ -10,6 +10,7 @@
 #include <glib.h>
 
 #include "alerts.h"
+#include "application_answer.h"
 #include "capture.h"
 #include "certificate_verify.h"
 #include "chain.h"
@@ -59,6 +60,10 @@ struct mtls_handshake {
     char *certificate_verify_detail;
     GBytes *pending_certificate_verify; /* the client's, until the outcome says whether to check it */
 
+    char *answer_protocol;              /* backing summary.answer_protocol */
+    char *answer_title;                 /* backing summary.answer_title */
+    mtls_answer_kind answer_kind;
+
     GPtrArray *server_chain;            /* mtls_certificate* (the capture's), kept until the client's chain is judged */
     GPtrArray *findings;                /* mtls_finding* */
     char *verdict_reason;
@@ -86,5 +91,9 @@ char *mtls_explain_alert(const mtls_handshake *handshake, mtls_side sender, cons
                          uint32_t frame);
 
 const char *mtls_side_name(mtls_side side);
+
+/* Appends " The capture shows why: code (frame N): title; ..." for the client
+ * chain findings already made; returns whether there were any. */
+bool mtls_append_client_chain_findings(GString *text, const mtls_handshake *handshake);
 
 #endif

@@ -141,7 +141,10 @@ typedef enum {
     /* The capture lost part of the connection here (a frame cut short by
      * the snap length, a segment not captured): a handshake message may be
      * missing unseen, so nothing is checked against the transcript. */
-    MTLS_EVENT_CAPTURE_GAP
+    MTLS_EVENT_CAPTURE_GAP,
+    /* An HTTP response (HTTP/1.x or HTTP/2) read from the decrypted
+     * application data: the application's answer after the handshake. */
+    MTLS_EVENT_HTTP_RESPONSE
 } mtls_event_kind;
 
 #define MTLS_ALERT_ENCRYPTED (-1)
@@ -163,6 +166,7 @@ typedef struct {
             size_t cipher_suite_count;
             const uint16_t *signature_algorithms; /* signature_algorithms(_cert) extensions */
             size_t signature_algorithm_count;
+            bool offers_post_handshake_auth;    /* the post_handshake_auth extension (TLS 1.3) */
         } client_hello;
         struct {
             uint16_t legacy_version;
@@ -191,6 +195,11 @@ typedef struct {
             int level;                          /* 1 warning, 2 fatal, or MTLS_ALERT_ENCRYPTED */
             int description;                    /* or MTLS_ALERT_ENCRYPTED */
         } alert;
+        struct {
+            uint16_t status;                    /* 100..599 */
+            const char *protocol;               /* "HTTP/1.1", "HTTP/2", or NULL */
+            mtls_blob body;                     /* the start of the body as captured; may be empty */
+        } http_response;
     } u;
 } mtls_event;
 
@@ -232,15 +241,17 @@ mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet,
 
 typedef enum {
     MTLS_VERDICT_IN_PROGRESS,
-    MTLS_VERDICT_OK,                    /* client certificate sent and accepted */
-    MTLS_VERDICT_REJECTED,              /* client certificate sent, handshake aborted */
+    MTLS_VERDICT_OK,                    /* client certificate sent, handshake completed, the application answered without refusing */
+    MTLS_VERDICT_REJECTED,              /* client certificate sent, handshake aborted (rejected at TLS) */
     MTLS_VERDICT_SERVER_REJECTED,       /* the client refused the server's certificate */
     MTLS_VERDICT_NO_CLIENT_CERTIFICATE, /* requested, none sent */
     MTLS_VERDICT_NOT_REQUESTED,         /* the server did not ask for a client certificate */
     MTLS_VERDICT_FAILED,                /* aborted before client authentication */
     MTLS_VERDICT_RESUMED,               /* abbreviated handshake: no certificates exchanged */
     MTLS_VERDICT_ENCRYPTED,             /* TLS 1.3 without keys: client authentication not visible */
-    MTLS_VERDICT_INCOMPLETE_CAPTURE     /* the capture ended before the outcome */
+    MTLS_VERDICT_INCOMPLETE_CAPTURE,    /* the capture ended before the outcome */
+    MTLS_VERDICT_REJECTED_BY_APPLICATION, /* the handshake completed, the application's answer refused the client */
+    MTLS_VERDICT_ANSWER_UNSEEN          /* completed with a client certificate; the application's answer is not visible */
 } mtls_verdict;
 
 const char *mtls_verdict_name(mtls_verdict verdict);
@@ -301,6 +312,12 @@ typedef struct {
     mtls_certificate_verify_status certificate_verify;
     uint32_t certificate_verify_frame;
     const char *certificate_verify_detail; /* why it was not checked; NULL when it was */
+    bool keys_loaded;               /* a Finished or an encrypted TLS 1.3 message was read: the capture decrypts */
+    bool post_handshake_auth_offered; /* the ClientHello carried post_handshake_auth */
+    uint32_t answer_frame;          /* the server's first HTTP response after the handshake; 0 if none seen */
+    uint16_t answer_status;         /* its status code */
+    const char *answer_protocol;    /* "HTTP/1.1", "HTTP/2" */
+    const char *answer_title;       /* the title of the error page, when it has one (nginx's reason) */
 } mtls_handshake_summary;
 
 const mtls_handshake_summary *mtls_handshake_get_summary(const mtls_handshake *handshake);

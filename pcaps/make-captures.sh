@@ -2,7 +2,9 @@
 # Makes the sample captures: a throw-away PKI (GnuTLS certtool), one real
 # OpenSSL s_server/s_client exchange per scenario on 127.0.0.1, recorded by
 # dumpcap. TLS 1.3 scenarios get their session keys injected into the pcapng
-# (Decryption Secrets Block) so the capture decrypts on its own.
+# (Decryption Secrets Block) so the capture decrypts on its own; every
+# scenario's key log is kept as keys/NAME.keys, so each capture can also be
+# read as an engineer who captured with SSLKEYLOGFILE reads it.
 #
 # usage: pcaps/make-captures.sh [OUTPUT_DIR]     (default: the pcaps/ folder)
 # Needs: openssl, certtool (gnutls-bin), dumpcap and editcap (wireshark), and
@@ -262,6 +264,9 @@ capture() {
         cp "$raw" "$out/$name.pcapng"
     fi
     chmod 0644 "$out/$name.pcapng"
+    mkdir -p "$out/keys"
+    cp "$keys" "$out/keys/$name.keys"
+    chmod 0644 "$out/keys/$name.keys"
     # On a loaded machine a peer or dumpcap can start too late and the
     # exchange is lost: such a capture holds no ClientHello. Run the scenario
     # again, on a fresh port, up to twice.

@@ -24,6 +24,7 @@
 
 #include "mtls_analyzer.h"
 #include "packet-mtls.h"
+#include "http_reader.h"
 #include "tls_reader.h"
 #include "ws_compat.h"
 
@@ -64,6 +65,9 @@ static int hf_mtls_frame_client_hello = -1;
 static int hf_mtls_frame_certificate_request = -1;
 static int hf_mtls_frame_client_certificate = -1;
 static int hf_mtls_frame_alert = -1;
+static int hf_mtls_frame_answer = -1;
+static int hf_mtls_answer_status = -1;
+static int hf_mtls_answer_title = -1;
 static int hf_mtls_problem = -1;
 static int hf_mtls_note = -1;
 static int hf_mtls_message = -1;
@@ -199,6 +203,7 @@ static frame_record *analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree
         .record = record,
     };
     tls_reader_read_frame(tree, feed_event, &feed);
+    http_reader_read_frame(tree, feed_event, &feed);
     return wmem_array_get_count(record->handshakes) ? record : NULL;
 }
 
@@ -300,6 +305,12 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_su
     add_frame_link(tree, hf_mtls_frame_certificate_request, tvb, summary->certificate_request_frame);
     add_frame_link(tree, hf_mtls_frame_client_certificate, tvb, summary->client_certificate_frame);
     add_frame_link(tree, hf_mtls_frame_alert, tvb, summary->alert_frame);
+    if (summary->answer_frame != 0) {
+        add_frame_link(tree, hf_mtls_frame_answer, tvb, summary->answer_frame);
+        add_generated_uint(tree, hf_mtls_answer_status, tvb, summary->answer_status);
+        if (summary->answer_title)
+            add_generated_string(tree, hf_mtls_answer_title, tvb, summary->answer_title);
+    }
 }
 
 static size_t code_index(const mtls_code_info *info)
@@ -515,6 +526,14 @@ void proto_register_mtls(void)
         {&hf_mtls_frame_certificate_request, {"CertificateRequest in frame", "mtls.frame.certificate_request", FT_FRAMENUM, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_frame_client_certificate, {"Client Certificate in frame", "mtls.frame.client_certificate", FT_FRAMENUM, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_frame_alert, {"Fatal alert in frame", "mtls.frame.alert", FT_FRAMENUM, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_frame_answer, {"Application's answer in frame", "mtls.frame.answer", FT_FRAMENUM, BASE_NONE, NULL,
+                                 0x0, "The server's first HTTP response after the handshake (needs the session keys)",
+                                 HFILL}},
+        {&hf_mtls_answer_status, {"Application's answer (HTTP status)", "mtls.answer.status", FT_UINT16, BASE_DEC,
+                                  NULL, 0x0, "Status of the server's first HTTP response after the handshake", HFILL}},
+        {&hf_mtls_answer_title, {"Application's answer (page title)", "mtls.answer.title", FT_STRING, BASE_NONE, NULL,
+                                 0x0, "Title of the error page the server answered with (nginx names its reason here)",
+                                 HFILL}},
         {&hf_mtls_problem, {"Problem", "mtls.problem", FT_STRING, BASE_NONE, NULL, 0x0, "Code of a problem found on this frame", HFILL}},
         {&hf_mtls_note, {"Note", "mtls.note", FT_STRING, BASE_NONE, NULL, 0x0, "Code of an observation that is not a problem", HFILL}},
         {&hf_mtls_message, {"Explanation", "mtls.message", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
@@ -576,5 +595,6 @@ void proto_register_mtls(void)
 void proto_reg_handoff_mtls(void)
 {
     GArray *wanted = tls_reader_init();
+    http_reader_init(wanted);
     set_postdissector_wanted_hfids(mtls_handle, wanted);
 }

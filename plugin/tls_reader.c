@@ -37,6 +37,7 @@
 #define TLS_RANDOM_LENGTH 32
 #define DNAME_LENGTH_FIELD_SIZE 2
 #define TLS_HANDSHAKE_HEADER_LENGTH 4
+#define TLS_EXTENSION_POST_HANDSHAKE_AUTH 49
 
 typedef enum {
     FIELD_STREAM,
@@ -57,6 +58,7 @@ typedef enum {
     FIELD_ALERT_LEVEL,
     FIELD_ALERT_DESCRIPTION,
     FIELD_PSK_SELECTED,
+    FIELD_EXTENSION_TYPE,
     FIELD_COMPRESSION_ALGORITHM,
     FIELD_UNCOMPRESSED_LENGTH,
     FIELD_COMPRESSED_CERTIFICATE,
@@ -92,6 +94,7 @@ static const char *const field_names[FIELD_KIND_COUNT][2] = {
     [FIELD_ALERT_LEVEL] = {"tls.alert_message.level", "dtls.alert_message.level"},
     [FIELD_ALERT_DESCRIPTION] = {"tls.alert_message.desc", "dtls.alert_message.desc"},
     [FIELD_PSK_SELECTED] = {"tls.handshake.extensions.psk.identity.selected", NULL},
+    [FIELD_EXTENSION_TYPE] = {"tls.handshake.extension.type", "dtls.handshake.extension.type"},
     [FIELD_COMPRESSION_ALGORITHM] = {"tls.compress_certificate.algorithm", "dtls.compress_certificate.algorithm"},
     [FIELD_UNCOMPRESSED_LENGTH] = {"tls.compress_certificate.uncompressed_length",
                                    "dtls.compress_certificate.uncompressed_length"},
@@ -213,6 +216,7 @@ typedef struct {
     GArray *signature_algorithms;/* uint16_t: signature_algorithms and signature_algorithms_cert, one field */
     const uint8_t *random;
     bool psk_selected;
+    bool post_handshake_auth;    /* the ClientHello offers post_handshake_auth */
     GArray *certificates;        /* mtls_blob */
     guint certificate_entries;   /* entries announced by their length fields */
     GArray *ca_names;            /* mtls_blob */
@@ -247,6 +251,7 @@ static void flush_message(reader_state *state)
         event.u.client_hello.cipher_suite_count = state->cipher_suites->len;
         event.u.client_hello.signature_algorithms = (const uint16_t *)(void *)state->signature_algorithms->data;
         event.u.client_hello.signature_algorithm_count = state->signature_algorithms->len;
+        event.u.client_hello.offers_post_handshake_auth = state->post_handshake_auth;
         emit(state, &event);
         break;
     case TLS_HANDSHAKE_SERVER_HELLO:
@@ -323,6 +328,7 @@ static void flush_message(reader_state *state)
     state->server_name = NULL;
     state->random = NULL;
     state->psk_selected = false;
+    state->post_handshake_auth = false;
     state->certificate_entries = 0;
     state->compression_algorithm = 0;
     state->uncompressed_length = 0;
@@ -445,6 +451,10 @@ static void read_message_field(reader_state *state, field_kind kind, field_info 
     }
     case FIELD_PSK_SELECTED:
         state->psk_selected = true;
+        break;
+    case FIELD_EXTENSION_TYPE:
+        if (fvalue_get_uinteger(MTLS_FI_VALUE(fi)) == TLS_EXTENSION_POST_HANDSHAKE_AUTH)
+            state->post_handshake_auth = true;
         break;
     case FIELD_HANDSHAKE_LENGTH: {
         /* The length directly follows the type byte; the message is those

@@ -73,7 +73,7 @@ static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender,
     uint16_t versions[MAX_VERSIONS];
     mtls_event event;
     memset(&event, 0, sizeof event);
-    event.kind = (mtls_event_kind)(kind % (MTLS_EVENT_CAPTURE_GAP + 1));
+    event.kind = (mtls_event_kind)(kind % (MTLS_EVENT_HTTP_RESPONSE + 1));
     if (with_bytes || event.kind == MTLS_EVENT_CERTIFICATE_VERIFY || event.kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE)
         event.message = (mtls_blob){payload.data, payload.length};
     switch (event.kind) {
@@ -91,6 +91,7 @@ static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender,
         event.u.client_hello.signature_algorithms = versions + count / 2;
         event.u.client_hello.signature_algorithm_count = count - count / 2;
         event.u.client_hello.record_version = count ? versions[0] : 0;
+        event.u.client_hello.offers_post_handshake_auth = count % 2;
         break;
     }
     case MTLS_EVENT_SERVER_HELLO: {
@@ -120,6 +121,11 @@ static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender,
         event.u.alert.level = (int)take_number(&payload, 1) - 1;
         event.u.alert.description = (int)take_number(&payload, 1) - 1;
         break;
+    case MTLS_EVENT_HTTP_RESPONSE:
+        event.u.http_response.status = (uint16_t)take_number(&payload, 2);
+        event.u.http_response.protocol = take_number(&payload, 1) & 1 ? "HTTP/2" : NULL;
+        event.u.http_response.body = (mtls_blob){payload.data, payload.length};
+        break;
     case MTLS_EVENT_COMPRESSED_CERTIFICATE:
         event.u.compressed_certificate.algorithm = (uint16_t)take_number(&payload, 2);
         event.u.compressed_certificate.uncompressed_length = take_number(&payload, 3);
@@ -141,6 +147,8 @@ static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender,
     (void)strlen(mtls_handshake_verdict_reason(handshake, frame % 2 == 0));
     if (summary->certificate_verify_detail)
         (void)strlen(summary->certificate_verify_detail);
+    if (summary->answer_title)
+        (void)strlen(summary->answer_title);
     for (size_t i = 0; i < mtls_handshake_finding_count(handshake); i++)
         (void)strlen(mtls_handshake_finding(handshake, i)->message);
 }

@@ -371,6 +371,48 @@ static void tls13_with_hello_retry_verifies(void **state)
     }
 }
 
+/* With the session keys loaded the client's Finished is read, as a handshake
+ * message, before the server's alert: the signature checked at the alert
+ * still covers only what came before it, so an honest client verifies and a
+ * foreign key still fails (TLS 1.2 and 1.3, each checked at the alert). */
+static void finished_read_before_the_alert_is_not_signed(void **state)
+{
+    test_pki *pki = *state;
+    for (int honest = 0; honest < 2; honest++) {
+        for (int tls13 = 0; tls13 < 2; tls13++) {
+            signed_session s;
+            start_checking(&s, false);
+            if (tls13) {
+                size_t first_hello_length;
+                tls13_after_hello_retry(&s, pki, &first_hello_length);
+                GByteArray *content = tls13_content(s.sent, first_hello_length, false);
+                const test_cert *signer = honest ? pki->client : pki->foreign_client;
+                feed_certificate_verify(&s, 0x0403,
+                                        sign(signer, GNUTLS_SIGN_ECDSA_SHA256, content->data, content->len));
+                g_byte_array_free(content, TRUE);
+            } else {
+                tls12_until_certificate_verify(&s, pki, 0x0303, pki->client);
+                if (honest)
+                    feed_certificate_verify(&s, 0x0403, sign(pki->client, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data,
+                                                             s.sent->len));
+                else
+                    feed_foreign_certificate_verify(&s, pki);
+                feed_simple(&s.session, TEST_CLIENT, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+            }
+            feed_kind(&s, TEST_CLIENT, MTLS_EVENT_FINISHED, FINISHED);
+            feed_alert(&s.session, TEST_SERVER, 2, tls13 ? 48 : 45);
+            assert_int_equal(status_of(&s),
+                             honest ? MTLS_CERTIFICATE_VERIFY_VALID : MTLS_CERTIFICATE_VERIFY_INVALID);
+            if (honest)
+                assert_codes(s.session.last, true, tls13 ? "unknown_ca" : "certificate_expired");
+            else
+                assert_codes(s.session.last, true,
+                             tls13 ? "certificate_verify_failed,unknown_ca" : "certificate_expired,certificate_verify_failed");
+            finish(&s);
+        }
+    }
+}
+
 /* A message not captured whole (its bytes missing) leaves nothing to check
  * against: the status says so and nothing is reported. */
 static void incomplete_transcript_is_not_judged(void **state)
@@ -494,6 +536,7 @@ int main(void)
         cmocka_unit_test(tls12_rsa_pss_verifies),
         cmocka_unit_test(tls10_rsa_signs_md5_and_sha1),
         cmocka_unit_test(tls13_with_hello_retry_verifies),
+        cmocka_unit_test(finished_read_before_the_alert_is_not_signed),
         cmocka_unit_test(incomplete_transcript_is_not_judged),
         cmocka_unit_test(stray_and_malformed_messages_are_harmless),
         cmocka_unit_test(capture_gap_leaves_the_signature_unjudged),

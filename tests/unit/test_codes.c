@@ -53,7 +53,7 @@ static void required_codes_exist(void **state)
             fail_msg("missing code %s", required[i]);
         assert_true(info->is_problem);
     }
-    static const char *const notes[] = {"not_requested", "tls13_encrypted", "ca_names_empty", "client_authenticated"};
+    static const char *const notes[] = {"not_requested", "tls13_encrypted", "ca_names_empty", "handshake_completed"};
     for (size_t i = 0; i < G_N_ELEMENTS(notes); i++)
         assert_false(mtls_code_lookup(notes[i])->is_problem);
 }

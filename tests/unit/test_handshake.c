@@ -62,8 +62,8 @@ static void accepted_client_certificate(void **state)
     assert_int_equal(mtls_handshake_verdict(session.last, false), MTLS_VERDICT_IN_PROGRESS);
     feed_simple(&session, TEST_SERVER, MTLS_EVENT_CHANGE_CIPHER_SPEC);
     assert_codes(session.last, true, "-");
-    assert_codes(session.last, false, "client_authenticated");
-    assert_verdict(session.last, MTLS_VERDICT_OK);
+    assert_codes(session.last, false, "handshake_completed");
+    assert_verdict(session.last, MTLS_VERDICT_ANSWER_UNSEEN);
     const mtls_handshake_summary *summary = mtls_handshake_get_summary(session.last);
     assert_string_equal(summary->client_endpoint, TEST_CLIENT);
     assert_string_equal(summary->server_endpoint, TEST_SERVER);
@@ -75,7 +75,7 @@ static void accepted_client_certificate(void **state)
     mtls_handshake *handshake = session.last;
     feed_simple(&session, TEST_CLIENT, MTLS_EVENT_APPLICATION_DATA);
     assert_null(session.last);
-    assert_verdict(handshake, MTLS_VERDICT_OK);
+    assert_verdict(handshake, MTLS_VERDICT_ANSWER_UNSEEN);
     test_session_clear(&session);
 }
 
@@ -88,8 +88,8 @@ static void optional_client_auth_accepts_empty_certificate(void **state)
     client_flight(&session, NULL, 0);
     feed_simple(&session, TEST_SERVER, MTLS_EVENT_CHANGE_CIPHER_SPEC);
     assert_codes(session.last, true, "empty_certificate");
-    assert_codes(session.last, false, "accepted_without_certificate");
-    assert_message_mentions(session.last, "accepted_without_certificate", "Authentication object was not found");
+    assert_codes(session.last, false, "completed_without_certificate");
+    assert_message_mentions(session.last, "completed_without_certificate", "Authentication object was not found");
     assert_verdict(session.last, MTLS_VERDICT_NO_CLIENT_CERTIFICATE);
     test_session_clear(&session);
 }
@@ -339,8 +339,8 @@ static void tls13_with_keys(void **state)
     assert_int_equal(mtls_handshake_verdict(session.last, false), MTLS_VERDICT_IN_PROGRESS);
     feed_simple(&session, TEST_SERVER, MTLS_EVENT_NEW_SESSION_TICKET);
     assert_codes(session.last, true, "-");
-    assert_codes(session.last, false, "ca_names_empty,client_authenticated");
-    assert_verdict(session.last, MTLS_VERDICT_OK);
+    assert_codes(session.last, false, "ca_names_empty,handshake_completed");
+    assert_verdict(session.last, MTLS_VERDICT_ANSWER_UNSEEN);
     test_session_clear(&session);
 
     test_session_init(&session, NULL);
@@ -456,8 +456,8 @@ static void tls13_post_handshake_authentication(void **state)
     feed_simple(&session, TEST_SERVER, MTLS_EVENT_APPLICATION_DATA);
     assert_ptr_equal(session.last, later);
     assert_codes(later, true, "-");
-    assert_codes(later, false, "client_authenticated,post_handshake_auth");
-    assert_verdict(later, MTLS_VERDICT_OK);
+    assert_codes(later, false, "handshake_completed,post_handshake_auth");
+    assert_verdict(later, MTLS_VERDICT_ANSWER_UNSEEN);
     assert_verdict(first, MTLS_VERDICT_NOT_REQUESTED);
     test_session_clear(&session);
 }

@@ -1,0 +1,94 @@
+/* http_reader.c - HTTP responses to analyzer events.
+ *
+ * Only the status and the start of the body are read: the analyzer needs the
+ * status, and the title of an error page to recognise nginx's refusals. The
+ * body is taken as bytes from the item's data source, so the field's type
+ * (a string in 4.0, bytes later) does not matter.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define WS_BUILD_DLL
+#include <wireshark.h>
+
+#include "http_reader.h"
+
+#include <epan/proto.h>
+#include <epan/tvbuff.h>
+
+#include "ws_compat.h"
+
+/* nginx's error pages put their title in the first hundred bytes. */
+#define BODY_BYTES_READ 512
+
+typedef struct {
+    const char *name;
+    int id;
+} http_field;
+
+static http_field http1_status = {"http.response.code", -1};
+static http_field http1_version = {"http.response.version", -1};
+static http_field http1_body = {"http.file_data", -1};
+static http_field http2_status = {"http2.headers.status", -1};
+static http_field http2_body = {"http2.data.data", -1};
+
+static void resolve(http_field *field, GArray *wanted)
+{
+    field->id = proto_registrar_get_id_byname(field->name);
+    if (field->id <= 0) {
+        ws_warning("mtls: field %s is not registered; HTTP answers will not be read", field->name);
+        return;
+    }
+    g_array_append_val(wanted, field->id);
+}
+
+void http_reader_init(GArray *wanted)
+{
+    resolve(&http1_status, wanted);
+    resolve(&http1_version, wanted);
+    resolve(&http1_body, wanted);
+    resolve(&http2_status, wanted);
+    resolve(&http2_body, wanted);
+}
+
+static field_info *first(proto_tree *tree, const http_field *field)
+{
+    if (field->id <= 0)
+        return NULL;
+    GPtrArray *found = proto_get_finfo_ptr_array(tree, field->id);
+    return found && found->len ? g_ptr_array_index(found, 0) : NULL;
+}
+
+static mtls_blob body_start(const field_info *fi)
+{
+    mtls_blob body = {NULL, 0};
+    if (fi == NULL || fi->ds_tvb == NULL || fi->length <= 0)
+        return body;
+    gint available = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
+    gint length = MIN(MIN(fi->length, available), BODY_BYTES_READ);
+    if (length <= 0)
+        return body;
+    body.data = tvb_get_ptr(fi->ds_tvb, fi->start, length);
+    body.length = (size_t)length;
+    return body;
+}
+
+void http_reader_read_frame(proto_tree *tree, tls_event_sink sink, void *user_data)
+{
+    if (tree == NULL)
+        return;
+    mtls_event event = {.kind = MTLS_EVENT_HTTP_RESPONSE};
+    field_info *status = first(tree, &http1_status);
+    if (status != NULL) {
+        field_info *version = first(tree, &http1_version);
+        event.u.http_response.status = (uint16_t)fvalue_get_uinteger(MTLS_FI_VALUE(status));
+        event.u.http_response.protocol = version ? fvalue_get_string(MTLS_FI_VALUE(version)) : "HTTP/1.x";
+        event.u.http_response.body = body_start(first(tree, &http1_body));
+    } else if ((status = first(tree, &http2_status)) != NULL) {
+        event.u.http_response.status = (uint16_t)fvalue_get_uinteger(MTLS_FI_VALUE(status));
+        event.u.http_response.protocol = "HTTP/2";
+        event.u.http_response.body = body_start(first(tree, &http2_body));
+    } else {
+        return;
+    }
+    sink(&event, user_data);
+}
