@@ -455,9 +455,11 @@ static void report_unsent_issuer(chain_check *check, const mtls_certificate *top
         evidence.frames[1] = input->known_certificates_frame;
         mtls_findings_add(check->findings, MTLS_CODE_MISSING_INTERMEDIATE, input->certificate_frame, evidence,
                           "The client sent %u certificate(s) ending at '%s', whose issuer '%s' it did not send; that "
-                          "issuer is %s. The server sent '%s' in its own chain (frame %u), so it is a CA of this "
-                          "PKI and the client's chain is certainly incomplete: configure the client to send the full chain "
-                          "(the keystore entry must hold leaf and intermediates).",
+                          "issuer is %s. The server sent '%s' in its own chain (frame %u): it is an intermediate CA "
+                          "of this PKI, not a root. A server that does not hold it itself (nginx "
+                          "ssl_trusted_certificate and HAProxy ca-verify-file give one) cannot build the client's "
+                          "chain: configure the client to send the full chain (the keystore entry must hold leaf "
+                          "and intermediates).",
                           input->certificates->len, top->subject, top->issuer, where, known->subject,
                           input->known_certificates_frame);
         return;

@@ -438,7 +438,10 @@ static void on_empty_client_certificate(mtls_handshake *handshake, const mtls_pa
                       "%s and the client answered with an empty Certificate (frame %u): it has no client "
                       "certificate configured, or none issued by a CA the server accepts. Configure a client "
                       "certificate with its private key%s%s (SAP ICM trace: 'Have no certificate fitting to CA "
-                      "names received from server'; Java: keystore; .NET: ClientCertificates).%s",
+                      "names received from server'; Java: keystore; .NET: ClientCertificates). Java and SAP choose "
+                      "the certificate by these CA names: an entry whose chain does not reach a listed CA is "
+                      "never sent, and that includes a leaf stored without its intermediate when only the root "
+                      "is listed: import the full chain into the keystore entry.%s",
                       request->str, packet->frame, summary->ca_name_count ? " issued by one of " : "",
                       summary->ca_name_count ? ca_list : "", algorithms->str);
     g_string_free(algorithms, TRUE);
@@ -920,6 +923,32 @@ static void on_encrypted_handshake(mtls_handshake *handshake, const mtls_packet 
                       mtls_side_name(side), packet->frame);
 }
 
+/* A server that sends only its leaf, issued by a CA it does not send, and a
+ * client that then refuses the server's chain: whatever the client trusts,
+ * the sender must send the chain (RFC 5246 7.4.2, RFC 8446 4.4.2), so no
+ * trust store is needed to say so. */
+static void report_server_leaf_only(mtls_handshake *handshake, const mtls_packet *packet, int description)
+{
+    const GPtrArray *chain = handshake->server_chain;
+    if (chain == NULL || chain->len != 1 ||
+        (description != MTLS_ALERT_UNKNOWN_CA && description != MTLS_ALERT_CERTIFICATE_UNKNOWN &&
+         description != MTLS_ALERT_BAD_CERTIFICATE))
+        return;
+    const mtls_certificate *leaf = g_ptr_array_index(chain, 0);
+    if (leaf->self_signed)
+        return;
+    mtls_findings_add(handshake->findings, MTLS_CODE_SERVER_MISSING_INTERMEDIATE, packet->frame,
+                      (mtls_evidence){{handshake->server_certificate_frame}},
+                      "The server sent only its certificate '%s' (frame %u), issued by '%s', which it did not "
+                      "send, and the client refused the server's chain with %s in frame %u. TLS requires the sender "
+                      "to send its chain up to (not necessarily including) a root (RFC 5246 7.4.2, RFC 8446 "
+                      "4.4.2): clients that do not already hold '%s' cannot verify the server. Configure the full "
+                      "chain on the server (nginx: ssl_certificate with leaf and intermediates; Apache: "
+                      "SSLCertificateFile holding both; HAProxy: the crt file).",
+                      leaf->subject, handshake->server_certificate_frame, leaf->issuer, mtls_alert_name(description),
+                      packet->frame, leaf->issuer);
+}
+
 static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event, mtls_side side)
 {
     const int level = event->u.alert.level;
@@ -956,6 +985,8 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
     handshake->fatal_alert_description = description;
     handshake->fatal_alert_sender = side;
     handshake->summary.alert_frame = packet->frame;
+    if (side == MTLS_SIDE_CLIENT)
+        report_server_leaf_only(handshake, packet, description);
     settle_certificate_verify(handshake, packet);
     char *message = mtls_explain_alert(handshake, side, handshake->fatal_alert, packet->frame);
     /* The proof is the certificate (or its absence) the sender judged. */

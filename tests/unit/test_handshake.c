@@ -430,6 +430,31 @@ static void tls13_psk_resumption(void **state)
     test_session_clear(&session);
 }
 
+/* A server that sends only its leaf, refused by the client: the missing
+ * intermediate is the server's, with no trust store configured; a server
+ * that sends its chain, refused the same way, is not accused of it. */
+static void server_leaf_only_refused_by_the_client(void **state)
+{
+    test_pki *pki = *state;
+    for (int whole_chain = 0; whole_chain < 2; whole_chain++) {
+        test_session session;
+        test_session_init(&session, NULL);
+        feed_client_hello_for(&session, TEST_SERVER_NAME);
+        feed_server_hello(&session, 0x0303, 0);
+        if (whole_chain)
+            feed_certificate(&session, TEST_SERVER, CERTS(pki->server, pki->issuing), 2);
+        else
+            feed_certificate(&session, TEST_SERVER, CERTS(pki->server), 1);
+        feed_simple(&session, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE);
+        feed_alert(&session, TEST_CLIENT, FATAL, 48);
+        assert_codes(session.last, true, whole_chain ? "unknown_ca" : "server_missing_intermediate,unknown_ca");
+        if (!whole_chain)
+            assert_message_mentions(session.last, "server_missing_intermediate", "RFC 8446 4.4.2");
+        assert_verdict(session.last, MTLS_VERDICT_SERVER_REJECTED);
+        test_session_clear(&session);
+    }
+}
+
 /* A CertificateRequest after a completed TLS 1.3 handshake is a handshake of its own. */
 static void tls13_post_handshake_authentication(void **state)
 {
@@ -550,6 +575,7 @@ int main(void)
         cmocka_unit_test(resumed_session),
         cmocka_unit_test(tls13_psk_resumption),
         cmocka_unit_test(tls13_post_handshake_authentication),
+        cmocka_unit_test(server_leaf_only_refused_by_the_client),
         cmocka_unit_test(tls12_encrypted_renegotiation),
         cmocka_unit_test(capture_started_late),
         cmocka_unit_test(hostile_inputs_do_not_crash),
