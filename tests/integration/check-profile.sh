@@ -39,8 +39,8 @@ colouring_rules_apply() {
         grep -qxP "$frame\tmTLS problem" <<<"$rules" || { echo "frame $frame not coloured as a problem"; return 1; }
     done
     local accepted
-    accepted=$(frames_where 'mtls.verdict == "ok" && !mtls.problem && tls.handshake' | cut -d, -f1)
-    grep -qxP "$accepted\tmTLS client certificate accepted" <<<"$rules" || { echo "frame $accepted not green"; return 1; }
+    accepted=$(frames_where 'mtls.verdict == "completed (answer unseen)" && !mtls.problem && tls.handshake' | cut -d, -f1)
+    grep -qxP "$accepted\tmTLS completed, answer unseen" <<<"$rules" || { echo "frame $accepted not pale green"; return 1; }
     # Frames outside any handshake keep the generic rules.
     grep -qP "\tTCP SYN/FIN$" <<<"$rules"
 }

@@ -40,7 +40,7 @@ want = sys.argv[2].splitlines()
 got = [f"{h['stream']}/{h['handshake']} {h['verdict']}" for h in report["handshakes"]]
 assert sorted(got) == sorted(want), (got, want)
 assert report["summary"] == {"captures": 1, "handshakes": 6, "with_problems": 3,
-                             "verdicts": {"ok": 2, "not requested": 1, "no client certificate": 1, "rejected": 2}}, report["summary"]
+                             "verdicts": {"completed (answer unseen)": 2, "not requested": 1, "no client certificate": 1, "rejected": 2}}, report["summary"]
 rejected = [h for h in report["handshakes"] if "unknown_ca" in h["problems"]]
 assert len(rejected) == 1, rejected
 h = rejected[0]
@@ -64,7 +64,7 @@ assert status == "exit 1", status
 rows = list(csv.DictReader(io.StringIO(text)))
 assert [(r["capture"], r["verdict"], r["problems"]) for r in rows] == [
     ("tls12-missing-intermediate.pcapng", "rejected", "missing_intermediate;unknown_ca"),
-    ("tls12-good-chain.pcapng", "ok", "")], rows
+    ("tls12-good-chain.pcapng", "completed (answer unseen)", "")], rows
 assert rows[1]["client_chain_length"] == "2" and rows[1]["certificate_requested"] == "yes", rows[1]
 PY
 }
@@ -83,7 +83,7 @@ exit_zero_when_all_good() {
     local output
     output=$(report tls12-good-chain.pcapng tls13-good-chain.pcapng tls12-not-requested.pcapng)
     echo "$output"
-    grep -qx "exit 0" <<<"$output" && grep -qx "3 handshakes in 3 capture(s): 1 not requested, 2 ok; 0 with problems" <<<"$output"
+    grep -qx "exit 0" <<<"$output" && grep -qx "3 handshakes in 3 capture(s): 2 completed (answer unseen), 1 not requested; 0 with problems" <<<"$output"
 }
 
 problems_only_filters_the_list() {
