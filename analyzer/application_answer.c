@@ -203,12 +203,30 @@ static void report_refusal(mtls_handshake *handshake, const mtls_packet *packet)
     g_string_free(text, TRUE);
 }
 
+/* HTTP/2 sends the status in a HEADERS frame and the page in a DATA frame,
+ * often in another record: the page may name nginx's reason later. */
+static void take_later_body(mtls_handshake *handshake, const mtls_packet *packet, const mtls_blob *body)
+{
+    mtls_handshake_summary *summary = &handshake->summary;
+    if (summary->answer_title != NULL || refuses(handshake))
+        return;
+    handshake->answer_title = mtls_answer_page_title(body->data, body->length);
+    summary->answer_title = handshake->answer_title;
+    handshake->answer_kind = mtls_classify_answer(summary->answer_status, body->data, body->length);
+    if (refuses(handshake))
+        report_refusal(handshake, packet);
+}
+
 void mtls_handshake_take_answer(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
 {
     mtls_handshake_summary *summary = &handshake->summary;
+    const uint16_t status = event->u.http_response.status;
+    if (status == 0 && summary->answer_frame != 0) {
+        take_later_body(handshake, packet, &event->u.http_response.body);
+        return;
+    }
     if (summary->answer_frame != 0 || !completed(handshake) || handshake->fatal_alert != NULL)
         return;
-    const uint16_t status = event->u.http_response.status;
     /* 1xx answers are interim: the final one follows. */
     if (status < 200 || status > 599)
         return;

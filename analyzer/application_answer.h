@@ -34,7 +34,8 @@ char *mtls_answer_page_title(const uint8_t *body, size_t length);
 
 
 /* Takes the server's first HTTP response after `handshake` completed, and
- * reports application_rejected when it refuses the client. */
+ * reports application_rejected when it refuses the client. An event with
+ * status 0 carries more of that response's body (HTTP/2 DATA after HEADERS). */
 void mtls_handshake_take_answer(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event);
 
 /* Whether the answer taken refused the client. */

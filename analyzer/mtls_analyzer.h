@@ -196,7 +196,7 @@ typedef struct {
             int description;                    /* or MTLS_ALERT_ENCRYPTED */
         } alert;
         struct {
-            uint16_t status;                    /* 100..599 */
+            uint16_t status;                    /* 100..599; 0: more body of the response before */
             const char *protocol;               /* "HTTP/1.1", "HTTP/2", or NULL */
             mtls_blob body;                     /* the start of the body as captured; may be empty */
         } http_response;

@@ -14,6 +14,7 @@ packages=(
     xvfb imagemagick xdotool                              # GUI test: display, screenshots, driving the windows
     file                                                  # CPack DEB (shared-library dependencies)
     openssl gnutls-bin iproute2 util-linux                # capture generator (s_server, certtool, ss), setpriv
+    nginx haproxy apache2-bin stunnel4 curl default-jdk-headless  # real-software captures (make-real-captures.sh)
 )
 missing=()
 for package in "${packages[@]}"; do

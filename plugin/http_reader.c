@@ -72,6 +72,27 @@ static mtls_blob body_start(const field_info *fi)
     return body;
 }
 
+/* The status is a number in the dissectors this was written against; read a
+ * string too, so another version's choice of type cannot trip an assertion. */
+static uint16_t status_of(field_info *fi)
+{
+    switch (fi->hfinfo->type) {
+    case FT_UINT8:
+    case FT_UINT16:
+    case FT_UINT24:
+    case FT_UINT32:
+        return (uint16_t)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
+    case FT_STRING:
+    case FT_STRINGZ: {
+        const char *text = fvalue_get_string(MTLS_FI_VALUE(fi));
+        guint64 value = 0;
+        return text && g_ascii_string_to_unsigned(text, 10, 100, 599, &value, NULL) ? (uint16_t)value : 0;
+    }
+    default:
+        return 0;
+    }
+}
+
 void http_reader_read_frame(proto_tree *tree, tls_event_sink sink, void *user_data)
 {
     if (tree == NULL)
@@ -80,13 +101,18 @@ void http_reader_read_frame(proto_tree *tree, tls_event_sink sink, void *user_da
     field_info *status = first(tree, &http1_status);
     if (status != NULL) {
         field_info *version = first(tree, &http1_version);
-        event.u.http_response.status = (uint16_t)fvalue_get_uinteger(MTLS_FI_VALUE(status));
-        event.u.http_response.protocol = version ? fvalue_get_string(MTLS_FI_VALUE(version)) : "HTTP/1.x";
+        event.u.http_response.status = status_of(status);
+        event.u.http_response.protocol =
+            version && version->hfinfo->type == FT_STRING ? fvalue_get_string(MTLS_FI_VALUE(version)) : "HTTP/1.x";
         event.u.http_response.body = body_start(first(tree, &http1_body));
     } else if ((status = first(tree, &http2_status)) != NULL) {
-        event.u.http_response.status = (uint16_t)fvalue_get_uinteger(MTLS_FI_VALUE(status));
+        event.u.http_response.status = status_of(status);
         event.u.http_response.protocol = "HTTP/2";
         event.u.http_response.body = body_start(first(tree, &http2_body));
+    } else if ((status = first(tree, &http2_body)) != NULL) {
+        /* A DATA frame after the HEADERS: the body of the answer read before. */
+        event.u.http_response.protocol = "HTTP/2";
+        event.u.http_response.body = body_start(status);
     } else {
         return;
     }

@@ -18,7 +18,8 @@
 void http_reader_init(GArray *wanted);
 
 /* Emits one MTLS_EVENT_HTTP_RESPONSE for the first HTTP response in the
- * frame, if any. Call after the frame's TLS events, which it follows. */
+ * frame, if any (status 0 for an HTTP/2 DATA frame alone: the body of the
+ * response before). Call after the frame's TLS events, which it follows. */
 void http_reader_read_frame(proto_tree *tree, tls_event_sink sink, void *user_data);
 
 #endif

@@ -209,7 +209,7 @@ compressed_client_certificate_is_read() {
     summary=$(mtls_tshark -2 -r "$capture" -Y "frame.number == ${frame%%$'\t'*} && mtls.frame.client_certificate == frame.number" -T fields \
         -e mtls.client.chain_length -e mtls.client.subject -e mtls.verdict)
     echo "summary: $summary"
-    [ "$summary" = $'2\tCN=integration-client,O=mtls-analyzer test PKI\tok' ]
+    [ "$summary" = $'2\tCN=integration-client,O=mtls-analyzer test PKI\tcompleted (answer unseen)' ]
 }
 
 # `-z mtls,tree`: "name count" per line, indentation kept (one space per level).

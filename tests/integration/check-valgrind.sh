@@ -27,7 +27,12 @@ run_one() { # INDEX CAPTURE OPTIONS
 export -f run_one mtls_as_test_user
 export pcaps reports
 
+# Every line, except that the real-software captures and the key-log
+# rereadings repeat code paths the rest covers: of those, only the decrypted
+# nginx answers (the HTTP reader) and two key-log lines run under valgrind.
 grep -v '^#' "$pcaps/expected.tsv" | awk -F'\t' '{print NR "\t" $1 "\t" $2}' |
+    awk -F'\t' '!($2 ~ /^real\// && !($2 ~ /nginx/ && $3 != "")) &&
+                 !($3 ~ /@PCAPS@\/keys\// && $2 !~ /certificate-verify-failed|tls12-expired/)' |
     xargs -P "$(nproc)" -d '\n' -I{} bash -c 'IFS=$'"'"'\t'"'"' read -r index capture options <<<"$1"
         run_one "$index" "$capture" "$options" || echo "FAIL: tshark under valgrind failed on $capture"' _ {}
 

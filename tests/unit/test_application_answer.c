@@ -150,6 +150,24 @@ static void nginx_no_certificate_is_a_rejection(void **state)
     test_session_clear(&session);
 }
 
+/* HTTP/2: the status in one record, nginx's page in a later DATA frame. */
+static void http2_page_in_a_later_frame(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_handshake *handshake = completed_tls12(&session, pki, CERTS(pki->foreign_client, pki->foreign_root), 2);
+    feed_answer(&session, TEST_SERVER, 400, NULL);
+    assert_codes(handshake, true, "issuer_not_accepted");
+    feed_answer(&session, TEST_SERVER, 0, nginx_certificate_error_page);
+    assert_int_equal(final_verdict(handshake), MTLS_VERDICT_REJECTED_BY_APPLICATION);
+    assert_codes(handshake, true, "application_rejected,issuer_not_accepted");
+    /* More body changes nothing once the answer is read. */
+    feed_answer(&session, TEST_SERVER, 0, "<html><title>200 fine</title></html>");
+    assert_string_equal(mtls_handshake_get_summary(handshake)->answer_title, "The SSL certificate error");
+    test_session_clear(&session);
+}
+
 /* A plain 400 is not taken for nginx's certificate page. */
 static void other_bad_request_is_not_a_rejection(void **state)
 {
@@ -235,6 +253,7 @@ int main(void)
         cmocka_unit_test(ordinary_answer_makes_it_ok),
         cmocka_unit_test(nginx_certificate_error_is_a_rejection),
         cmocka_unit_test(nginx_no_certificate_is_a_rejection),
+        cmocka_unit_test(http2_page_in_a_later_frame),
         cmocka_unit_test(other_bad_request_is_not_a_rejection),
         cmocka_unit_test(forbidden_after_a_certificate_names_the_mapping),
         cmocka_unit_test(forbidden_without_post_handshake_auth),
