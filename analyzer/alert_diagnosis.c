@@ -36,8 +36,13 @@ static bool append_chain_findings(GString *text, const mtls_handshake *handshake
         for (const char *const *code = codes; *code; code++) {
             if (g_strcmp0(finding->info->code, *code) != 0)
                 continue;
+            /* A finding held for the outcome is reported on the alert; its
+             * evidence is the frame that shows it. */
+            uint32_t shown = finding->frame == handshake->summary.alert_frame && finding->evidence_count > 0
+                                 ? finding->evidence[0]
+                                 : finding->frame;
             g_string_append_printf(text, "%s%s (frame %u): %s", any ? "; " : " The capture shows why: ",
-                                   finding->info->code, finding->frame, finding->info->title);
+                                   finding->info->code, shown, finding->info->title);
             any = true;
         }
     }

@@ -213,6 +213,7 @@ static void take_later_body(mtls_handshake *handshake, const mtls_packet *packet
     handshake->answer_title = mtls_answer_page_title(body->data, body->length);
     summary->answer_title = handshake->answer_title;
     handshake->answer_kind = mtls_classify_answer(summary->answer_status, body->data, body->length);
+    mtls_handshake_settle_held_chain_findings(handshake, packet, !refuses(handshake));
     if (refuses(handshake))
         report_refusal(handshake, packet);
 }
@@ -238,6 +239,10 @@ void mtls_handshake_take_answer(mtls_handshake *handshake, const mtls_packet *pa
     handshake->answer_title = mtls_answer_page_title(body->data, body->length);
     summary->answer_title = handshake->answer_title;
     handshake->answer_kind = mtls_classify_answer(status, body->data, body->length);
+    /* A 400 whose page is still to come (HTTP/2 DATA) may yet be nginx's refusal. */
+    if (handshake->answer_kind == MTLS_ANSWER_SERVED && status == 400 && handshake->answer_title == NULL)
+        return;
+    mtls_handshake_settle_held_chain_findings(handshake, packet, !refuses(handshake));
     if (refuses(handshake))
         report_refusal(handshake, packet);
 }

@@ -63,6 +63,7 @@ static const mtls_code_info finding_codes[] = {
     NOTE(MTLS_CODE_RESUMED, CHAT, SEQUENCE, "abbreviated (resumed) handshake: no certificates are exchanged"),
     NOTE(MTLS_CODE_POST_HANDSHAKE_AUTH, NOTE, SEQUENCE, "the server asked for a client certificate after the handshake (TLS 1.3)"),
     NOTE(MTLS_CODE_RENEGOTIATION_ENCRYPTED, NOTE, DECRYPTION, "a renegotiation followed the handshake; without keys it cannot be read"),
+    NOTE(MTLS_CODE_INTERMEDIATE_NOT_SENT, NOTE, SECURITY, "the client sent no intermediate and the server completed the handshake"),
     NOTE(MTLS_CODE_CA_NAMES_EMPTY, NOTE, SECURITY, "the CertificateRequest lists no CA names"),
     NOTE(MTLS_CODE_COMPLETED_WITHOUT_CERTIFICATE, NOTE, SECURITY, "the server completed the handshake without a client certificate"),
     NOTE(MTLS_CODE_TLS13_ENCRYPTED, NOTE, DECRYPTION, "TLS 1.3 handshake is encrypted: client authentication is not visible without keys"),

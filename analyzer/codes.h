@@ -59,6 +59,7 @@
 #define MTLS_CODE_CERTIFICATE_VERIFY_FAILED "certificate_verify_failed"
 #define MTLS_CODE_UNEXPECTED_CLIENT_CERTIFICATE "unexpected_client_certificate"
 #define MTLS_CODE_APPLICATION_REJECTED "application_rejected"
+#define MTLS_CODE_INTERMEDIATE_NOT_SENT "intermediate_not_sent"
 #define MTLS_CODE_SERVER_NAME_MISMATCH "server_name_mismatch"
 
 #endif

@@ -28,6 +28,19 @@ static bool findings_have(const GPtrArray *findings, const char *code)
     return false;
 }
 
+void mtls_finding_free(mtls_finding *finding)
+{
+    finding_free(finding);
+}
+
+void mtls_findings_take(GPtrArray *findings, mtls_finding *finding)
+{
+    if (findings_have(findings, finding->info->code))
+        finding_free(finding);
+    else
+        g_ptr_array_add(findings, finding);
+}
+
 bool mtls_findings_add(GPtrArray *findings, const char *code, uint32_t frame, mtls_evidence evidence,
                        const char *format, ...)
 {

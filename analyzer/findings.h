@@ -24,4 +24,11 @@ GPtrArray *mtls_findings_new(void);
 bool mtls_findings_add(GPtrArray *findings, const char *code, uint32_t frame, mtls_evidence evidence,
                        const char *format, ...) G_GNUC_PRINTF(5, 6);
 
+/* Moves `finding` into `findings` unless its code is already there (then it
+ * is freed). */
+void mtls_findings_take(GPtrArray *findings, mtls_finding *finding);
+
+/* Frees a finding that was never added to a list. */
+void mtls_finding_free(mtls_finding *finding);
+
 #endif

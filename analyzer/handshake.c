@@ -85,6 +85,7 @@ mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number
     handshake->offered_signature_schemes = g_array_new(FALSE, FALSE, sizeof(uint16_t));
     handshake->requested_signature_schemes = g_array_new(FALSE, FALSE, sizeof(uint16_t));
     handshake->findings = mtls_findings_new();
+    handshake->held_chain_findings = mtls_findings_new();
     mtls_transcript_init(&handshake->transcript);
     handshake->summary.stream_number = stream_number;
     handshake->summary.handshake_number = handshake_number;
@@ -108,6 +109,7 @@ void mtls_handshake_free(mtls_handshake *handshake)
     if (handshake->server_chain != NULL)
         g_ptr_array_unref(handshake->server_chain);
     g_ptr_array_unref(handshake->findings);
+    g_ptr_array_unref(handshake->held_chain_findings);
     g_free(handshake->verdict_reason);
     g_free(handshake->answer_protocol);
     g_free(handshake->answer_title);
@@ -528,7 +530,20 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
             .known_certificates = side == MTLS_SIDE_CLIENT ? handshake->server_chain : NULL,
             .known_certificates_frame = handshake->server_certificate_frame,
         };
-        const mtls_ca_name *listed_ca = mtls_check_chain(&input, handshake->findings);
+        /* An unsent intermediate matters only if the server lacks it, which
+         * its answer tells: that finding waits for the outcome. */
+        GPtrArray *found = side == MTLS_SIDE_CLIENT ? g_ptr_array_new() : handshake->findings;
+        const mtls_ca_name *listed_ca = mtls_check_chain(&input, found);
+        if (side == MTLS_SIDE_CLIENT) {
+            for (guint i = 0; i < found->len; i++) {
+                mtls_finding *finding = g_ptr_array_index(found, i);
+                if (strcmp(finding->info->code, MTLS_CODE_MISSING_INTERMEDIATE) == 0)
+                    mtls_findings_take(handshake->held_chain_findings, finding);
+                else
+                    mtls_findings_take(handshake->findings, finding);
+            }
+            g_ptr_array_unref(found);
+        }
         if (side == MTLS_SIDE_CLIENT && listed_ca != NULL)
             summary->client_listed_ca = listed_ca->text;
     }
@@ -788,12 +803,58 @@ static void on_server_flight_end(mtls_handshake *handshake, const mtls_packet *p
     report_not_requested(handshake, packet->frame);
 }
 
+void mtls_handshake_settle_held_chain_findings(mtls_handshake *handshake, const mtls_packet *packet, bool accepted)
+{
+    GPtrArray *held = handshake->held_chain_findings;
+    if (held->len == 0)
+        return;
+    const mtls_handshake_summary *summary = &handshake->summary;
+    gsize count = 0;
+    mtls_finding **findings = (mtls_finding **)g_ptr_array_steal(held, &count);
+    for (gsize i = 0; i < count; i++) {
+        mtls_finding *finding = findings[i];
+        if (accepted) {
+            const bool answered = summary->answer_frame != 0;
+            mtls_findings_add(handshake->findings, MTLS_CODE_INTERMEDIATE_NOT_SENT, packet->frame,
+                              (mtls_evidence){{summary->client_certificate_frame, handshake->accepted_frame}},
+                              "The client sent '%s' without its issuer '%s' (frame %u), and the server completed "
+                              "the handshake in frame %u%s. This chain works only with servers that hold the "
+                              "intermediate: configure the client to send the full chain to be safe with any other.",
+                              summary->client_subject ? summary->client_subject : "(unparsable)",
+                              summary->client_issuer ? summary->client_issuer : "(unparsable)",
+                              summary->client_certificate_frame, handshake->accepted_frame,
+                              answered ? " and its application answered without refusing: the server holds that "
+                                         "intermediate itself (nginx ssl_trusted_certificate, HAProxy "
+                                         "ca-verify-file, a trust store holding intermediates) or does not verify "
+                                         "client certificates"
+                                       : ". Either the server holds that intermediate itself (nginx "
+                                         "ssl_trusted_certificate, HAProxy ca-verify-file) and accepted the chain, "
+                                         "or it refuses in its HTTP answer, which the capture does not show (nginx "
+                                         "answers 400 'The SSL certificate error'; load the key log to see it)");
+            mtls_finding_free(finding);
+            continue;
+        }
+        if (finding->frame != packet->frame && finding->evidence_count < MTLS_MAX_EVIDENCE_FRAMES) {
+            memmove(finding->evidence + 1, finding->evidence, finding->evidence_count * sizeof finding->evidence[0]);
+            finding->evidence[0] = finding->frame;
+            finding->evidence_count++;
+        }
+        finding->frame = packet->frame;
+        mtls_findings_take(handshake->findings, finding);
+    }
+    g_free(findings);
+}
+
 static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
 {
     if (handshake_decided(handshake))
         return;
     handshake->accepted_frame = packet->frame;
     settle_certificate_verify(handshake, packet);
+    /* With the keys the application's answer will say whether the server
+     * lacked the intermediate; without them it never will. */
+    if (!handshake->summary.keys_loaded)
+        mtls_handshake_settle_held_chain_findings(handshake, packet, true);
     const mtls_handshake_summary *summary = &handshake->summary;
     if (!summary->certificate_requested)
         return;
@@ -987,6 +1048,7 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
     handshake->summary.alert_frame = packet->frame;
     if (side == MTLS_SIDE_CLIENT)
         report_server_leaf_only(handshake, packet, description);
+    mtls_handshake_settle_held_chain_findings(handshake, packet, false);
     settle_certificate_verify(handshake, packet);
     char *message = mtls_explain_alert(handshake, side, handshake->fatal_alert, packet->frame);
     /* The proof is the certificate (or its absence) the sender judged. */
@@ -1078,8 +1140,11 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
      * outcome nothing will read it. */
     if (handshake->server_chain != NULL && mtls_handshake_is_settled(handshake))
         g_clear_pointer(&handshake->server_chain, g_ptr_array_unref);
-    if (mtls_handshake_is_settled(handshake))
+    if (mtls_handshake_is_settled(handshake)) {
         settle_certificate_verify(handshake, packet);
+        if (handshake->accepted_frame == 0)
+            mtls_handshake_settle_held_chain_findings(handshake, packet, false);
+    }
     if (mtls_handshake_is_settled(handshake) ||
         (handshake->server_flight_end_frame != 0 && !handshake->summary.certificate_requested))
         mtls_transcript_release(&handshake->transcript);

@@ -66,6 +66,8 @@ struct mtls_handshake {
 
     GPtrArray *server_chain;            /* mtls_certificate* (the capture's), kept until the client's chain is judged */
     GPtrArray *findings;                /* mtls_finding* */
+    GPtrArray *held_chain_findings;     /* mtls_finding*: the client's unsent intermediate, until the
+                                         * outcome says whether the server needed it */
     char *verdict_reason;
 };
 
@@ -91,6 +93,12 @@ char *mtls_explain_alert(const mtls_handshake *handshake, mtls_side sender, cons
                          uint32_t frame);
 
 const char *mtls_side_name(mtls_side side);
+
+/* The outcome decides what the client's unsent intermediate was: when the
+ * server refused (`accepted` false), the likely cause, reported on
+ * `packet`'s frame; when it accepted, or completed with its answer unseen, a
+ * note that the chain works only with servers holding the intermediate. */
+void mtls_handshake_settle_held_chain_findings(mtls_handshake *handshake, const mtls_packet *packet, bool accepted);
 
 /* Appends " The capture shows why: code (frame N): title; ..." for the client
  * chain findings already made; returns whether there were any. */

@@ -29,7 +29,7 @@ columns_show_verdict_and_certificate() {
     local line
     line=$(mtls_tshark -C mTLS -2 -r "$sample" -Y 'mtls.problem == "unknown_ca"')
     echo "$line"
-    grep -q ' rejected CN=integration-client,O=mtls-analyzer test PKI unknown_ca Alert' <<<"$line"
+    grep -q ' rejected CN=integration-client,O=mtls-analyzer test PKI missing_intermediate,unknown_ca Alert' <<<"$line"
 }
 
 colouring_rules_apply() {

@@ -168,6 +168,31 @@ static void http2_page_in_a_later_frame(void **state)
     test_session_clear(&session);
 }
 
+/* With the keys, the answer decides what an unsent intermediate was: the
+ * cause of nginx's refusal, or a chain the server completed itself. */
+static void unsent_intermediate_waits_for_the_answer(void **state)
+{
+    test_pki *pki = *state;
+    for (int refused = 0; refused < 2; refused++) {
+        test_session session;
+        test_session_init(&session, NULL);
+        mtls_handshake *handshake = completed_tls12(&session, pki, CERTS(pki->client), 1);
+        assert_codes(handshake, true, "-");
+        assert_codes(handshake, false, "handshake_completed");
+        if (refused) {
+            feed_answer(&session, TEST_SERVER, 400, nginx_certificate_error_page);
+            assert_codes(handshake, true, "application_rejected,missing_intermediate");
+            assert_message_mentions(handshake, "application_rejected", "missing_intermediate (frame");
+        } else {
+            feed_answer(&session, TEST_SERVER, 200, "ok\n");
+            assert_codes(handshake, true, "-");
+            assert_codes(handshake, false, "handshake_completed,intermediate_not_sent");
+            assert_message_mentions(handshake, "intermediate_not_sent", "holds that intermediate itself");
+        }
+        test_session_clear(&session);
+    }
+}
+
 /* A plain 400 is not taken for nginx's certificate page. */
 static void other_bad_request_is_not_a_rejection(void **state)
 {
@@ -254,6 +279,7 @@ int main(void)
         cmocka_unit_test(nginx_certificate_error_is_a_rejection),
         cmocka_unit_test(nginx_no_certificate_is_a_rejection),
         cmocka_unit_test(http2_page_in_a_later_frame),
+        cmocka_unit_test(unsent_intermediate_waits_for_the_answer),
         cmocka_unit_test(other_bad_request_is_not_a_rejection),
         cmocka_unit_test(forbidden_after_a_certificate_names_the_mapping),
         cmocka_unit_test(forbidden_without_post_handshake_auth),

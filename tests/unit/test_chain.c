@@ -62,7 +62,8 @@ static void leaf_alone_is_missing_intermediate(void **state)
     test_session session;
     test_session_init(&session, NULL);
     mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(pki->client), 1);
-    assert_codes(handshake, true, "missing_intermediate");
+    feed_alert(&session, TEST_SERVER, 2, 48);
+    assert_codes(handshake, true, "missing_intermediate,unknown_ca");
     assert_message_mentions(handshake, "missing_intermediate", "Test Issuing CA");
     assert_message_mentions(handshake, "missing_intermediate", "full chain");
     /* The server's own chain holds the issuer: the evidence makes it certain. */
@@ -77,9 +78,28 @@ static void leaf_alone_is_missing_intermediate(void **state)
     feed_certificate_request(&session, CERTS(pki->root), 1);
     feed_simple(&session, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE);
     feed_certificate(&session, TEST_CLIENT, CERTS(pki->client), 1);
-    assert_codes(session.last, true, "missing_intermediate");
+    feed_alert(&session, TEST_SERVER, 2, 48);
+    assert_codes(session.last, true, "missing_intermediate,unknown_ca");
     assert_message_mentions(session.last, "missing_intermediate", "Probably");
     assert_message_mentions(session.last, "missing_intermediate", "authority key identifier");
+    test_session_clear(&session);
+}
+
+/* The server completes the handshake without the client's intermediate:
+ * it holds it (nginx ssl_trusted_certificate), so nothing is a problem, and
+ * a note says the chain works only with such servers. */
+static void leaf_alone_accepted_is_a_note(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(pki->client), 1);
+    assert_codes(handshake, true, "-");
+    feed_simple(&session, TEST_CLIENT, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+    feed_simple(&session, TEST_SERVER, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+    assert_codes(handshake, true, "-");
+    assert_codes(handshake, false, "handshake_completed,intermediate_not_sent");
+    assert_message_mentions(handshake, "intermediate_not_sent", "works only with servers that hold");
     test_session_clear(&session);
 }
 
@@ -100,7 +120,8 @@ static void intermediate_only_in_trust_store(void **state)
     test_session session;
     test_session_init(&session, config_trusting(pki->issuing, MTLS_TRUST_CLIENT_CERTIFICATES));
     mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(pki->client), 1);
-    assert_codes(handshake, true, "missing_intermediate");
+    feed_alert(&session, TEST_SERVER, 2, 48);
+    assert_codes(handshake, true, "missing_intermediate,unknown_ca");
     assert_message_mentions(handshake, "missing_intermediate", "in your trust store");
     assert_message_mentions(handshake, "missing_intermediate", "server probably lacks it");
     test_session_clear(&session);
@@ -419,7 +440,8 @@ static void broken_signatures_are_not_missing_issuers(void **state)
     test_cert *twin_leaf = test_cert_new(&(test_cert_spec){.common_name = "Same Name", .issuer = twin_ca, .eku = {OID_CLIENT_AUTH}});
     test_session_init(&session, NULL);
     handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(twin_leaf), 1);
-    assert_codes(handshake, true, "missing_intermediate");
+    feed_alert(&session, TEST_SERVER, 2, 48);
+    assert_codes(handshake, true, "missing_intermediate,unknown_ca");
     test_session_clear(&session);
     test_cert_free(twin_leaf);
     test_cert_free(twin_ca);
@@ -519,7 +541,8 @@ static void certificates_are_parsed_and_verified_once_per_capture(void **state)
     test_session session;
     test_session_init(&session, config_trusting(pki->root, MTLS_TRUST_CLIENT_CERTIFICATES));
     mtls_handshake *first = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(pki->client), 1);
-    assert_codes(first, true, "missing_intermediate");
+    feed_alert(&session, TEST_SERVER, 2, 48);
+    assert_codes(first, true, "missing_intermediate,unknown_ca");
     const mtls_capture_statistics after_first = mtls_capture_get_statistics(session.capture);
     assert_int_equal(after_first.distinct_certificates, 3); /* server, issuing CA, client */
     assert_true(after_first.signature_checks > 0);
@@ -527,7 +550,8 @@ static void certificates_are_parsed_and_verified_once_per_capture(void **state)
     for (int i = 0; i < 50; i++) {
         mtls_handshake *handshake = client_sends(&session, pki, CERTS(pki->root), 1, CERTS(pki->client), 1);
         assert_ptr_not_equal(handshake, first);
-        assert_codes(handshake, true, "missing_intermediate");
+        feed_alert(&session, TEST_SERVER, 2, 48);
+        assert_codes(handshake, true, "missing_intermediate,unknown_ca");
         assert_message_mentions(handshake, "missing_intermediate", "intermediate CA of this PKI");
         assert_string_equal(mtls_handshake_get_summary(handshake)->client_subject, "O=Unit Test,CN=client");
     }
@@ -643,7 +667,8 @@ static void undecodable_ca_names_are_shown_not_fatal(void **state)
     assert_int_equal(summary->ca_name_count, 2);
     assert_non_null(strstr(summary->ca_names[0], "undecodable"));
     feed_certificate(&session, TEST_CLIENT, CERTS(pki->client, pki->issuing), 2);
-    assert_codes(session.last, true, "missing_intermediate");
+    feed_alert(&session, TEST_SERVER, 2, 48);
+    assert_codes(session.last, true, "missing_intermediate,unknown_ca");
     test_session_clear(&session);
 }
 
@@ -740,6 +765,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(complete_chain_gives_no_problem),
         cmocka_unit_test(leaf_alone_is_missing_intermediate),
+        cmocka_unit_test(leaf_alone_accepted_is_a_note),
         cmocka_unit_test(leaf_alone_is_fine_when_its_issuer_is_listed),
         cmocka_unit_test(leaf_alone_is_fine_when_its_issuer_is_trusted),
         cmocka_unit_test(intermediate_only_in_trust_store),
