@@ -469,8 +469,9 @@ static void report_unsent_issuer(chain_check *check, const mtls_certificate *top
         if (names_listed)
             mtls_findings_add(check->findings, MTLS_CODE_ISSUER_NOT_ACCEPTED, input->certificate_frame,
                               check->evidence,
-                              "The client chain ends at '%s', issued by the public root CA '%s' (found in the system "
-                              "CA bundle). Nothing is missing from the chain: the server does not accept that CA, it "
+                              "The client chain ends at '%s', issued by the public root CA '%s' (found in this "
+                              "machine's system CA bundle, preference mtls.public_roots). Nothing is missing from "
+                              "the chain: the server does not accept that CA, it "
                               "lists only %s. Use a client certificate issued by one of the listed CAs, or have the "
                               "server trust '%s' for client certificates.",
                               top->subject, public_root->subject, ca_list, public_root->subject);

@@ -13,6 +13,7 @@ mtls_config *mtls_config_new(void)
     mtls_config *config = g_new0(mtls_config, 1);
     config->reference_count = 1;
     config->check_server_chain = true;
+    config->use_public_roots = true;
     config->expiry_warning_days = MTLS_DEFAULT_EXPIRY_WARNING_DAYS;
     return config;
 }
@@ -56,6 +57,11 @@ bool mtls_config_load_expected_client_certificates(mtls_config *config, const ch
 size_t mtls_config_expected_client_certificate_count(const mtls_config *config)
 {
     return config->expected_client_certificates ? config->expected_client_certificates->len : 0;
+}
+
+void mtls_config_set_use_public_roots(mtls_config *config, bool enabled)
+{
+    config->use_public_roots = enabled;
 }
 
 void mtls_config_set_expiry_warning_days(mtls_config *config, unsigned days)
@@ -173,6 +179,8 @@ bool mtls_config_has_trust_store(const mtls_config *config, mtls_trust_purpose p
 static gnutls_x509_trust_list_t public_roots(const mtls_config *shared)
 {
     mtls_config *config = (mtls_config *)shared;
+    if (!config->use_public_roots)
+        return NULL;
     if (!config->public_roots_loaded) {
         config->public_roots_loaded = true;
         gnutls_x509_trust_list_t list;

@@ -28,6 +28,7 @@ struct mtls_config {
      * roots (not as a trust decision). */
     gnutls_x509_trust_list_t public_roots;
     bool public_roots_loaded;
+    bool use_public_roots;           /* the preference: results may depend on the analyst's machine */
 };
 
 bool mtls_config_has_trust_store(const mtls_config *config, mtls_trust_purpose purpose);

@@ -96,6 +96,12 @@ void mtls_config_set_verify_every_certificate_verify(mtls_config *config, bool e
  * Returns false and sets *error (free with g_free) when none could be read. */
 bool mtls_config_load_expected_client_certificates(mtls_config *config, const char *location, char **error);
 size_t mtls_config_expected_client_certificate_count(const mtls_config *config);
+/* Whether the system CA bundle (GnuTLS's, /etc/ssl/certs on Debian) may be
+ * read as a catalogue of public roots, to tell a client chain under a public
+ * CA the server does not accept from one missing its intermediate (default
+ * true). It makes results depend on the analyst's machine, so it is a
+ * setting, and the findings that relied on it say so. */
+void mtls_config_set_use_public_roots(mtls_config *config, bool enabled);
 /* A certificate that expires within this many days of the handshake's
  * capture time gets an expires_soon note (0: never). */
 #define MTLS_DEFAULT_EXPIRY_WARNING_DAYS 30

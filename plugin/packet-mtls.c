@@ -87,6 +87,7 @@ static const char *pref_server_trust_store = "";
 static const char *pref_expected_client_certificates = "";
 static mtls_ws_bool pref_check_server_chain = TRUE;
 static mtls_ws_bool pref_verify_every_certificate_verify = FALSE;
+static mtls_ws_bool pref_public_roots = TRUE;
 static mtls_ws_bool pref_show_chat_notes = TRUE;
 static guint pref_expiry_warning_days = MTLS_DEFAULT_EXPIRY_WARNING_DAYS;
 
@@ -429,6 +430,7 @@ static void apply_preferences(void)
     mtls_config *config = mtls_config_new();
     mtls_config_set_check_server_chain(config, pref_check_server_chain);
     mtls_config_set_verify_every_certificate_verify(config, pref_verify_every_certificate_verify);
+    mtls_config_set_use_public_roots(config, pref_public_roots);
     mtls_config_set_expiry_warning_days(config, pref_expiry_warning_days);
     load_trust_store(config, MTLS_TRUST_CLIENT_CERTIFICATES, pref_trust_store);
     load_trust_store(config, MTLS_TRUST_SERVER_CERTIFICATES, pref_server_trust_store);
@@ -578,6 +580,12 @@ void proto_register_mtls(void)
                                    "completes it has verified the signature), which spares a public-key operation "
                                    "per accepted handshake",
                                    &pref_verify_every_certificate_verify);
+    prefs_register_bool_preference(module, "public_roots", "Recognise public CAs from the system CA bundle",
+                                   "Read this machine's system CA bundle as a catalogue of public root CAs, to tell "
+                                   "a client chain under a public CA the server does not list (issuer_not_accepted) "
+                                   "from one missing its intermediate. Results then depend on this machine's "
+                                   "bundle; the findings that used it say so",
+                                   &pref_public_roots);
     prefs_register_uint_preference(module, "expiry_warning_days", "Warn of expiry within (days)",
                                    "A client or server certificate that expires within this many days of the "
                                    "capture gets an expires_soon note, so renewals are caught before they break "
