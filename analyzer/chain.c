@@ -549,6 +549,11 @@ static void check_client_trust(chain_check *check, const mtls_certificate *top, 
             g_string_append_printf(where, "%snot in the configured trust store", names_listed ? " and " : "");
         report_unsent_issuer(check, top, where->str, ca_list);
         g_string_free(where, TRUE);
+    } else if (known_issuer_of(input, top) != NULL) {
+        /* No CA names and no trust store say what the server trusts, but its
+         * own chain shows the unsent issuer is an intermediate, not a root. */
+        report_unsent_issuer(check, top, "not named by the server (its CertificateRequest lists no CA names)",
+                             ca_list);
     }
     g_free(ca_list);
 }

@@ -240,8 +240,12 @@ start_nginx() {
         optional-no-ca) verify="ssl_verify_client optional_no_ca;" ;;
         optional) verify="ssl_verify_client optional;" ;;
         server-leaf-only) certificate=$pki/server.pem ;;
+        # An application that maps certificates to users and knows none for this one.
+        unmapped) ;;
         *) echo "unknown nginx variant $variant" >&2; exit 1 ;;
     esac
+    local answer='return 200 "ok\n";'
+    [ "$variant" = unmapped ] && answer='if ($mapped_user = "") { return 403 "no user for this certificate\n"; } return 200 "ok\n";'
     cat >"$dir/nginx.conf" <<EOF
 worker_processes 1;
 pid $dir/nginx.pid;
@@ -254,6 +258,10 @@ http {
     fastcgi_temp_path $dir/fastcgi;
     uwsgi_temp_path $dir/uwsgi;
     scgi_temp_path $dir/scgi;
+    map \$ssl_client_s_dn \$mapped_user {
+        default "";
+        "~CN=someone-else" someone-else;
+    }
     server {
         listen 127.0.0.1:$port ssl$http2;
         server_name localhost;
@@ -264,7 +272,7 @@ http {
         $cas
         location / {
             default_type text/plain;
-            return 200 "ok\n";
+            $answer
         }
     }
 }
@@ -283,6 +291,8 @@ start_haproxy() {
         optional) verify="ca-file $pki/root-issuing.pem verify optional" ;;
         # CA names: root only; the intermediate is there for verification only.
         ca-verify-file) verify="ca-file $pki/root.pem ca-verify-file $pki/issuing.pem verify required" ;;
+        # A CertificateRequest naming no CA, and only the root to verify with.
+        no-ca-names-root) verify="ca-file $pki/root.pem verify required no-ca-names" ;;
         *) echo "unknown haproxy variant $variant" >&2; exit 1 ;;
     esac
     cat >"$dir/haproxy.cfg" <<EOF
@@ -763,6 +773,12 @@ capture stunnel-tls12-python-no-cert stunnel verify-chain python tls12 none - "$
 capture stunnel-tls13-gnutls-foreign-ca stunnel verify-chain gnutls tls13 foreign-ca - "$verify_chain" \
     "gnutls-cli, leaf from Foreign Root CA"
 capture stunnel-tls12-curl-good stunnel verify-chain curl tls12 good - "$verify_chain" "curl, leaf + issuing"
+
+# Added later, at the end so that the earlier scenarios keep their ports.
+capture nginx-tls12-curl-unmapped-certificate nginx unmapped curl tls12 good - \
+    "nginx \`ssl_verify_client on\`, a user map that knows no user for the certificate" "curl, leaf + issuing"
+capture haproxy-tls12-curl-no-ca-names-leaf-only haproxy no-ca-names-root curl tls12 leaf-only - \
+    "HAProxy \`verify required\`, \`ca-file\` root, \`no-ca-names\`" "curl, leaf only"
 
 elapsed=$((SECONDS - started))
 if [ -n "${MTLS_ONLY:-}" ]; then

@@ -103,6 +103,23 @@ static void leaf_alone_accepted_is_a_note(void **state)
     test_session_clear(&session);
 }
 
+/* No CA names, no trust store: the server's own chain still shows that the
+ * issuer the client did not send is an intermediate; the server's refusal
+ * makes it the finding. */
+static void leaf_alone_without_ca_names_uses_the_server_chain(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_handshake *handshake = client_sends(&session, pki, NULL, 0, CERTS(pki->client), 1);
+    assert_codes(handshake, true, "-");
+    feed_alert(&session, TEST_SERVER, 2, 48);
+    assert_codes(handshake, true, "missing_intermediate,unknown_ca");
+    assert_message_mentions(handshake, "missing_intermediate", "lists no CA names");
+    assert_message_mentions(handshake, "missing_intermediate", "intermediate CA of this PKI");
+    test_session_clear(&session);
+}
+
 static void leaf_alone_is_fine_when_its_issuer_is_listed(void **state)
 {
     test_pki *pki = *state;
@@ -766,6 +783,7 @@ int main(void)
         cmocka_unit_test(complete_chain_gives_no_problem),
         cmocka_unit_test(leaf_alone_is_missing_intermediate),
         cmocka_unit_test(leaf_alone_accepted_is_a_note),
+        cmocka_unit_test(leaf_alone_without_ca_names_uses_the_server_chain),
         cmocka_unit_test(leaf_alone_is_fine_when_its_issuer_is_listed),
         cmocka_unit_test(leaf_alone_is_fine_when_its_issuer_is_trusted),
         cmocka_unit_test(intermediate_only_in_trust_store),
