@@ -1,6 +1,8 @@
 /* codes.c - the catalogue of finding codes: every code the analyzer can
  * report, with its severity and group. The plugin registers one expert-info
- * entry per code from this table, so adding a code here is all it takes.
+ * entry and filter per code from this table. A new code also needs a
+ * detector that reports it, its README row (test_codes checks), a unit test,
+ * and a capture with its expectation line (README, "Adding a finding code").
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -1,5 +1,7 @@
 /* ws_compat.h - the Wireshark API differences between the versions we build
- * against (4.0 on Debian 12, 4.4 on Debian 13). Every version test lives here.
+ * against (4.0 on Debian 12, 4.4 on Debian 13, 4.6 on Debian forky). Every
+ * difference of API is bridged here; the one other version test is
+ * plugin.c's plugin_describe(), an export that exists only from 4.2 on.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

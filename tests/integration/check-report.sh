@@ -121,6 +121,27 @@ non_tls_capture_reports_nothing() {
     grep -qx "0 handshakes in 1 capture(s); 0 with problems" <<<"$output" && grep -qx "exit 0" <<<"$output"
 }
 
+# Wireshark 4.6 writes frame.time_epoch as ISO 8601 in -T json; earlier versions as seconds.
+both_time_formats_are_read() {
+    python3 - "$MTLS_TEST_ROOT/mtls-report" <<'PY'
+import importlib.machinery, importlib.util, sys
+loader = importlib.machinery.SourceFileLoader("mtls_report", sys.argv[1])
+spec = importlib.util.spec_from_loader("mtls_report", loader)
+report = importlib.util.module_from_spec(spec)
+loader.exec_module(report)
+assert report.epoch_seconds("1795354654.274009987") == 1795354654.274009987
+assert abs(report.epoch_seconds("2026-11-22T13:37:34.274009987Z") - 1795354654.274009987) < 1e-6
+assert abs(report.epoch_seconds("2026-11-22T15:37:34.5+02:00") - 1795354654.5) < 1e-6
+assert report.epoch_seconds("") == 0.0
+try:
+    report.epoch_seconds("yesterday")
+    raise SystemExit("an unreadable time was accepted")
+except ValueError:
+    pass
+PY
+}
+
+check "frame times as seconds (Wireshark 4.0-4.4) and ISO 8601 (4.6)" both_time_formats_are_read
 check "--format json: the plugin's handshakes, verdicts, problems and messages" json_matches_plugin_fields
 check "--format csv: one line per handshake over several captures" csv_has_one_line_per_handshake
 check "text: verdict, problem with frame and message, summary line" text_names_cause_and_summary
