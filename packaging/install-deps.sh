@@ -14,8 +14,11 @@ packages=(
     xvfb imagemagick xdotool                              # GUI test: display, screenshots, driving the windows
     file                                                  # CPack DEB (shared-library dependencies)
     openssl gnutls-bin iproute2 util-linux                # capture generator (s_server, certtool, ss), setpriv
-    nginx haproxy apache2-bin stunnel4 curl default-jdk-headless  # real-software captures (make-real-captures.sh)
 )
+# The real-software captures are made, and remade by the tests, on Debian 12 only.
+if grep -q '^12\.' /etc/debian_version 2>/dev/null; then
+    packages+=(nginx haproxy apache2-bin stunnel4 curl default-jdk-headless)  # make-real-captures.sh
+fi
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

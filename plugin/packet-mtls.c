@@ -72,12 +72,14 @@ static int hf_mtls_problem = -1;
 static int hf_mtls_note = -1;
 static int hf_mtls_message = -1;
 static int hf_mtls_evidence_frame = -1;
+static int hf_mtls_text_line = -1;
 
 static gint ett_mtls = -1;
 static gint ett_mtls_ca_names = -1;
 static gint ett_mtls_finding = -1;
 static gint ett_mtls_client_chain = -1;
 static gint ett_mtls_certificate = -1;
+static gint ett_mtls_text = -1;
 
 /* One expert field per finding code, indexed like mtls_code_at(). */
 static expert_field *ei_mtls_codes;
@@ -234,6 +236,53 @@ static void add_generated_time(proto_tree *tree, int hf, tvbuff_t *tvb, int64_t 
     proto_item_set_generated(proto_tree_add_time(tree, hf, tvb, 0, 0, &time));
 }
 
+/* Wireshark cuts every item label at ITEM_LABEL_LENGTH characters, which
+ * would hide the cause and the fix at the end of an explanation. A long
+ * text keeps its whole value in its field (display filters, tshark -T fields,
+ * mtls-report) and is shown as lines short enough to read whole: the first in
+ * the item's label, the rest under it, each ending at a sentence or a word. */
+#define TEXT_LINE_LENGTH 120
+
+static size_t line_end(const char *text, size_t length)
+{
+    if (length <= TEXT_LINE_LENGTH)
+        return length;
+    size_t sentence = 0, word = 0;
+    for (size_t i = 1; i < TEXT_LINE_LENGTH; i++) {
+        if (text[i] == ' ' && (text[i - 1] == '.' || text[i - 1] == ':' || text[i - 1] == ';'))
+            sentence = i;
+        if (text[i] == ' ')
+            word = i;
+    }
+    if (sentence > TEXT_LINE_LENGTH / 3)
+        return sentence;
+    return word > 0 ? word : TEXT_LINE_LENGTH;
+}
+
+static proto_item *add_long_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *value)
+{
+    proto_item *item = add_generated_string(tree, hf, tvb, value);
+    const char *name = proto_registrar_get_name(hf);
+    size_t length = strlen(value);
+    if (strlen(name) + 2 + length < ITEM_LABEL_LENGTH - 20)
+        return item;
+    size_t first = line_end(value, length);
+    proto_item_set_text(item, "%s: %.*s ...", name, (int)first, value);
+    proto_tree *lines = proto_item_add_subtree(item, ett_mtls_text);
+    for (const char *rest = value + first; *rest != '\0';) {
+        while (*rest == ' ')
+            rest++;
+        size_t line = line_end(rest, strlen(rest));
+        if (line == 0)
+            break;
+        char *text = g_strndup(rest, line);
+        proto_item_set_generated(proto_tree_add_string_format(lines, hf_mtls_text_line, tvb, 0, 0, text, "%s", text));
+        g_free(text);
+        rest += line;
+    }
+    return item;
+}
+
 /* The client chain as sent: one subtree per certificate, leaf first. */
 static void add_client_chain(proto_item *length_item, tvbuff_t *tvb, const mtls_handshake_summary *summary)
 {
@@ -352,11 +401,12 @@ static void add_findings(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, co
         int hf = finding->info->is_problem ? hf_mtls_problem : hf_mtls_note;
         proto_item *item = add_generated_string(tree, hf, tvb, finding->info->code);
         proto_tree *details = proto_item_add_subtree(item, ett_mtls_finding);
-        add_generated_string(details, hf_mtls_message, tvb, finding->message);
+        add_long_string(details, hf_mtls_message, tvb, finding->message);
         for (size_t e = 0; e < finding->evidence_count; e++)
             add_generated_uint(details, hf_mtls_evidence_frame, tvb, finding->evidence[e]);
+        /* The code and its cause in one clause: the explanation is in the tree. */
         expert_add_info_format(pinfo, item, &ei_mtls_codes[code_index(finding->info)], "%s: %s", finding->info->code,
-                               finding->message);
+                               finding->info->title);
     }
 }
 
@@ -379,7 +429,7 @@ static void show_record(const frame_record *record, tvbuff_t *tvb, packet_info *
         }
         proto_tree *subtree = proto_item_add_subtree(root, ett_mtls);
         add_generated_string(subtree, hf_mtls_verdict, tvb, verdict);
-        add_generated_string(subtree, hf_mtls_verdict_reason, tvb,
+        add_long_string(subtree, hf_mtls_verdict_reason, tvb,
                              mtls_handshake_verdict_reason(handshake, capture_complete));
         add_findings(subtree, tvb, pinfo, handshake);
         add_summary(subtree, tvb, mtls_handshake_get_summary(handshake));
@@ -540,8 +590,11 @@ void proto_register_mtls(void)
         {&hf_mtls_note, {"Note", "mtls.note", FT_STRING, BASE_NONE, NULL, 0x0, "Code of an observation that is not a problem", HFILL}},
         {&hf_mtls_message, {"Explanation", "mtls.message", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_evidence_frame, {"Evidence in frame", "mtls.evidence_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_text_line, {"Line", "mtls.text_line", FT_STRING, BASE_NONE, NULL, 0x0,
+                              "A line of a long explanation or reason, shown whole (the field above holds the "
+                              "whole text)", HFILL}},
     };
-    static gint *ett[] = {&ett_mtls, &ett_mtls_ca_names, &ett_mtls_finding, &ett_mtls_client_chain, &ett_mtls_certificate};
+    static gint *ett[] = {&ett_mtls, &ett_mtls_ca_names, &ett_mtls_finding, &ett_mtls_client_chain, &ett_mtls_certificate, &ett_mtls_text};
 
     proto_mtls = proto_register_protocol("mTLS client-certificate analysis", "mTLS", "mtls");
     proto_register_field_array(proto_mtls, hf, array_length(hf));

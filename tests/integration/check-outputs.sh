@@ -77,6 +77,22 @@ full_trees_clean() {
     done
 }
 
+# Wireshark cuts item labels at 240 characters ("[truncated]"): no mTLS item
+# may lose its end, where the cause and the fix are. With the key logs, so
+# the longest explanations (the application's answer) are there too.
+mtls_items_are_never_cut() {
+    local capture keys cut
+    for capture in "$pcaps"/*.pcapng "$pcaps"/real/*.pcapng; do
+        keys=()
+        [ -f "${capture%.pcapng}.keys" ] && keys=(-o "tls.keylog_file:${capture%.pcapng}.keys")
+        cut=$(mtls_tshark -r "$capture" "${keys[@]}" -2 -V -O mtls 2>/dev/null | grep -F '[truncated]' || true)
+        if [ -n "$cut" ]; then
+            echo "$capture: $cut"
+            return 1
+        fi
+    done
+}
+
 info_column_flags_problems() {
     local lines
     lines=$(mtls_tshark -r "$pcaps/tls12-missing-intermediate.pcapng" -2)
@@ -258,6 +274,7 @@ check "-z expert lists the entries" expert_lists_entries
 check "expert entries work as display filters" expert_filter_works
 check "full trees (-V, one pass and -2) have no dissector bug" full_trees_clean
 check "the Info column flags the frames with problems" info_column_flags_problems
+check "no mTLS item is cut at Wireshark's 240-character label limit" mtls_items_are_never_cut
 check "an unreadable trust store is reported and the analysis goes on" unreadable_trust_store_is_reported
 check "no problem on good handshakes" quiet_on_ordinary_traffic
 check "-z mtls,tree counts verdicts, problems, servers and client certificates (one pass = -2)" statistics_tree_counts_handshakes

@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
-# run-wireshark-4.4.sh - runs the whole test suite (tests/run-all.sh) again
-# against Wireshark 4.4: inside a Debian 13 (trixie) chroot made with
-# debootstrap, where install-deps.sh installs trixie's tshark, Wireshark GUI
-# and libwireshark-dev 4.4. The chroot is kept and reused by later runs.
+# run-wireshark-chroot.sh - runs the whole test suite (tests/run-all.sh) again
+# against another Wireshark: inside a chroot of a later Debian release made
+# with debootstrap, where install-deps.sh installs that release's tshark,
+# Wireshark GUI and libwireshark-dev. The chroot is kept and reused by later
+# runs.
+#   trixie (Debian 13): Wireshark 4.4
+#   forky  (Debian 14, testing): Wireshark 4.6; Debian 12's debootstrap has
+#          no forky script, so the sid one makes it, and its index may carry
+#          an expired Valid-Until, which the chroot's apt is told to accept.
 #
-# usage: tests/run-wireshark-4.4.sh [CHROOT_DIR]   (default: build-trixie/)
+# usage: tests/run-wireshark-chroot.sh RELEASE [CHROOT_DIR]   (default: build-RELEASE/)
 # Needs root (debootstrap, chroot, mounts). MTLS_DEBIAN_MIRROR overrides the
 # Debian mirror (default http://deb.debian.org/debian).
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-root=${1:-$top/build-trixie}
+release=${1:?usage: run-wireshark-chroot.sh trixie|forky [CHROOT_DIR]}
+root=${2:-$top/build-$release}
 mirror=${MTLS_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-[ "$(id -u)" = 0 ] || { echo "run-wireshark-4.4.sh: needs root (debootstrap and chroot)" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "run-wireshark-chroot.sh: needs root (debootstrap and chroot)" >&2; exit 1; }
+case $release in
+    trixie) script=trixie ;;
+    forky) script=sid ;;
+    *) echo "run-wireshark-chroot.sh: unknown release $release (trixie or forky)" >&2; exit 2 ;;
+esac
 
 if ! command -v debootstrap >/dev/null; then
     apt-get update -q
@@ -24,13 +35,15 @@ for target in dev/pts dev proc; do
     if mountpoint -q "$root/$target" 2>/dev/null; then umount -l "$root/$target"; fi
 done
 if [ ! -x "$root/usr/bin/apt-get" ]; then
-    echo "== debootstrap trixie into $root"
+    echo "== debootstrap $release into $root"
     rm -rf "$root"
     mkdir -p "$root"
     log=$(mktemp)
-    debootstrap --variant=minbase --include=ca-certificates,sudo trixie "$root" "$mirror" >"$log" 2>&1 ||
-        { tail -n 30 "$log"; exit 1; }
+    debootstrap --variant=minbase --include=ca-certificates,sudo "$release" "$root" "$mirror" \
+        "/usr/share/debootstrap/scripts/$script" >"$log" 2>&1 || { tail -n 30 "$log"; exit 1; }
 fi
+# A testing release's index can outlive its Valid-Until between mirror pushes.
+echo 'Acquire::Check-Valid-Until "false";' >"$root/etc/apt/apt.conf.d/99mtls-no-valid-until"
 
 # The test suite needs /proc (setpriv, ps) and real devices (Xvfb, the capture
 # generator's loopback capture). Unmounted on any exit, so that removing the
@@ -51,6 +64,6 @@ rm -rf "$root/src"
 mkdir -p "$root/src"
 (cd "$top" && git ls-files -z | tar --null -T - -c) | tar -x -C "$root/src"
 
-echo "== test suite against Wireshark 4.4 (Debian 13 chroot)"
+echo "== test suite against $release's Wireshark (chroot)"
 chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
     bash -c 'cd /src && bash tests/run-all.sh /build && echo "Wireshark in the chroot: $(tshark --version | head -n 1)"'
