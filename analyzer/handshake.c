@@ -86,6 +86,7 @@ mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number
     handshake->requested_signature_schemes = g_array_new(FALSE, FALSE, sizeof(uint16_t));
     handshake->findings = mtls_findings_new();
     handshake->held_chain_findings = mtls_findings_new();
+    mtls_flow_init(&handshake->flow);
     mtls_transcript_init(&handshake->transcript);
     handshake->summary.stream_number = stream_number;
     handshake->summary.handshake_number = handshake_number;
@@ -110,6 +111,7 @@ void mtls_handshake_free(mtls_handshake *handshake)
         g_ptr_array_unref(handshake->server_chain);
     g_ptr_array_unref(handshake->findings);
     g_ptr_array_unref(handshake->held_chain_findings);
+    mtls_flow_clear(&handshake->flow);
     g_free(handshake->verdict_reason);
     g_free(handshake->answer_protocol);
     g_free(handshake->answer_title);
@@ -1060,8 +1062,16 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
     g_free(message);
 }
 
+static char side_letter(mtls_side side)
+{
+    return side == MTLS_SIDE_CLIENT ? 'C' : side == MTLS_SIDE_SERVER ? 'S' : '?';
+}
+
 void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
 {
+    if (event->kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE || event->kind == MTLS_EVENT_CAPTURE_GAP)
+        mtls_flow_add(&handshake->flow, packet->frame, side_letter(side_of(handshake, packet->sender, event->kind)),
+                      event);
     /* Only part of the transcript: it tells nothing about the handshake. */
     if (event->kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE) {
         follow_transcript(handshake, event);
@@ -1074,6 +1084,7 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
         return;
     }
     mtls_side side = side_of(handshake, packet->sender, event->kind);
+    mtls_flow_add(&handshake->flow, packet->frame, side_letter(side), event);
     if (handshake->summary.first_frame == 0)
         handshake->summary.first_frame = packet->frame;
     bool client_certificate_verify = event->kind == MTLS_EVENT_CERTIFICATE_VERIFY && side == MTLS_SIDE_CLIENT;
@@ -1282,6 +1293,23 @@ const char *mtls_handshake_verdict_reason(mtls_handshake *handshake, bool captur
 const mtls_handshake_summary *mtls_handshake_get_summary(const mtls_handshake *handshake)
 {
     return &handshake->summary;
+}
+
+size_t mtls_handshake_flow_step_count(const mtls_handshake *handshake)
+{
+    return handshake->flow.steps ? handshake->flow.steps->len : 0;
+}
+
+const mtls_flow_step *mtls_handshake_flow_step(const mtls_handshake *handshake, size_t index)
+{
+    if (index >= mtls_handshake_flow_step_count(handshake))
+        return NULL;
+    return &g_array_index(handshake->flow.steps, mtls_flow_step, index);
+}
+
+const char *mtls_handshake_flow(mtls_handshake *handshake)
+{
+    return mtls_flow_line(&handshake->flow);
 }
 
 size_t mtls_handshake_finding_count(const mtls_handshake *handshake)

@@ -15,6 +15,7 @@
 #include "certificate_verify.h"
 #include "chain.h"
 #include "config.h"
+#include "flow.h"
 
 typedef enum { MTLS_SIDE_UNKNOWN, MTLS_SIDE_CLIENT, MTLS_SIDE_SERVER } mtls_side;
 
@@ -66,6 +67,7 @@ struct mtls_handshake {
 
     GPtrArray *server_chain;            /* mtls_certificate* (the capture's), kept until the client's chain is judged */
     GPtrArray *findings;                /* mtls_finding* */
+    mtls_flow flow;
     GPtrArray *held_chain_findings;     /* mtls_finding*: the client's unsent intermediate, until the
                                          * outcome says whether the server needed it */
     char *verdict_reason;

@@ -335,6 +335,19 @@ mtls_verdict mtls_handshake_verdict(const mtls_handshake *handshake, bool captur
  * the next call for the same handshake. */
 const char *mtls_handshake_verdict_reason(mtls_handshake *handshake, bool capture_complete);
 
+/* The handshake at a glance: who sent what, in order, each step with its frame. */
+typedef struct {
+    uint32_t frame;
+    char side;          /* 'C' client, 'S' server, '?' not known */
+    const char *step;   /* "ClientHello", "Certificate(2)", "Alert unknown_ca", "HTTP 400" */
+} mtls_flow_step;
+
+size_t mtls_handshake_flow_step_count(const mtls_handshake *handshake);
+const mtls_flow_step *mtls_handshake_flow_step(const mtls_handshake *handshake, size_t index);
+/* "C: ClientHello · S: ServerHello, Certificate(2), ... · S: Alert unknown_ca"; owned by the
+ * handshake, valid until its next event; NULL before any step. */
+const char *mtls_handshake_flow(mtls_handshake *handshake);
+
 size_t mtls_handshake_finding_count(const mtls_handshake *handshake);
 const mtls_finding *mtls_handshake_finding(const mtls_handshake *handshake, size_t index);
 

@@ -73,6 +73,8 @@ static int hf_mtls_note = -1;
 static int hf_mtls_message = -1;
 static int hf_mtls_evidence_frame = -1;
 static int hf_mtls_text_line = -1;
+static int hf_mtls_flow = -1;
+static int hf_mtls_flow_step = -1;
 
 static gint ett_mtls = -1;
 static gint ett_mtls_ca_names = -1;
@@ -80,6 +82,7 @@ static gint ett_mtls_finding = -1;
 static gint ett_mtls_client_chain = -1;
 static gint ett_mtls_certificate = -1;
 static gint ett_mtls_text = -1;
+static gint ett_mtls_flow = -1;
 
 /* One expert field per finding code, indexed like mtls_code_at(). */
 static expert_field *ei_mtls_codes;
@@ -302,6 +305,22 @@ static void add_client_chain(proto_item *length_item, tvbuff_t *tvb, const mtls_
     }
 }
 
+/* The flow in one line, and under it each step as a link to its frame. */
+static void add_flow(proto_tree *tree, tvbuff_t *tvb, mtls_handshake *handshake)
+{
+    const char *line = mtls_handshake_flow(handshake);
+    if (line == NULL)
+        return;
+    proto_item *item = add_long_string(tree, hf_mtls_flow, tvb, line);
+    proto_tree *steps = proto_item_add_subtree(item, ett_mtls_flow);
+    for (size_t i = 0; i < mtls_handshake_flow_step_count(handshake); i++) {
+        const mtls_flow_step *step = mtls_handshake_flow_step(handshake, i);
+        proto_item_set_generated(proto_tree_add_uint_format(steps, hf_mtls_flow_step, tvb, 0, 0, step->frame,
+                                                            "%c: %s (frame %u)", step->side, step->step,
+                                                            step->frame));
+    }
+}
+
 static void add_summary(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_summary *summary)
 {
     add_generated_uint(tree, hf_mtls_stream, tvb, summary->stream_number);
@@ -432,6 +451,7 @@ static void show_record(const frame_record *record, tvbuff_t *tvb, packet_info *
         add_long_string(subtree, hf_mtls_verdict_reason, tvb,
                              mtls_handshake_verdict_reason(handshake, capture_complete));
         add_findings(subtree, tvb, pinfo, handshake);
+        add_flow(subtree, tvb, handshake);
         add_summary(subtree, tvb, mtls_handshake_get_summary(handshake));
     }
 }
@@ -590,11 +610,15 @@ void proto_register_mtls(void)
         {&hf_mtls_note, {"Note", "mtls.note", FT_STRING, BASE_NONE, NULL, 0x0, "Code of an observation that is not a problem", HFILL}},
         {&hf_mtls_message, {"Explanation", "mtls.message", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL}},
         {&hf_mtls_evidence_frame, {"Evidence in frame", "mtls.evidence_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0, NULL, HFILL}},
+        {&hf_mtls_flow, {"Flow", "mtls.flow", FT_STRING, BASE_NONE, NULL, 0x0,
+                         "Who sent what, in order (C: client, S: server), as far as the capture shows", HFILL}},
+        {&hf_mtls_flow_step, {"Step in frame", "mtls.flow.frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+                              "A step of the flow and the frame it is in", HFILL}},
         {&hf_mtls_text_line, {"Line", "mtls.text_line", FT_STRING, BASE_NONE, NULL, 0x0,
                               "A line of a long explanation or reason, shown whole (the field above holds the "
                               "whole text)", HFILL}},
     };
-    static gint *ett[] = {&ett_mtls, &ett_mtls_ca_names, &ett_mtls_finding, &ett_mtls_client_chain, &ett_mtls_certificate, &ett_mtls_text};
+    static gint *ett[] = {&ett_mtls, &ett_mtls_ca_names, &ett_mtls_finding, &ett_mtls_client_chain, &ett_mtls_certificate, &ett_mtls_text, &ett_mtls_flow};
 
     proto_mtls = proto_register_protocol("mTLS client-certificate analysis", "mTLS", "mtls");
     proto_register_field_array(proto_mtls, hf, array_length(hf));

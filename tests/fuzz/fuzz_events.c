@@ -149,6 +149,9 @@ static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender,
         (void)strlen(summary->certificate_verify_detail);
     if (summary->answer_title)
         (void)strlen(summary->answer_title);
+    const char *flow = mtls_handshake_flow(handshake);
+    if (flow)
+        (void)strlen(flow);
     for (size_t i = 0; i < mtls_handshake_finding_count(handshake); i++)
         (void)strlen(mtls_handshake_finding(handshake, i)->message);
 }

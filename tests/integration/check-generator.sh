@@ -36,18 +36,41 @@ fi
 cp "$top/pcaps/expected.tsv" "$fresh/"
 export MTLS_PCAPS_SOURCE=$fresh
 passed=0 failed=0
+# The checks run side by side, one per core: each reads its fresh capture with tshark, twice.
+results=$(mktemp -d /tmp/mtls-generator-results.XXXXXX)
+index=0
 while IFS= read -r line; do
     # Tabs are whitespace to read, which would merge empty columns: split on a unit separator.
     IFS=$'\x1f' read -r capture options problems notes verdicts <<<"${line//$'\t'/$'\x1f'}"
     case $capture in '#'* | third-party/*) continue ;; real/*) $real_software || continue ;; esac
+    index=$((index + 1))
     if [ ! -f "$fresh/$capture" ]; then
         echo "FAIL: the generator did not make $capture"
         failed=$((failed + 1))
-    elif "$here/check-capture.sh" "$build_dir" "$capture" "$options" "$problems" "$notes" "$verdicts"; then
-        passed=$((passed + 1))
     else
-        failed=$((failed + 1))
+        printf '%s\0' "$index" "$capture" "$options" "$problems" "$notes" "$verdicts" >"$results/$index.args"
     fi
 done <"$top/pcaps/expected.tsv"
+check_one() { # ARGS_FILE
+    local arguments=()
+    mapfile -d '' -t arguments <"$1"
+    if "$here/check-capture.sh" "$build_dir" "${arguments[@]:1}" >"${1%.args}.out" 2>&1; then
+        echo passed >"${1%.args}.rc"
+    else
+        echo failed >"${1%.args}.rc"
+    fi
+}
+export -f check_one
+export here build_dir
+find "$results" -name '*.args' -print0 | xargs -0 -r -P "$(nproc)" -n 1 bash -c 'check_one "$1"' _
+checks=$(find "$results" -name '*.args' | wc -l)
+answered=$(find "$results" -name '*.rc' | wc -l)
+[ "$checks" = "$answered" ] || { echo "FAIL: $answered of $checks checks ran"; failed=$((failed + 1)); }
+for rc in "$results"/*.rc; do
+    [ -e "$rc" ] || continue
+    cat "${rc%.rc}.out"
+    if [ "$(cat "$rc")" = passed ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+done
+rm -rf "$results"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -93,6 +93,17 @@ mtls_items_are_never_cut() {
     done
 }
 
+# The handshake at a glance: who sent what, in order.
+flow_reads_like_the_packet_list() {
+    local flow
+    flow=$(mtls_tshark -2 -r "$pcaps/tls12-missing-intermediate.pcapng" -Y mtls -T fields -E occurrence=f -e mtls.flow |
+        sort -u)
+    echo "$flow"
+    [ "$flow" = "C: ClientHello · S: ServerHello, Certificate(2), ServerKeyExchange, CertificateRequest(1 CA), ServerHelloDone · C: Certificate(1), ClientKeyExchange, CertificateVerify, ChangeCipherSpec, encrypted handshake message · S: Alert unknown_ca" ] &&
+        [ "$(mtls_tshark -2 -r "$pcaps/tls12-missing-intermediate.pcapng" -Y 'frame.number == 9' -T fields \
+            -E occurrence=a -E aggregator=, -e mtls.flow.frame)" = "4,6,6,6,6,6,8,8,8,8,8,9" ]
+}
+
 info_column_flags_problems() {
     local lines
     lines=$(mtls_tshark -r "$pcaps/tls12-missing-intermediate.pcapng" -2)
@@ -275,6 +286,7 @@ check "expert entries work as display filters" expert_filter_works
 check "full trees (-V, one pass and -2) have no dissector bug" full_trees_clean
 check "the Info column flags the frames with problems" info_column_flags_problems
 check "no mTLS item is cut at Wireshark's 240-character label limit" mtls_items_are_never_cut
+check "mtls.flow says who sent what, each step linked to its frame" flow_reads_like_the_packet_list
 check "an unreadable trust store is reported and the analysis goes on" unreadable_trust_store_is_reported
 check "no problem on good handshakes" quiet_on_ordinary_traffic
 check "-z mtls,tree counts verdicts, problems, servers and client certificates (one pass = -2)" statistics_tree_counts_handshakes

@@ -74,6 +74,7 @@ text_names_cause_and_summary() {
     output=$(report tls12-empty-certificate.pcapng)
     echo "$output"
     grep -q "verdict: no client certificate: " <<<"$output" &&
+        grep -q "flow: C: ClientHello · S: ServerHello, .* · C: Certificate(empty), " <<<"$output" &&
         grep -q "problem empty_certificate (frame [0-9]*): The server requested a client certificate" <<<"$output" &&
         grep -qx "1 handshakes in 1 capture(s): 1 no client certificate; 1 with problems" <<<"$output" &&
         grep -qx "exit 1" <<<"$output"

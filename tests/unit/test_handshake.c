@@ -49,6 +49,16 @@ static void empty_certificate_then_handshake_failure(void **state)
     const mtls_finding *alert = mtls_handshake_finding(session.last, 1);
     assert_int_equal(alert->frame, 9);
     assert_int_equal(alert->evidence_count, 2);
+    /* The flow at a glance, each step with its frame. */
+    assert_string_equal(mtls_handshake_flow(session.last),
+                        "C: ClientHello \xc2\xb7 S: ServerHello, Certificate(2), CertificateRequest(1 CA), "
+                        "ServerHelloDone \xc2\xb7 C: Certificate(empty), CertificateVerify, ChangeCipherSpec "
+                        "\xc2\xb7 S: Alert handshake_failure");
+    assert_int_equal(mtls_handshake_flow_step_count(session.last), 9);
+    assert_int_equal(mtls_handshake_flow_step(session.last, 5)->frame, 6);
+    assert_string_equal(mtls_handshake_flow_step(session.last, 5)->step, "Certificate(empty)");
+    assert_int_equal(mtls_handshake_flow_step(session.last, 5)->side, 'C');
+    assert_null(mtls_handshake_flow_step(session.last, 9));
     test_session_clear(&session);
 }
 

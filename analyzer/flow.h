@@ -1,0 +1,30 @@
+/* flow.h - the handshake at a glance: who sent what, in order, one step per
+ * message, alert or record kind ("C: ClientHello · S: ServerHello,
+ * Certificate(2) · ..."), each step with the frame it was seen in. What a
+ * person reads off the packet list, kept per handshake and bounded.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef MTLS_FLOW_H
+#define MTLS_FLOW_H
+
+#include <glib.h>
+
+#include "mtls_analyzer.h"
+
+typedef struct {
+    GArray *steps;      /* mtls_flow_step, their texts owned */
+    char *line;         /* the rendered line, NULL when a step was added since */
+    bool cut;           /* steps were left out past the cap */
+} mtls_flow;
+
+void mtls_flow_init(mtls_flow *flow);
+void mtls_flow_clear(mtls_flow *flow);
+/* Records `event`, sent by `side` ('C', 'S' or '?') in `frame`. Repeats of the
+ * same step by the same side in a row, and application data after the first
+ * of each side, add nothing. */
+void mtls_flow_add(mtls_flow *flow, uint32_t frame, char side, const mtls_event *event);
+/* "C: ClientHello · S: ServerHello, ..."; owned by the flow, valid until the next add. */
+const char *mtls_flow_line(mtls_flow *flow);
+
+#endif
