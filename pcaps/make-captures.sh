@@ -28,30 +28,9 @@ scenario_index=0
 
 new_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$pki/$1.key" 2>/dev/null; }
 
-# template NAME CN VALID_FROM VALID_UNTIL EXTRA_LINES...
-template() {
-    local name=$1 cn=$2 from=$3 until=$4
-    shift 4
-    {
-        echo "cn = \"$cn\""
-        echo "organization = \"mtls-analyzer test PKI\""
-        echo "serial = $((RANDOM * 32768 + RANDOM))"
-        echo "activation_date = \"$from\""
-        echo "expiration_date = \"$until\""
-        printf '%s\n' "$@"
-    } >"$pki/$name.tmpl"
-}
-
-self_signed() { # NAME
-    certtool --generate-self-signed --load-privkey "$pki/$1.key" --template "$pki/$1.tmpl" \
-        --outfile "$pki/$1.pem" >/dev/null 2>&1
-}
-
-issue() { # NAME ISSUER
-    certtool --generate-certificate --load-privkey "$pki/$1.key" --template "$pki/$1.tmpl" \
-        --load-ca-certificate "$pki/$2.pem" --load-ca-privkey "$pki/$2.key" \
-        --outfile "$pki/$1.pem" >/dev/null 2>&1
-}
+pki_organization="mtls-analyzer test PKI"
+# shellcheck source=pki-helpers.sh
+source "$here/pki-helpers.sh"
 
 valid_from="2025-01-01 00:00:00"
 valid_until="2125-01-01 00:00:00"

@@ -57,29 +57,9 @@ new_key() { # NAME: an EC P-256 key
     certtool --generate-privkey --key-type ecdsa --curve secp256r1 --no-text --outfile "$pki/$1.key" 2>/dev/null
 }
 
-template() { # NAME CN VALID_FROM VALID_UNTIL EXTRA_LINES...
-    local name=$1 cn=$2 from=$3 until=$4
-    shift 4
-    {
-        echo "cn = \"$cn\""
-        echo "organization = \"mtls-analyzer real-software test PKI\""
-        echo "serial = $((RANDOM * 32768 + RANDOM))"
-        echo "activation_date = \"$from\""
-        echo "expiration_date = \"$until\""
-        printf '%s\n' "$@"
-    } >"$pki/$name.tmpl"
-}
-
-self_signed() { # NAME
-    certtool --generate-self-signed --load-privkey "$pki/$1.key" --template "$pki/$1.tmpl" \
-        --outfile "$pki/$1.pem" --no-text >/dev/null 2>&1
-}
-
-issue() { # NAME ISSUER
-    certtool --generate-certificate --load-privkey "$pki/$1.key" --template "$pki/$1.tmpl" \
-        --load-ca-certificate "$pki/$2.pem" --load-ca-privkey "$pki/$2.key" \
-        --outfile "$pki/$1.pem" --no-text >/dev/null 2>&1
-}
+pki_organization="mtls-analyzer real-software test PKI"
+# shellcheck source=pki-helpers.sh
+source "$here/pki-helpers.sh"
 
 make_pki() {
     local from="2025-01-01 00:00:00" until="2125-01-01 00:00:00"
