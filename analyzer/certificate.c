@@ -40,6 +40,12 @@ static void read_extended_key_usage(mtls_certificate *certificate)
         char oid[128];
         size_t oid_size = sizeof oid;
         int rc = gnutls_x509_crt_get_key_purpose_oid(certificate->crt, index, oid, &oid_size, NULL);
+        /* A purpose too long for the buffer is none of those looked for;
+         * the ones after it still count. */
+        if (rc == GNUTLS_E_SHORT_MEMORY_BUFFER) {
+            certificate->has_extended_key_usage = true;
+            continue;
+        }
         if (rc < 0)
             break;
         certificate->has_extended_key_usage = true;

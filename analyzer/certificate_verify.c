@@ -100,7 +100,13 @@ static bool tls13_signed_content(const mtls_transcript *transcript, uint16_t cip
     size_t rest = 0;
     if (transcript->first_client_hello_length > 0) {
         uint8_t first_hello_hash[64];
-        gnutls_hash_fast(digest, messages, transcript->first_client_hello_length, first_hello_hash);
+        /* A hash that cannot be made (an algorithm a FIPS policy forbids)
+         * must not leave garbage to verify against: that accuses honest clients. */
+        if (gnutls_hash_fast(digest, messages, transcript->first_client_hello_length, first_hello_hash) < 0) {
+            gnutls_hash_deinit(running, NULL);
+            *detail = g_strdup("the transcript hash could not be computed");
+            return false;
+        }
         const uint8_t header[HANDSHAKE_HEADER_LENGTH] = {HANDSHAKE_MESSAGE_HASH, 0, 0, (uint8_t)hash_length};
         gnutls_hash(running, header, sizeof header);
         gnutls_hash(running, first_hello_hash, hash_length);
@@ -126,8 +132,9 @@ static int verify_before_tls12(gnutls_pubkey_t key, const gnutls_datum_t *messag
     switch (gnutls_pubkey_get_pk_algorithm(key, NULL)) {
     case GNUTLS_PK_RSA: {
         uint8_t both[16 + 20];
-        gnutls_hash_fast(GNUTLS_DIG_MD5, messages->data, messages->size, both);
-        gnutls_hash_fast(GNUTLS_DIG_SHA1, messages->data, messages->size, both + 16);
+        if (gnutls_hash_fast(GNUTLS_DIG_MD5, messages->data, messages->size, both) < 0 ||
+            gnutls_hash_fast(GNUTLS_DIG_SHA1, messages->data, messages->size, both + 16) < 0)
+            return GNUTLS_E_HASH_FAILED;
         const gnutls_datum_t hash = {both, sizeof both};
         return gnutls_pubkey_verify_hash2(key, GNUTLS_SIGN_UNKNOWN, flags | GNUTLS_VERIFY_USE_TLS1_RSA, &hash,
                                           signature);

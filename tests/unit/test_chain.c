@@ -273,6 +273,15 @@ static void extended_key_usage_needs_client_auth(void **state)
         {{NULL}, "-"},
         {{OID_ANY_EKU}, "-"},
         {{OID_SERVER_AUTH, OID_CLIENT_AUTH}, "-"},
+        /* A purpose whose OID is longer than any buffer of ours comes first: clientAuth after it counts. */
+        {{"1.3.6.1.4.1.55555.1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16.17.18.19.20.21.22.23.24.25.26.27.28.29.30."
+          "31.32.33.34.35.36.37.38.39.40.41.42.43.44.45.46.47.48.49.50.51.52.53.54.55.56.57.58.59.60",
+          OID_CLIENT_AUTH},
+         "-"},
+        {{OID_CLIENT_AUTH,
+          "1.3.6.1.4.1.55555.1.2.3.4.5.6.7.8.9.10.11.12.13.14.15.16.17.18.19.20.21.22.23.24.25.26.27.28.29.30."
+          "31.32.33.34.35.36.37.38.39.40.41.42.43.44.45.46.47.48.49.50.51.52.53.54.55.56.57.58.59.60"},
+         "-"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         test_cert_spec spec = {.common_name = "eku client", .issuer = pki->issuing};
