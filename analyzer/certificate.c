@@ -204,12 +204,18 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, char
     }
     certificate->serial = g_string_free(serial_text, FALSE);
 
+    /* The fingerprint names the certificate in caches and messages: one that
+     * cannot be computed must not leave an empty name two certificates share. */
     unsigned char digest[32];
     size_t digest_size = sizeof digest;
-    if (gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA256, digest, &digest_size) == 0) {
-        for (size_t i = 0; i < digest_size; i++)
-            g_snprintf(certificate->sha256 + 2 * i, 3, "%02x", digest[i]);
+    if (gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA256, digest, &digest_size) != 0 ||
+        digest_size != sizeof digest) {
+        mtls_certificate_free(certificate);
+        *error = g_strdup("its SHA-256 fingerprint cannot be computed");
+        return NULL;
     }
+    for (size_t i = 0; i < digest_size; i++)
+        g_snprintf(certificate->sha256 + 2 * i, 3, "%02x", digest[i]);
     return certificate;
 }
 
