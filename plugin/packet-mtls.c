@@ -84,8 +84,10 @@ static gint ett_mtls_certificate = -1;
 static gint ett_mtls_text = -1;
 static gint ett_mtls_flow = -1;
 
-/* One expert field per finding code, indexed like mtls_code_at(). */
+/* One expert field per finding code, indexed like mtls_code_at(), and the
+ * index of each code's catalogue entry (registration data, made once). */
 static expert_field *ei_mtls_codes;
+static GHashTable *expert_index_by_code; /* const mtls_code_info* -> index + 1 */
 
 static const char *pref_trust_store = "";
 static const char *pref_server_trust_store = "";
@@ -382,13 +384,13 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_su
     }
 }
 
-static size_t code_index(const mtls_code_info *info)
+/* The expert field of a finding's code; every code the analyzer reports is
+ * in the catalogue the fields were registered from. */
+static expert_field *expert_field_of(const mtls_code_info *info)
 {
-    for (size_t i = 0; i < mtls_code_count(); i++) {
-        if (mtls_code_at(i) == info)
-            return i;
-    }
-    return 0;
+    size_t index_plus_one = GPOINTER_TO_SIZE(g_hash_table_lookup(expert_index_by_code, info));
+    DISSECTOR_ASSERT(index_plus_one > 0);
+    return &ei_mtls_codes[index_plus_one - 1];
 }
 
 static bool finding_shown_here(const mtls_finding *finding, const packet_info *pinfo)
@@ -424,7 +426,7 @@ static void add_findings(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, co
         for (size_t e = 0; e < finding->evidence_count; e++)
             add_generated_uint(details, hf_mtls_evidence_frame, tvb, finding->evidence[e]);
         /* The code and its cause in one clause: the explanation is in the tree. */
-        expert_add_info_format(pinfo, item, &ei_mtls_codes[code_index(finding->info)], "%s: %s", finding->info->code,
+        expert_add_info_format(pinfo, item, expert_field_of(finding->info), "%s: %s", finding->info->code,
                                finding->info->title);
     }
 }
@@ -519,6 +521,7 @@ static void register_expert_fields(void)
 {
     const size_t count = mtls_code_count();
     ei_mtls_codes = g_new(expert_field, count);
+    expert_index_by_code = g_hash_table_new(g_direct_hash, g_direct_equal);
     ei_register_info *entries = g_new0(ei_register_info, count);
     for (size_t i = 0; i < count; i++) {
         const mtls_code_info *info = mtls_code_at(i);
@@ -536,15 +539,11 @@ static void register_expert_fields(void)
             [MTLS_SEVERITY_ERROR] = PI_ERROR,
         };
         ei_mtls_codes[i] = (expert_field)EI_INIT;
-        entries[i].ids = &ei_mtls_codes[i];
-        entries[i].eiinfo.name = g_strdup_printf("mtls.expert.%s", info->code);
-        entries[i].eiinfo.group = groups[info->category];
-        entries[i].eiinfo.severity = severities[info->severity];
-        entries[i].eiinfo.summary = g_strdup_printf("%s: %s", info->code, info->title);
-        entries[i].eiinfo.hf_info.hfinfo.type = FT_NONE;
-        entries[i].eiinfo.hf_info.hfinfo.display = BASE_NONE;
-        entries[i].eiinfo.hf_info.hfinfo.name = "Expert Info";
-        HFILL_INIT(entries[i].eiinfo.hf_info);
+        entries[i] = (ei_register_info){&ei_mtls_codes[i],
+                                        {g_strdup_printf("mtls.expert.%s", info->code), groups[info->category],
+                                         severities[info->severity],
+                                         g_strdup_printf("%s: %s", info->code, info->title), EXPFILL}};
+        g_hash_table_insert(expert_index_by_code, (gpointer)info, GSIZE_TO_POINTER(i + 1));
     }
     expert_module_t *module = expert_register_protocol(proto_mtls);
     /* Wireshark keeps pointers into the array for the life of the program. */
