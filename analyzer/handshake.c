@@ -1285,8 +1285,14 @@ static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verd
 
 const char *mtls_handshake_verdict_reason(mtls_handshake *handshake, bool capture_complete)
 {
-    g_free(handshake->verdict_reason);
-    handshake->verdict_reason = describe_verdict(handshake, mtls_handshake_verdict(handshake, capture_complete));
+    /* The text a caller holds stays valid while the reason is the same. */
+    char *reason = describe_verdict(handshake, mtls_handshake_verdict(handshake, capture_complete));
+    if (g_strcmp0(reason, handshake->verdict_reason) == 0) {
+        g_free(reason);
+    } else {
+        g_free(handshake->verdict_reason);
+        handshake->verdict_reason = reason;
+    }
     return handshake->verdict_reason;
 }
 

@@ -332,7 +332,7 @@ const mtls_handshake_summary *mtls_handshake_get_summary(const mtls_handshake *h
  * handshake is then an incomplete capture rather than still in progress. */
 mtls_verdict mtls_handshake_verdict(const mtls_handshake *handshake, bool capture_complete);
 /* One sentence explaining the verdict; owned by the handshake, valid until
- * the next call for the same handshake. */
+ * a call for the same handshake returns another reason. */
 const char *mtls_handshake_verdict_reason(mtls_handshake *handshake, bool capture_complete);
 
 /* The handshake at a glance: who sent what, in order, each step with its frame. */

@@ -79,7 +79,11 @@ static void accepted_client_certificate(void **state)
     assert_string_equal(summary->server_endpoint, TEST_SERVER);
     assert_string_equal(summary->server_name, "api.example.test");
     assert_int_equal(summary->negotiated_version, 0x0303);
-    assert_non_null(strstr(mtls_handshake_verdict_reason(session.last, true), "CN=client"));
+    const char *reason = mtls_handshake_verdict_reason(session.last, true);
+    assert_non_null(strstr(reason, "CN=client"));
+    /* Asked again, the same reason is the same text, still valid. */
+    assert_ptr_equal(mtls_handshake_verdict_reason(session.last, true), reason);
+    assert_non_null(strstr(reason, "CN=client"));
 
     /* Application data afterwards belongs to the application, not the handshake. */
     mtls_handshake *handshake = session.last;
