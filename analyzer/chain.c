@@ -206,15 +206,35 @@ static void check_extended_key_usage(chain_check *check)
 }
 
 /* Appends "; " between the entries of a finding that lists certificates. */
-static void append_entry(GString *list, const char *format, ...) G_GNUC_PRINTF(2, 3);
-static void append_entry(GString *list, const char *format, ...)
+/* A list of entries for a message: a chain of thousands must not make a
+ * message of thousands, so only the first few are spelled out. */
+#define ENTRIES_SHOWN 8
+
+typedef struct {
+    GString *text;
+    unsigned count;
+} entry_list;
+
+static void append_entry(entry_list *list, const char *format, ...) G_GNUC_PRINTF(2, 3);
+static void append_entry(entry_list *list, const char *format, ...)
 {
-    if (list->len)
-        g_string_append(list, "; ");
+    if (++list->count > ENTRIES_SHOWN)
+        return;
+    if (list->text->len)
+        g_string_append(list->text, "; ");
     va_list args;
     va_start(args, format);
-    g_string_append_vprintf(list, format, args);
+    g_string_append_vprintf(list->text, format, args);
     va_end(args);
+}
+
+static const char *entries_text(entry_list *list)
+{
+    if (list->count > ENTRIES_SHOWN) {
+        g_string_append_printf(list->text, "; and %u more", list->count - ENTRIES_SHOWN);
+        list->count = ENTRIES_SHOWN; /* said once */
+    }
+    return list->text->str;
 }
 
 /* What each issuer on the path must be to sign: a CA (basicConstraints),
@@ -222,9 +242,9 @@ static void append_entry(GString *list, const char *format, ...)
  * CAs that follow (pathLenConstraint). */
 static void check_issuer_roles(chain_check *check)
 {
-    GString *not_ca = g_string_new(NULL);
-    GString *no_cert_sign = g_string_new(NULL);
-    GString *too_deep = g_string_new(NULL);
+    entry_list not_ca = {g_string_new(NULL), 0};
+    entry_list no_cert_sign = {g_string_new(NULL), 0};
+    entry_list too_deep = {g_string_new(NULL), 0};
     guint intermediates_below = 0;
     for (guint position = 1; position < check->path->len; position++) {
         const mtls_certificate *issuer = path_certificate(check, position);
@@ -234,46 +254,46 @@ static void check_issuer_roles(chain_check *check)
         bool v1_root = issuer->version < 3 && issuer->self_signed;
         bool not_a_ca = !v1_root && !issuer->is_ca && !issued->is_proxy;
         if (not_a_ca)
-            append_entry(not_ca, "'%s' issued '%s' but %s", issuer->subject, issued->subject,
+            append_entry(&not_ca, "'%s' issued '%s' but %s", issuer->subject, issued->subject,
                          issuer->version < 3 ? "is an X.509 v1 certificate without basicConstraints"
                          : issuer->has_basic_constraints ? "its basicConstraints say CA:FALSE"
                                                          : "has no basicConstraints extension");
         /* A leaf used as a CA lacks keyCertSign as well; not being a CA says it all. */
         if (!not_a_ca && !issued->is_proxy && issuer->has_key_usage && !(issuer->key_usage & GNUTLS_KEY_KEY_CERT_SIGN))
-            append_entry(no_cert_sign, "the CA '%s' has a Key Usage without keyCertSign", issuer->subject);
+            append_entry(&no_cert_sign, "the CA '%s' has a Key Usage without keyCertSign", issuer->subject);
         if (issuer->path_length_limit >= 0 && intermediates_below > (guint)issuer->path_length_limit)
-            append_entry(too_deep, "'%s' allows %d CA(s) below it (pathLenConstraint) and %u follow it",
+            append_entry(&too_deep, "'%s' allows %d CA(s) below it (pathLenConstraint) and %u follow it",
                          issuer->subject, issuer->path_length_limit, intermediates_below);
         if (!issuer->self_issued && !issuer->is_proxy && issuer->is_ca)
             intermediates_below++;
     }
     const uint32_t frame = check->input->certificate_frame;
-    if (not_ca->len)
+    if (not_ca.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_NOT_A_CA, MTLS_CODE_SERVER_NOT_A_CA), frame,
                           check->evidence,
                           "In the %s chain, %s. Only a CA certificate may sign others, so every verifier rejects "
                           "the chain (OpenSSL: 'invalid CA certificate'). A leaf certificate was probably used as an "
                           "issuer: issue the certificate from a real CA, or re-issue the intermediate with "
                           "basicConstraints CA:TRUE.",
-                          side_name(check), not_ca->str);
-    if (too_deep->len)
+                          side_name(check), entries_text(&not_ca));
+    if (too_deep.count)
         mtls_findings_add(check->findings,
                           code_for(check, MTLS_CODE_PATH_LENGTH_EXCEEDED, MTLS_CODE_SERVER_PATH_LENGTH_EXCEEDED),
                           frame, check->evidence,
                           "In the %s chain, %s: the chain is deeper than that CA permits, so verifiers reject it "
                           "(OpenSSL: 'path length constraint exceeded'). Issue the certificate from a CA higher up, "
                           "or re-issue the constraining CA with a larger pathLenConstraint.",
-                          side_name(check), too_deep->str);
-    if (no_cert_sign->len)
+                          side_name(check), entries_text(&too_deep));
+    if (no_cert_sign.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_KEY_USAGE, MTLS_CODE_SERVER_KEY_USAGE), frame,
                           check->evidence,
                           "In the %s chain, %s, so it may not sign certificates and verifiers reject the chain "
                           "(OpenSSL: 'key usage does not include certificate signing'). Re-issue the CA certificate "
                           "with keyCertSign in its Key Usage.",
-                          side_name(check), no_cert_sign->str);
-    g_string_free(not_ca, TRUE);
-    g_string_free(no_cert_sign, TRUE);
-    g_string_free(too_deep, TRUE);
+                          side_name(check), entries_text(&no_cert_sign));
+    g_string_free(not_ca.text, TRUE);
+    g_string_free(no_cert_sign.text, TRUE);
+    g_string_free(too_deep.text, TRUE);
 }
 
 /* The leaf signs the handshake (CertificateVerify for a client; the key
@@ -305,35 +325,35 @@ static void check_leaf_key_usage(chain_check *check)
  * signature is never checked by anyone, so it does not count. */
 static void check_algorithms(chain_check *check)
 {
-    GString *weak_keys = g_string_new(NULL);
-    GString *weak_signatures = g_string_new(NULL);
+    entry_list weak_keys = {g_string_new(NULL), 0};
+    entry_list weak_signatures = {g_string_new(NULL), 0};
     for (guint i = 0; i < check->input->certificates->len; i++) {
         const mtls_certificate *certificate = certificate_at(check, i);
         if (certificate->weak_key)
-            append_entry(weak_keys, "%s '%s' has a %s key", position_name(check, i), certificate->subject,
+            append_entry(&weak_keys, "%s '%s' has a %s key", position_name(check, i), certificate->subject,
                          certificate->key_description);
         if (certificate->weak_signature_hash && !certificate->self_signed)
-            append_entry(weak_signatures, "%s '%s' is signed with %s", position_name(check, i), certificate->subject,
+            append_entry(&weak_signatures, "%s '%s' is signed with %s", position_name(check, i), certificate->subject,
                          certificate->signature_algorithm);
     }
     const uint32_t frame = check->input->certificate_frame;
-    if (weak_keys->len)
+    if (weak_keys.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_WEAK_KEY, MTLS_CODE_SERVER_WEAK_KEY), frame,
                           check->evidence,
                           "In the %s chain, %s. RSA and DSA keys under 2048 bits and EC keys under 256 bits are "
                           "refused by current defaults (OpenSSL security level 2: 'key too small'; Java: "
                           "jdk.certpath.disabledAlgorithms). Issue a new certificate with an RSA 2048+ or EC P-256+ "
                           "key.",
-                          side_name(check), weak_keys->str);
-    if (weak_signatures->len)
+                          side_name(check), entries_text(&weak_keys));
+    if (weak_signatures.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_WEAK_SIGNATURE, MTLS_CODE_SERVER_WEAK_SIGNATURE),
                           frame, check->evidence,
                           "In the %s chain, %s. MD5 and SHA-1 certificate signatures are refused by current "
                           "defaults (OpenSSL: 'CA signature digest algorithm too weak'; Java and Windows likewise). "
                           "Have the CA re-issue the certificate with SHA-256 or better.",
-                          side_name(check), weak_signatures->str);
-    g_string_free(weak_keys, TRUE);
-    g_string_free(weak_signatures, TRUE);
+                          side_name(check), entries_text(&weak_signatures));
+    g_string_free(weak_keys.text, TRUE);
+    g_string_free(weak_signatures.text, TRUE);
 }
 
 static bool sent_earlier(const chain_check *check, guint index)
@@ -347,20 +367,20 @@ static bool sent_earlier(const chain_check *check, guint index)
 
 static void check_duplicates(chain_check *check)
 {
-    GString *duplicates = g_string_new(NULL);
+    entry_list duplicates = {g_string_new(NULL), 0};
     for (guint i = 1; i < check->input->certificates->len; i++) {
         if (sent_earlier(check, i))
-            append_entry(duplicates, "'%s' again as certificate %u", certificate_at(check, i)->subject, i + 1);
+            append_entry(&duplicates, "'%s' again as certificate %u", certificate_at(check, i)->subject, i + 1);
     }
-    if (duplicates->len)
+    if (duplicates.count)
         mtls_findings_add(check->findings,
                           code_for(check, MTLS_CODE_DUPLICATE_CERTIFICATE, MTLS_CODE_SERVER_DUPLICATE_CERTIFICATE),
                           check->input->certificate_frame, check->evidence,
                           "The %s sent %s. Most peers ignore the copy, but strict ones reject the chain and it "
                           "wastes bytes in every handshake: the certificate file probably lists the intermediate "
                           "twice (once in the certificate, once in the chain file). Send each certificate once.",
-                          side_name(check), duplicates->str);
-    g_string_free(duplicates, TRUE);
+                          side_name(check), entries_text(&duplicates));
+    g_string_free(duplicates.text, TRUE);
 }
 
 static void check_order(chain_check *check)
@@ -388,8 +408,10 @@ static void check_order(chain_check *check)
         return;
 
     GString *order = g_string_new(NULL);
-    for (guint i = 0; i < sent; i++)
+    for (guint i = 0; i < sent && i < ENTRIES_SHOWN; i++)
         g_string_append_printf(order, "%s%u: '%s'", i ? ", " : "", i + 1, certificate_at(check, i)->subject);
+    if (sent > ENTRIES_SHOWN)
+        g_string_append_printf(order, " and %u more", sent - ENTRIES_SHOWN);
     mtls_findings_add(check->findings, code_for(check, MTLS_CODE_CHAIN_ORDER, MTLS_CODE_SERVER_CHAIN_ORDER),
                       check->input->certificate_frame, check->evidence,
                       "The %s sent its chain %s (sent order %s). TLS requires the leaf first and each "
