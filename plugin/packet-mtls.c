@@ -203,16 +203,23 @@ static frame_record *analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree
     report_capture_gap(tvb, pinfo, tree);
     if (!tls_reader_frame_has_tls(tree) || proto_is_frame_protocol(pinfo->layers, "quic"))
         return NULL;
-    frame_record *record = wmem_new(wmem_file_scope(), frame_record);
-    record->handshakes = wmem_array_new(wmem_file_scope(), sizeof(mtls_handshake *));
+    /* Gathered in the packet's scope: only a frame that touched a handshake
+     * keeps a record for the file, so a long connection's data costs nothing. */
+    frame_record gathered = {wmem_array_new(pinfo->pool, sizeof(mtls_handshake *))};
     frame_feed feed = {
         .stream = stream_for(pinfo, tree),
         .packet = {pinfo->num, (int64_t)pinfo->abs_ts.secs, endpoint_name(pinfo)},
-        .record = record,
+        .record = &gathered,
     };
     tls_reader_read_frame(tree, feed_event, &feed);
     http_reader_read_frame(tree, feed_event, &feed);
-    return wmem_array_get_count(record->handshakes) ? record : NULL;
+    guint count = wmem_array_get_count(gathered.handshakes);
+    if (count == 0)
+        return NULL;
+    frame_record *record = wmem_new(wmem_file_scope(), frame_record);
+    record->handshakes = wmem_array_sized_new(wmem_file_scope(), sizeof(mtls_handshake *), count);
+    wmem_array_append(record->handshakes, wmem_array_get_raw(gathered.handshakes), count);
+    return record;
 }
 
 static proto_item *add_generated_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *value)
