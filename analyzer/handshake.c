@@ -783,6 +783,16 @@ static void settle_certificate_verify(mtls_handshake *handshake, const mtls_pack
     g_clear_pointer(&handshake->pending_certificate_verify, g_bytes_unref);
 }
 
+void mtls_handshake_superseded(mtls_handshake *handshake)
+{
+    if (handshake->pending_certificate_verify != NULL) {
+        set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_UNCHECKED,
+                                      "the handshake never ended: another began on the connection");
+        g_clear_pointer(&handshake->pending_certificate_verify, g_bytes_unref);
+    }
+    mtls_transcript_release(&handshake->transcript);
+}
+
 static void report_not_requested(mtls_handshake *handshake, uint32_t frame)
 {
     if (handshake->summary.certificate_requested || handshake->resumed_frame != 0)

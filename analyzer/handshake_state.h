@@ -80,6 +80,9 @@ mtls_handshake *mtls_handshake_new_post_handshake(const mtls_handshake *parent, 
 /* A TLS 1.3 handshake is complete and the server may still ask for a certificate. */
 bool mtls_handshake_allows_post_handshake_auth(const mtls_handshake *handshake);
 void mtls_handshake_free(mtls_handshake *handshake);
+/* Another handshake began on the connection: this one will get no more
+ * messages, so what it kept only to check a signature later is released. */
+void mtls_handshake_superseded(mtls_handshake *handshake);
 
 /* Handshake messages, as opposed to records (alerts, data, cipher changes). */
 bool mtls_event_is_handshake_message(mtls_event_kind kind);

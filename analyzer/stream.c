@@ -41,6 +41,8 @@ static mtls_handshake *current_handshake(const mtls_stream *stream)
 
 static mtls_handshake *start_handshake(mtls_stream *stream)
 {
+    if (stream->handshakes->len > 0)
+        mtls_handshake_superseded(current_handshake(stream));
     mtls_handshake *handshake = mtls_handshake_new(stream->capture, stream->stream_number, stream->handshakes->len + 1);
     g_ptr_array_add(stream->handshakes, handshake);
     return handshake;
@@ -81,6 +83,7 @@ mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet,
         if (handshake == NULL && !handshake_message)
             return NULL;
         if (handshake != NULL && event->kind == MTLS_EVENT_CERTIFICATE_REQUEST) {
+            mtls_handshake_superseded(handshake);
             handshake = mtls_handshake_new_post_handshake(handshake, stream->handshakes->len + 1);
             g_ptr_array_add(stream->handshakes, handshake);
         } else {

@@ -524,6 +524,25 @@ static void accepted_handshake_is_not_verified_again(void **state)
     finish(&s);
 }
 
+/* A handshake that never ends, because another begins on the connection,
+ * keeps nothing for a check that can no longer come. */
+static void superseded_handshake_releases_what_it_kept(void **state)
+{
+    test_pki *pki = *state;
+    signed_session s;
+    start_checking(&s, false);
+    tls12_until_certificate_verify(&s, pki, 0x0303, pki->client);
+    feed_certificate_verify(&s, 0x0403, sign(pki->client, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data, s.sent->len));
+    mtls_handshake *first = s.session.last;
+    assert_non_null(strstr(mtls_handshake_get_summary(first)->certificate_verify_detail, "awaiting"));
+    feed_hello(&s, 0x0303);
+    feed_server_hello_message(&s, 0x0303, NULL);
+    assert_ptr_not_equal(s.session.last, first);
+    assert_int_equal(mtls_handshake_get_summary(first)->certificate_verify, MTLS_CERTIFICATE_VERIFY_UNCHECKED);
+    assert_non_null(strstr(mtls_handshake_get_summary(first)->certificate_verify_detail, "never ended"));
+    finish(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -542,6 +561,7 @@ int main(void)
         cmocka_unit_test(capture_gap_leaves_the_signature_unjudged),
         cmocka_unit_test(refused_handshake_is_verified_at_the_alert),
         cmocka_unit_test(accepted_handshake_is_not_verified_again),
+        cmocka_unit_test(superseded_handshake_releases_what_it_kept),
     };
     return cmocka_run_group_tests(tests, test_pki_setup, test_pki_teardown);
 }
