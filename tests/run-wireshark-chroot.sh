@@ -20,9 +20,14 @@ release=${1:?usage: run-wireshark-chroot.sh trixie|forky [CHROOT_DIR]}
 root=${2:-$top/build-$release}
 mirror=${MTLS_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 [ "$(id -u)" = 0 ] || { echo "run-wireshark-chroot.sh: needs root (debootstrap and chroot)" >&2; exit 1; }
+# forky runs every test but two long ones that trixie runs too (CI's time
+# budget): the capture generator (the generator against the expectations) and
+# the corrupted captures (the plugin's robustness, also run under ASan on
+# 4.0). Both passed on 4.6.9 when last run whole; MTLS_FORKY_EXCLUDE= runs all.
+exclude=""
 case $release in
     trixie) script=trixie ;;
-    forky) script=sid ;;
+    forky) script=sid exclude=${MTLS_FORKY_EXCLUDE-'^(capture_generator|hostile_captures)$'} ;;
     *) echo "run-wireshark-chroot.sh: unknown release $release (trixie or forky)" >&2; exit 2 ;;
 esac
 
@@ -65,5 +70,5 @@ mkdir -p "$root/src"
 (cd "$top" && git ls-files -z | tar --null -T - -c) | tar -x -C "$root/src"
 
 echo "== test suite against $release's Wireshark (chroot)"
-chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
+chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 MTLS_CTEST_EXCLUDE="$exclude" \
     bash -c 'cd /src && bash tests/run-all.sh /build && echo "Wireshark in the chroot: $(tshark --version | head -n 1)"'
