@@ -56,6 +56,18 @@ bool mtls_append_client_chain_findings(GString *text, const mtls_handshake *hand
     return append_chain_findings(text, handshake, client_chain_codes);
 }
 
+bool mtls_client_chain_has_findings(const mtls_handshake *handshake)
+{
+    for (guint i = 0; i < handshake->findings->len; i++) {
+        const mtls_finding *finding = g_ptr_array_index(handshake->findings, i);
+        for (const char *const *code = client_chain_codes; *code; code++) {
+            if (g_strcmp0(finding->info->code, *code) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
 static const char *offered_text(const mtls_handshake *handshake)
 {
     const char *name = mtls_version_name(handshake->summary.offered_max_version);

@@ -60,18 +60,23 @@ char *mtls_answer_page_title(const uint8_t *body, size_t length)
     return g_string_free(title, FALSE);
 }
 
-mtls_answer_kind mtls_classify_answer(uint16_t status, const uint8_t *body, size_t length)
+static mtls_answer_kind classify_titled(uint16_t status, const char *title)
 {
     if (status == HTTP_UNAUTHORIZED || status == HTTP_FORBIDDEN)
         return MTLS_ANSWER_DENIED;
-    if (status != HTTP_BAD_REQUEST)
+    if (status != HTTP_BAD_REQUEST || title == NULL)
         return MTLS_ANSWER_SERVED;
+    if (g_ascii_strcasecmp(title, nginx_no_certificate) == 0)
+        return MTLS_ANSWER_NGINX_NO_CERTIFICATE;
+    if (g_ascii_strcasecmp(title, nginx_certificate_error) == 0)
+        return MTLS_ANSWER_NGINX_CERTIFICATE_ERROR;
+    return MTLS_ANSWER_SERVED;
+}
+
+mtls_answer_kind mtls_classify_answer(uint16_t status, const uint8_t *body, size_t length)
+{
     char *title = mtls_answer_page_title(body, length);
-    mtls_answer_kind kind = MTLS_ANSWER_SERVED;
-    if (title != NULL && g_ascii_strcasecmp(title, nginx_no_certificate) == 0)
-        kind = MTLS_ANSWER_NGINX_NO_CERTIFICATE;
-    else if (title != NULL && g_ascii_strcasecmp(title, nginx_certificate_error) == 0)
-        kind = MTLS_ANSWER_NGINX_CERTIFICATE_ERROR;
+    mtls_answer_kind kind = classify_titled(status, title);
     g_free(title);
     return kind;
 }
@@ -203,16 +208,20 @@ static void report_refusal(mtls_handshake *handshake, const mtls_packet *packet)
     g_string_free(text, TRUE);
 }
 
-/* HTTP/2 sends the status in a HEADERS frame and the page in a DATA frame,
- * often in another record: the page may name nginx's reason later. */
-static void take_later_body(mtls_handshake *handshake, const mtls_packet *packet, const mtls_blob *body)
+/* Reads the answer's page, which may come with its status or, in HTTP/2,
+ * in a later DATA frame (`more_may_follow` false then): what it says
+ * settles the client's unsent intermediate and may be a refusal. */
+static void judge_page(mtls_handshake *handshake, const mtls_packet *packet, const mtls_blob *body,
+                       bool more_may_follow)
 {
     mtls_handshake_summary *summary = &handshake->summary;
-    if (summary->answer_title != NULL || refuses(handshake))
-        return;
     handshake->answer_title = mtls_answer_page_title(body->data, body->length);
     summary->answer_title = handshake->answer_title;
-    handshake->answer_kind = mtls_classify_answer(summary->answer_status, body->data, body->length);
+    handshake->answer_kind = classify_titled(summary->answer_status, handshake->answer_title);
+    /* A 400 whose page is still to come may yet be nginx's refusal. */
+    if (more_may_follow && handshake->answer_kind == MTLS_ANSWER_SERVED && summary->answer_status == HTTP_BAD_REQUEST &&
+        handshake->answer_title == NULL)
+        return;
     mtls_handshake_settle_held_chain_findings(handshake, packet, !refuses(handshake));
     if (refuses(handshake))
         report_refusal(handshake, packet);
@@ -223,7 +232,9 @@ void mtls_handshake_take_answer(mtls_handshake *handshake, const mtls_packet *pa
     mtls_handshake_summary *summary = &handshake->summary;
     const uint16_t status = event->u.http_response.status;
     if (status == 0 && summary->answer_frame != 0) {
-        take_later_body(handshake, packet, &event->u.http_response.body);
+        /* More of the answer's body (HTTP/2 DATA after HEADERS). */
+        if (summary->answer_title == NULL && !refuses(handshake))
+            judge_page(handshake, packet, &event->u.http_response.body, false);
         return;
     }
     if (summary->answer_frame != 0 || !completed(handshake) || handshake->fatal_alert != NULL)
@@ -231,18 +242,9 @@ void mtls_handshake_take_answer(mtls_handshake *handshake, const mtls_packet *pa
     /* 1xx answers are interim: the final one follows. */
     if (status < 200 || status > 599)
         return;
-    const mtls_blob *body = &event->u.http_response.body;
     summary->answer_frame = packet->frame;
     summary->answer_status = status;
     handshake->answer_protocol = g_strdup(event->u.http_response.protocol);
     summary->answer_protocol = handshake->answer_protocol;
-    handshake->answer_title = mtls_answer_page_title(body->data, body->length);
-    summary->answer_title = handshake->answer_title;
-    handshake->answer_kind = mtls_classify_answer(status, body->data, body->length);
-    /* A 400 whose page is still to come (HTTP/2 DATA) may yet be nginx's refusal. */
-    if (handshake->answer_kind == MTLS_ANSWER_SERVED && status == 400 && handshake->answer_title == NULL)
-        return;
-    mtls_handshake_settle_held_chain_findings(handshake, packet, !refuses(handshake));
-    if (refuses(handshake))
-        report_refusal(handshake, packet);
+    judge_page(handshake, packet, &event->u.http_response.body, true);
 }

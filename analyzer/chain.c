@@ -205,7 +205,6 @@ static void check_extended_key_usage(chain_check *check)
                           leaf->subject);
 }
 
-/* Appends "; " between the entries of a finding that lists certificates. */
 /* A list of entries for a message: a chain of thousands must not make a
  * message of thousands, so only the first few are spelled out. */
 #define ENTRIES_SHOWN 8

@@ -9,6 +9,7 @@
 /* Enough for any handshake, renegotiation and post-handshake request
  * included; a flow that goes on (a long connection) says it was cut. */
 #define MAX_STEPS 40
+#define APPLICATION_DATA "Application Data"
 
 void mtls_flow_init(mtls_flow *flow)
 {
@@ -63,7 +64,7 @@ static char *step_text(const mtls_event *event)
     case MTLS_EVENT_FINISHED: return g_strdup("Finished");
     case MTLS_EVENT_NEW_SESSION_TICKET: return g_strdup("NewSessionTicket");
     case MTLS_EVENT_CHANGE_CIPHER_SPEC: return g_strdup("ChangeCipherSpec");
-    case MTLS_EVENT_APPLICATION_DATA: return g_strdup("Application Data");
+    case MTLS_EVENT_APPLICATION_DATA: return g_strdup(APPLICATION_DATA);
     case MTLS_EVENT_ENCRYPTED_HANDSHAKE: return g_strdup("encrypted handshake message");
     case MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE: return g_strdup(other_message_name(&event->message));
     case MTLS_EVENT_CAPTURE_GAP: return g_strdup("(gap in the capture)");
@@ -92,16 +93,16 @@ static bool seen(const mtls_flow *flow, char side, const char *text)
 
 void mtls_flow_add(mtls_flow *flow, uint32_t frame, char side, const mtls_event *event)
 {
-    if (flow->steps == NULL)
+    /* Decided before any text is made: a long connection's records cost no allocation. */
+    if (flow->steps == NULL || flow->cut ||
+        (event->kind == MTLS_EVENT_APPLICATION_DATA && seen(flow, side, APPLICATION_DATA)))
         return;
     char *text = step_text(event);
     if (text == NULL)
         return;
     const mtls_flow_step *last =
         flow->steps->len ? &g_array_index(flow->steps, mtls_flow_step, flow->steps->len - 1) : NULL;
-    bool repeat = last != NULL && last->side == side && g_strcmp0(last->step, text) == 0;
-    bool more_data = event->kind == MTLS_EVENT_APPLICATION_DATA && seen(flow, side, text);
-    if (repeat || more_data || flow->cut) {
+    if (last != NULL && last->side == side && g_strcmp0(last->step, text) == 0) {
         g_free(text);
         return;
     }

@@ -873,8 +873,7 @@ static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
     if (summary->client_chain_length > 0) {
         /* Completing proves only that the TLS layer did not refuse: nginx
          * completes for a certificate it rejects and answers HTTP 400. */
-        GString *chain_findings = g_string_new(NULL);
-        bool chain_is_bad = mtls_append_client_chain_findings(chain_findings, handshake);
+        bool chain_is_bad = mtls_client_chain_has_findings(handshake);
         mtls_findings_add(handshake->findings, MTLS_CODE_HANDSHAKE_COMPLETED, packet->frame,
                           (mtls_evidence){{summary->client_certificate_frame}},
                           "The handshake completed in frame %u after the client sent its certificate '%s' (issued "
@@ -892,7 +891,6 @@ static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
                                          "it does not verify (nginx ssl_verify_client optional_no_ca) or it refuses "
                                          "in the HTTP answer, as nginx does with 400 'The SSL certificate error'."
                                        : "");
-        g_string_free(chain_findings, TRUE);
     } else if (summary->client_certificate_sent) {
         mtls_findings_add(handshake->findings, MTLS_CODE_COMPLETED_WITHOUT_CERTIFICATE, packet->frame,
                           (mtls_evidence){{summary->client_certificate_frame}},
@@ -1079,9 +1077,8 @@ static char side_letter(mtls_side side)
 
 void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
 {
-    if (event->kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE || event->kind == MTLS_EVENT_CAPTURE_GAP)
-        mtls_flow_add(&handshake->flow, packet->frame, side_letter(side_of(handshake, packet->sender, event->kind)),
-                      event);
+    mtls_side side = side_of(handshake, packet->sender, event->kind);
+    mtls_flow_add(&handshake->flow, packet->frame, side_letter(side), event);
     /* Only part of the transcript: it tells nothing about the handshake. */
     if (event->kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE) {
         follow_transcript(handshake, event);
@@ -1093,8 +1090,6 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
             handshake->transcript.incomplete = true;
         return;
     }
-    mtls_side side = side_of(handshake, packet->sender, event->kind);
-    mtls_flow_add(&handshake->flow, packet->frame, side_letter(side), event);
     if (handshake->summary.first_frame == 0)
         handshake->summary.first_frame = packet->frame;
     bool client_certificate_verify = event->kind == MTLS_EVENT_CERTIFICATE_VERIFY && side == MTLS_SIDE_CLIENT;

@@ -108,5 +108,7 @@ void mtls_handshake_settle_held_chain_findings(mtls_handshake *handshake, const 
 /* Appends " The capture shows why: code (frame N): title; ..." for the client
  * chain findings already made; returns whether there were any. */
 bool mtls_append_client_chain_findings(GString *text, const mtls_handshake *handshake);
+/* Whether any client chain finding was made. */
+bool mtls_client_chain_has_findings(const mtls_handshake *handshake);
 
 #endif
