@@ -10,7 +10,15 @@
 # Application Data records, with sequence and acknowledgement numbers moved on
 # so that TCP sees neither gaps nor retransmissions.
 #
-# usage: make-capture.py OUTPUT.pcap [--handshakes N] [--bulk N] [--dns-every N]
+# Three workloads:
+#   mixed            a load balancer's day: most handshakes accepted, some of
+#                    each common failure (the default)
+#   failing          a misconfigured fleet retrying: nearly every handshake
+#                    rejected (about 5% accepted), with ECDSA and RSA clients
+#   long-connection  one accepted mTLS connection carrying --bulk Application
+#                    Data records (one handshake, many frames)
+#
+# usage: make-capture.py OUTPUT.pcap [--workload W] [--handshakes N] [--bulk N] [--dns-every N]
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 import argparse
@@ -20,8 +28,8 @@ import sys
 
 PCAPS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pcaps")
 
-# (capture, weight): mostly accepted handshakes, some of each common failure.
-TEMPLATES = [
+# (capture, weight) per workload.
+MIXED = [
     ("tls12-good-chain.pcapng", 10),
     ("tls12-good-full-chain.pcapng", 4),
     ("tls12-missing-intermediate.pcapng", 2),
@@ -30,6 +38,23 @@ TEMPLATES = [
     ("tls12-self-signed.pcapng", 1),
     ("tls12-empty-certificate.pcapng", 1),
 ]
+# Rejected with a client certificate (so with a CertificateVerify to judge),
+# the RSA client (tls12-weak-key, RSA-1024) beside the ECDSA (P-256) ones, and
+# a few empty Certificates and accepted handshakes.
+FAILING = [
+    ("tls12-missing-intermediate.pcapng", 6),
+    ("tls12-weak-key.pcapng", 4),
+    ("tls12-issuer-not-accepted.pcapng", 2),
+    ("tls12-empty-certificate.pcapng", 2),
+    ("tls12-self-signed.pcapng", 1),
+    ("tls12-expired.pcapng", 1),
+    ("tls12-untrusted-root-no-ca-names.pcapng", 1),
+    ("tls12-certificate-unknown.pcapng", 1),
+    ("tls12-not-a-ca.pcapng", 1),
+    ("tls12-good-chain.pcapng", 1),
+]
+LONG_CONNECTION = [("tls12-good-chain.pcapng", 1)]
+WORKLOADS = {"mixed": MIXED, "failing": FAILING, "long-connection": LONG_CONNECTION}
 
 ETHERNET_HEADER = 14
 TCP_ACK = 0x10
@@ -89,7 +114,7 @@ class Segment:
 
 
 class Template:
-    def __init__(self, path):
+    def __init__(self, path, smallest_bulk=False):
         packets = [(t, f) for t, f in read_pcapng_packets(path) if len(f) > 34 and f[12:14] == b"\x08\x00" and f[23] == 6]
         if not packets:
             sys.exit(f"{path}: no IPv4/TCP packets")
@@ -100,11 +125,17 @@ class Template:
         tcp = ETHERNET_HEADER + (first[ETHERNET_HEADER] & 0x0F) * 4
         client = first[26:30], struct.unpack_from("!H", first, tcp)[0]
         self.segments = [Segment(f, client) for f in frames]
-        # The largest server Application Data segment is repeated as bulk data.
+        # An Application Data segment is repeated as bulk data: the server's
+        # largest, or either side's smallest where the count of records
+        # matters, not their bytes.
         self.bulk_index = None
         for index, segment in enumerate(self.segments):
-            if not segment.from_client and segment.payload[:1] == bytes([TLS_APPLICATION_DATA]):
-                if self.bulk_index is None or len(segment.payload) > len(self.segments[self.bulk_index].payload):
+            if (smallest_bulk or not segment.from_client) and segment.payload[:1] == bytes([TLS_APPLICATION_DATA]):
+                if self.bulk_index is None:
+                    self.bulk_index = index
+                    continue
+                current = len(self.segments[self.bulk_index].payload)
+                if (len(segment.payload) < current) if smallest_bulk else (len(segment.payload) > current):
                     self.bulk_index = index
 
 
@@ -115,19 +146,17 @@ def ipv4_checksum(header):
     return ~total & 0xFFFF
 
 
-def rewrite(segment, client_ip, client_port, seq_shift, ack_shift, seq_override=None):
-    """The segment's frame for another client, with its TCP numbers moved on."""
+def rewrite(segment, client_ip, client_port, client_shift, server_shift, seq_override=None):
+    """The segment's frame for another client, with each side's TCP numbers
+    moved on by the bytes of bulk data that side has sent before it."""
     frame = bytearray(segment.frame)
     ip, tcp = segment.ip, segment.tcp
     address_offset, port_offset = (12, 0) if segment.from_client else (16, 2)
     frame[ip + address_offset:ip + address_offset + 4] = client_ip
     struct.pack_into("!H", frame, tcp + port_offset, client_port)
-    seq = segment.seq if seq_override is None else seq_override
-    ack = segment.ack
-    if segment.from_client:
-        ack = (ack + ack_shift) & 0xFFFFFFFF if segment.flags & TCP_ACK else ack
-    else:
-        seq = (seq + seq_shift) & 0xFFFFFFFF
+    own_shift, peer_shift = (client_shift, server_shift) if segment.from_client else (server_shift, client_shift)
+    seq = (segment.seq + own_shift) & 0xFFFFFFFF if seq_override is None else seq_override
+    ack = (segment.ack + peer_shift) & 0xFFFFFFFF if segment.flags & TCP_ACK else segment.ack
     struct.pack_into("!II", frame, tcp + 4, seq, ack)
     struct.pack_into("!H", frame, ip + 10, 0)
     struct.pack_into("!H", frame, ip + 10, ipv4_checksum(bytes(frame[ip:tcp])))
@@ -138,15 +167,15 @@ def handshake_frames(template, number, bulk):
     """The frames of the `number`th handshake (a new client address and port)."""
     client_ip = bytes([127, 1 + (number >> 16) % 254, (number >> 8) & 0xFF, number & 0xFF])
     client_port = 32768 + number % 28000  # the ephemeral range: no well-known port
-    shift = 0
+    shifts = {True: 0, False: 0}  # by from_client
     for index, segment in enumerate(template.segments):
-        yield rewrite(segment, client_ip, client_port, shift, shift)
+        yield rewrite(segment, client_ip, client_port, shifts[True], shifts[False])
         if index == template.bulk_index:
             length = len(segment.payload)
             for copy in range(bulk):
-                seq = (segment.seq + shift + length * (copy + 1)) & 0xFFFFFFFF
-                yield rewrite(segment, client_ip, client_port, 0, 0, seq_override=seq)
-            shift += bulk * length
+                seq = (segment.seq + shifts[segment.from_client] + length * (copy + 1)) & 0xFFFFFFFF
+                yield rewrite(segment, client_ip, client_port, shifts[True], shifts[False], seq_override=seq)
+            shifts[segment.from_client] += bulk * length
 
 
 def dns_pair(number):
@@ -171,14 +200,17 @@ def udp_frame(source, source_port, destination, destination_port, payload):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("output")
+    parser.add_argument("--workload", choices=sorted(WORKLOADS), default="mixed")
     parser.add_argument("--handshakes", type=int, default=50_000)
     parser.add_argument("--bulk", type=int, default=6, help="extra Application Data segments per accepted handshake")
-    parser.add_argument("--dns-every", type=int, default=8, help="a DNS query and answer after every N TLS/TCP packets")
+    parser.add_argument("--dns-every", type=int, default=8,
+                        help="a DNS query and answer after every N TLS/TCP packets (0: none)")
     options = parser.parse_args()
 
     templates = []
-    for name, weight in TEMPLATES:
-        templates += [Template(os.path.join(PCAPS, name))] * weight
+    for name, weight in WORKLOADS[options.workload]:
+        template = Template(os.path.join(PCAPS, name), smallest_bulk=options.workload == "long-connection")
+        templates += [template] * weight
 
     packets = tls_packets = 0
     time_ns = min(template.time for template in templates) * 10**9
@@ -206,7 +238,7 @@ def main():
                     continue
                 write(frame)
                 tls_packets += 1
-                if tls_packets % options.dns_every == 0:
+                if options.dns_every and tls_packets % options.dns_every == 0:
                     for dns in dns_pair(tls_packets):
                         write(dns)
     print(f"{options.output}: {packets} packets, {options.handshakes} handshakes on as many TCP streams, "

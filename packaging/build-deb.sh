@@ -14,10 +14,8 @@ out=$(cd "$out" && pwd)
 build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
 # A package always installs system-wide, whoever builds it.
-plugin_dir="$(pkg-config --variable=plugindir wireshark)/epan"
-profile_dir="$(pkg-config --variable=prefix wireshark)/share/wireshark/profiles"
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF -DCMAKE_INSTALL_PREFIX=/usr \
-    -DMTLS_PLUGIN_INSTALL_DIR="$plugin_dir" -DMTLS_PROFILE_INSTALL_DIR="$profile_dir" >/dev/null
+    -DMTLS_INSTALL_SCOPE=system >/dev/null
 cmake --build "$build" --parallel "$(nproc)" >/dev/null
 (cd "$build" && cpack -G DEB -B "$out" >/dev/null)
 rm -rf "$out/_CPack_Packages"

@@ -35,7 +35,11 @@ static void resolve(http_field *field, GArray *wanted)
 {
     field->id = proto_registrar_get_id_byname(field->name);
     if (field->id <= 0) {
-        ws_warning("mtls: field %s is not registered; HTTP answers will not be read", field->name);
+        /* A Wireshark built without nghttp2 has no HTTP/2 header fields. Its
+         * answers then stay unseen, which the verdict says; a warning on every
+         * start would only be noise. */
+        ws_info("mtls: field %s is not registered in this Wireshark; answers it carries will not be read",
+                field->name);
         return;
     }
     g_array_append_val(wanted, field->id);

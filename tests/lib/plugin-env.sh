@@ -6,7 +6,8 @@
 # copied into a private, world-readable folder first.
 #
 # usage: source tests/lib/plugin-env.sh BUILD_DIR
-#   then: mtls_tshark ARGS...      (tshark with the plugin)
+#   then: mtls_tshark ARGS...      (tshark with the plugin; $MTLS_TSHARK names
+#                                   another tshark binary than the one on PATH)
 #         mtls_as_test_user CMD... (any command in the same environment)
 #         $MTLS_TEST_ROOT/pcaps    (a readable copy of pcaps/, or of $MTLS_PCAPS_SOURCE)
 #
@@ -47,7 +48,7 @@ mtls_as_test_user() {
 }
 
 mtls_tshark() {
-    mtls_as_test_user tshark "$@"
+    mtls_as_test_user "${MTLS_TSHARK:-tshark}" "$@"
 }
 
 # The same environment without the plugin: tshark's own behaviour, to compare with.

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# callgrind.sh - the benchmark in instructions and peak memory, the figures
+# that do not move with the load of a shared machine: for each workload of
+# make-capture.py, real tshark under callgrind without the plugin (reading by
+# hand what a person reads) and with it (-Y mtls.problem), then the peak
+# resident memory of the same runs without valgrind.
+#
+#   mixed            2,000 handshakes, mostly accepted
+#   failing          2,000 handshakes, nearly all rejected (ECDSA and RSA clients)
+#   long-connection  one mTLS connection with 50,000 Application Data records
+#                    (MTLS_BENCH_RECORDS), for memory per frame
+#
+# usage: bench/callgrind.sh BUILD_DIR [WORKLOAD...]   (default: all three)
+# environment: MTLS_BENCH_DIR (default /var/tmp/mtls-bench) keeps the captures;
+#              MTLS_BENCH_HANDSHAKES (2000), MTLS_BENCH_RECORDS (50000).
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build_dir=$(cd "${1:?usage: bench/callgrind.sh BUILD_DIR [WORKLOAD...]}" && pwd)
+shift
+workloads=("$@")
+[ ${#workloads[@]} -gt 0 ] || workloads=(mixed failing long-connection)
+handshakes=${MTLS_BENCH_HANDSHAKES:-2000}
+records=${MTLS_BENCH_RECORDS:-50000}
+bench_dir=${MTLS_BENCH_DIR:-/var/tmp/mtls-bench}
+command -v valgrind >/dev/null || { echo "callgrind.sh: needs valgrind" >&2; exit 2; }
+mkdir -p "$bench_dir"
+chmod a+rwx "$bench_dir"
+
+no_pcaps=$(mktemp -d)
+MTLS_PCAPS_SOURCE=$no_pcaps
+# shellcheck source=../tests/lib/plugin-env.sh
+source "$here/../tests/lib/plugin-env.sh" "$build_dir"
+rmdir "$no_pcaps"
+export -f mtls_as_test_user mtls_without_plugin
+
+# What a person reads by hand to answer the plugin's question: handshake
+# types and versions, certificates with subjects and issuers, CA names, alerts.
+hand_read() { # CAPTURE
+    echo tshark -n -r "$1" -Y "tls.handshake.type == 11 or tls.handshake.type == 13 or tls.alert_message" \
+        -T fields -e frame.number -e tcp.stream -e tls.handshake.type -e tls.handshake.version \
+        -e tls.handshake.extensions_server_name -e tls.handshake.certificate_length -e x509af.subject \
+        -e x509af.issuer -e tls.handshake.dname_len -e x509if.rdnSequence -e tls.alert_message.desc
+}
+
+instructions() { # LABEL RUNNER COMMAND...: prints the total instructions callgrind counted
+    local label=$1 runner=$2 out
+    shift 2
+    out=$bench_dir/callgrind.$label.out
+    rm -f "$out"
+    "$runner" valgrind --tool=callgrind --callgrind-out-file="$out" "$@" >/dev/null 2>"$bench_dir/callgrind.$label.log"
+    callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }'
+}
+
+peak_mb() { # RUNNER COMMAND...: peak resident memory in MB
+    local log
+    log=$(mktemp)
+    python3 "$here/measure.py" run peak "$log" -- bash -c "$1"' "$@"' _ "${@:2}" >/dev/null
+    python3 -c 'import json,sys; print(round(json.loads(open(sys.argv[1]).readline())["rss_mb"], 1))' "$log"
+    rm -f "$log"
+}
+
+echo "$(tshark --version 2>/dev/null | head -n 1); valgrind $(valgrind --version)"
+printf '%-16s %9s %16s %16s %7s %11s %11s %9s\n' workload packets "Ir without" "Ir with plugin" ratio \
+    "peak MB w/o" "peak MB with" "extra MB"
+for workload in "${workloads[@]}"; do
+    case $workload in
+        mixed | failing)
+            capture=$bench_dir/$workload-$handshakes.pcap
+            generate=(--workload "$workload" --handshakes "$handshakes") ;;
+        long-connection)
+            capture=$bench_dir/$workload-$records.pcap
+            generate=(--workload long-connection --handshakes 1 --bulk "$records" --dns-every 0) ;;
+        *) echo "callgrind.sh: unknown workload $workload" >&2; exit 2 ;;
+    esac
+    if [ ! -s "$capture" ] || [ "$capture" -ot "$here/make-capture.py" ]; then
+        python3 "$here/make-capture.py" "$capture" "${generate[@]}" >/dev/null
+    fi
+    chmod a+r "$capture"
+    packets=$(capinfos -c -M "$capture" | awk -F': *' '/Number of packets/ {print $2}')
+    read -r -a baseline <<<"$(hand_read "$capture")"
+    plugin=(tshark -n -r "$capture" -Y mtls.problem -T fields -e mtls.problem)
+    without=$(instructions "$workload.without" mtls_without_plugin "${baseline[@]}")
+    with=$(instructions "$workload.with" mtls_as_test_user "${plugin[@]}")
+    peak_without=$(peak_mb mtls_without_plugin "${baseline[@]}")
+    peak_with=$(peak_mb mtls_as_test_user "${plugin[@]}")
+    printf '%-16s %9s %16s %16s %7s %11s %11s %9s\n' "$workload" "$packets" "$without" "$with" \
+        "$(awk -v a="$with" -v b="$without" 'BEGIN { printf "%.3f", a / b }')" "$peak_without" "$peak_with" \
+        "$(awk -v a="$peak_with" -v b="$peak_without" 'BEGIN { printf "%+.1f", a - b }')"
+done
+echo "callgrind profiles: $bench_dir/callgrind.WORKLOAD.{without,with}.out (callgrind_annotate)"
