@@ -768,12 +768,56 @@ static void on_client_certificate_verify(mtls_handshake *handshake, const mtls_p
                                   "awaiting the server's answer: verified unless the server accepts the handshake");
 }
 
+static bool has_problem(const mtls_handshake *handshake)
+{
+    for (guint i = 0; i < handshake->findings->len; i++) {
+        const mtls_finding *finding = g_ptr_array_index(handshake->findings, i);
+        if (finding->info->is_problem)
+            return true;
+    }
+    return false;
+}
+
+/* Why a refusal's alert rules the client's signature out as its cause, or
+ * NULL when the signature may be the cause and is worth a public-key
+ * operation. Servers answer a CertificateVerify that does not verify with
+ * decrypt_error (OpenSSL, GnuTLS, NSS, Go, BoringSSL), some with
+ * handshake_failure or bad_certificate (Java, older stacks); an alert that
+ * names the certificate chain (unknown_ca, certificate_expired, ...) was
+ * decided on the chain. A refusal without an alert tells nothing, so it is
+ * checked. */
+static const char *refusal_rules_out_the_signature(const mtls_handshake *handshake)
+{
+    if (handshake->fatal_alert == NULL)
+        return NULL;
+    switch (handshake->fatal_alert_description) {
+    case MTLS_ALERT_DECRYPT_ERROR:
+        return NULL;
+    case MTLS_ALERT_HANDSHAKE_FAILURE:
+    case MTLS_ALERT_BAD_CERTIFICATE:
+    case MTLS_ALERT_ILLEGAL_PARAMETER:
+    case MTLS_ALERT_DECODE_ERROR:
+    case MTLS_ALERT_INTERNAL_ERROR:
+        if (!has_problem(handshake))
+            return NULL;
+        return "not checked: a problem already found explains the server's alert (the preference "
+               "mtls.verify_every_certificate_verify checks every signature)";
+    default:
+        return "not checked: the server's alert is about the certificate chain, not the signature (the "
+               "preference mtls.verify_every_certificate_verify checks every signature)";
+    }
+}
+
 static void settle_certificate_verify(mtls_handshake *handshake, const mtls_packet *packet)
 {
     if (handshake->pending_certificate_verify == NULL)
         return;
+    const char *not_checked = NULL;
     if (handshake->accepted_frame != 0) {
         set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_ACCEPTED, NULL);
+        mtls_transcript_release(&handshake->transcript);
+    } else if ((not_checked = refusal_rules_out_the_signature(handshake)) != NULL) {
+        set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_UNCHECKED, not_checked);
         mtls_transcript_release(&handshake->transcript);
     } else {
         size_t length;

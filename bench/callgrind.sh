@@ -37,20 +37,20 @@ export -f mtls_as_test_user mtls_without_plugin
 
 # What a person reads by hand to answer the plugin's question: handshake
 # types and versions, certificates with subjects and issuers, CA names, alerts.
-hand_read() { # CAPTURE
-    echo tshark -n -r "$1" -Y "tls.handshake.type == 11 or tls.handshake.type == 13 or tls.alert_message" \
-        -T fields -e frame.number -e tcp.stream -e tls.handshake.type -e tls.handshake.version \
-        -e tls.handshake.extensions_server_name -e tls.handshake.certificate_length -e x509af.subject \
-        -e x509af.issuer -e tls.handshake.dname_len -e x509if.rdnSequence -e tls.alert_message.desc
-}
+hand_read=(-Y "tls.handshake.type == 11 or tls.handshake.type == 13 or tls.alert_message"
+    -T fields -e frame.number -e tcp.stream -e tls.handshake.type -e tls.handshake.version
+    -e tls.handshake.extensions_server_name -e tls.handshake.certificate_length -e x509af.subject
+    -e x509af.issuer -e tls.handshake.dname_len -e x509if.rdnSequence -e tls.alert_message.desc)
 
 instructions() { # LABEL RUNNER COMMAND...: prints the total instructions callgrind counted
     local label=$1 runner=$2 out
     shift 2
     out=$bench_dir/callgrind.$label.out
     rm -f "$out"
-    "$runner" valgrind --tool=callgrind --callgrind-out-file="$out" "$@" >/dev/null 2>"$bench_dir/callgrind.$label.log"
-    callgrind_annotate "$out" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1; exit }'
+    "$runner" valgrind --tool=callgrind --callgrind-out-file="$out" "$@" >/dev/null 2>"$bench_dir/callgrind.$label.log" ||
+        { echo "callgrind.sh: $label failed:" >&2; tail -n 5 "$bench_dir/callgrind.$label.log" >&2; exit 1; }
+    chmod a+r "$out"
+    awk '/Collected :/ { print $NF }' "$bench_dir/callgrind.$label.log"
 }
 
 peak_mb() { # RUNNER COMMAND...: peak resident memory in MB
@@ -79,7 +79,7 @@ for workload in "${workloads[@]}"; do
     fi
     chmod a+r "$capture"
     packets=$(capinfos -c -M "$capture" | awk -F': *' '/Number of packets/ {print $2}')
-    read -r -a baseline <<<"$(hand_read "$capture")"
+    baseline=(tshark -n -r "$capture" "${hand_read[@]}")
     plugin=(tshark -n -r "$capture" -Y mtls.problem -T fields -e mtls.problem)
     without=$(instructions "$workload.without" mtls_without_plugin "${baseline[@]}")
     with=$(instructions "$workload.with" mtls_as_test_user "${plugin[@]}")

@@ -659,9 +659,10 @@ void proto_register_mtls(void)
     prefs_register_bool_preference(module, "verify_every_certificate_verify",
                                    "Verify every client CertificateVerify",
                                    "Verify the client's CertificateVerify signature in every handshake. By default "
-                                   "it is verified when the server does not accept the handshake (a server that "
-                                   "completes it has verified the signature), which spares a public-key operation "
-                                   "per accepted handshake",
+                                   "it is verified only when the server refuses in a way that can be about the "
+                                   "signature (decrypt_error, or a vaguer alert nothing else explains): a server "
+                                   "that completes the handshake has verified the signature, one that answers "
+                                   "unknown_ca judged the chain, and each check is a public-key operation",
                                    &pref_verify_every_certificate_verify);
     prefs_register_bool_preference(module, "public_roots", "Recognise public CAs from the system CA bundle",
                                    "Read this machine's system CA bundle as a catalogue of public root CAs, to tell "

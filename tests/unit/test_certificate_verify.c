@@ -17,6 +17,7 @@
 #include <gnutls/gnutls.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "test_pki.h"
 
 enum { CLIENT_HELLO = 1, SERVER_HELLO = 2, ENCRYPTED_EXTENSIONS = 8, CERTIFICATE = 11,
@@ -400,14 +401,15 @@ static void finished_read_before_the_alert_is_not_signed(void **state)
                 feed_simple(&s.session, TEST_CLIENT, MTLS_EVENT_CHANGE_CIPHER_SPEC);
             }
             feed_kind(&s, TEST_CLIENT, MTLS_EVENT_FINISHED, FINISHED);
-            feed_alert(&s.session, TEST_SERVER, 2, tls13 ? 48 : 45);
+            feed_alert(&s.session, TEST_SERVER, 2, tls13 ? MTLS_ALERT_DECRYPT_ERROR : MTLS_ALERT_HANDSHAKE_FAILURE);
             assert_int_equal(status_of(&s),
                              honest ? MTLS_CERTIFICATE_VERIFY_VALID : MTLS_CERTIFICATE_VERIFY_INVALID);
             if (honest)
-                assert_codes(s.session.last, true, tls13 ? "unknown_ca" : "certificate_expired");
+                assert_codes(s.session.last, true, tls13 ? "decrypt_error" : "handshake_failure");
             else
                 assert_codes(s.session.last, true,
-                             tls13 ? "certificate_verify_failed,unknown_ca" : "certificate_expired,certificate_verify_failed");
+                             tls13 ? "certificate_verify_failed,decrypt_error"
+                                   : "certificate_verify_failed,handshake_failure");
             finish(&s);
         }
     }
@@ -505,6 +507,68 @@ static void refused_handshake_is_verified_at_the_alert(void **state)
     finish(&s);
 }
 
+/* By default the signature is verified only when the server's alert can be
+ * about it: decrypt_error always, the vaguer alerts when nothing else found
+ * explains them. An alert about the chain is not, and the status says why;
+ * the signature here is always a foreign key's, so a check would fail. */
+static void refusal_verifies_only_when_the_alert_can_concern_the_signature(void **state)
+{
+    test_pki *pki = *state;
+    static const struct {
+        int alert;
+        bool checked;
+    } cases[] = {
+        {MTLS_ALERT_DECRYPT_ERROR, true},        {MTLS_ALERT_HANDSHAKE_FAILURE, true},
+        {MTLS_ALERT_BAD_CERTIFICATE, true},      {MTLS_ALERT_ILLEGAL_PARAMETER, true},
+        {MTLS_ALERT_DECODE_ERROR, true},         {MTLS_ALERT_INTERNAL_ERROR, true},
+        {MTLS_ALERT_UNKNOWN_CA, false},          {MTLS_ALERT_CERTIFICATE_EXPIRED, false},
+        {MTLS_ALERT_CERTIFICATE_UNKNOWN, false}, {MTLS_ALERT_CERTIFICATE_REVOKED, false},
+        {MTLS_ALERT_UNSUPPORTED_CERTIFICATE, false}, {MTLS_ALERT_ACCESS_DENIED, false},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        signed_session s;
+        start_checking(&s, false);
+        tls12_until_certificate_verify(&s, pki, 0x0303, pki->client);
+        feed_foreign_certificate_verify(&s, pki);
+        feed_alert(&s.session, TEST_SERVER, 2, cases[i].alert);
+        const mtls_handshake_summary *summary = mtls_handshake_get_summary(s.session.last);
+        bool failed_reported = false;
+        for (size_t f = 0; f < mtls_handshake_finding_count(s.session.last); f++)
+            failed_reported |= strcmp(mtls_handshake_finding(s.session.last, f)->info->code,
+                                      "certificate_verify_failed") == 0;
+        if (cases[i].checked) {
+            assert_int_equal(summary->certificate_verify, MTLS_CERTIFICATE_VERIFY_INVALID);
+            assert_true(failed_reported);
+        } else {
+            assert_int_equal(summary->certificate_verify, MTLS_CERTIFICATE_VERIFY_UNCHECKED);
+            assert_non_null(strstr(summary->certificate_verify_detail, "about the certificate chain"));
+            assert_false(failed_reported);
+        }
+        finish(&s);
+    }
+}
+
+/* A vague alert that a problem already found explains (an expired client
+ * certificate, then bad_certificate) is not taken for the signature's. */
+static void explained_vague_alert_leaves_the_signature_unchecked(void **state)
+{
+    test_pki *pki = *state;
+    test_cert *expired = test_cert_new(&(test_cert_spec){.common_name = "expired client", .issuer = pki->issuing,
+                                                         .not_before = TEST_NOW - 3 * 86400 * 365,
+                                                         .not_after = TEST_NOW - 86400});
+    signed_session s;
+    start_checking(&s, false);
+    tls12_until_certificate_verify(&s, pki, 0x0303, expired);
+    feed_certificate_verify(&s, 0x0403, sign(expired, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data, s.sent->len));
+    feed_alert(&s.session, TEST_SERVER, 2, MTLS_ALERT_BAD_CERTIFICATE);
+    const mtls_handshake_summary *summary = mtls_handshake_get_summary(s.session.last);
+    assert_int_equal(summary->certificate_verify, MTLS_CERTIFICATE_VERIFY_UNCHECKED);
+    assert_non_null(strstr(summary->certificate_verify_detail, "a problem already found explains"));
+    assert_codes(s.session.last, true, "bad_certificate,expired");
+    finish(&s);
+    test_cert_free(expired);
+}
+
 /* A server that completes the handshake verified the signature: it is not
  * verified again (even this one, which would fail), and says so. */
 static void accepted_handshake_is_not_verified_again(void **state)
@@ -560,6 +624,8 @@ int main(void)
         cmocka_unit_test(stray_and_malformed_messages_are_harmless),
         cmocka_unit_test(capture_gap_leaves_the_signature_unjudged),
         cmocka_unit_test(refused_handshake_is_verified_at_the_alert),
+        cmocka_unit_test(refusal_verifies_only_when_the_alert_can_concern_the_signature),
+        cmocka_unit_test(explained_vague_alert_leaves_the_signature_unchecked),
         cmocka_unit_test(accepted_handshake_is_not_verified_again),
         cmocka_unit_test(superseded_handshake_releases_what_it_kept),
     };
