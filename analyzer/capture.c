@@ -42,6 +42,17 @@ static gboolean digest_equal(gconstpointer a, gconstpointer b)
     return memcmp(a, b, SHA256_SIZE) == 0;
 }
 
+/* A (certificate, issuer) pair: the two digests side by side. */
+static guint pair_hash(gconstpointer pair)
+{
+    return digest_hash(pair) ^ (digest_hash((const uint8_t *)pair + SHA256_SIZE) * 31u);
+}
+
+static gboolean pair_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, 2 * SHA256_SIZE) == 0;
+}
+
 mtls_capture *mtls_capture_new(mtls_config *config)
 {
     mtls_capture *capture = g_new0(mtls_capture, 1);
@@ -50,10 +61,11 @@ mtls_capture *mtls_capture_new(mtls_config *config)
     capture->certificates = g_hash_table_new_full(digest_hash, digest_equal, g_free, cached_certificate_free);
     /* The key is the value's own DER, released with it. */
     capture->ca_names = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, NULL, mtls_ca_name_free);
-    capture->signatures = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    /* Issuers are borrowed from the certificates table. */
+    capture->signatures = g_hash_table_new_full(pair_hash, pair_equal, g_free, NULL);
+    /* Keys and values are borrowed from the certificates table, which keeps
+     * every certificate until the file closes. */
     for (size_t i = 0; i < MTLS_ISSUER_SOURCE_COUNT; i++)
-        capture->issuers[i] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        capture->issuers[i] = g_hash_table_new(digest_hash, digest_equal);
     return capture;
 }
 
@@ -93,7 +105,7 @@ const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const ui
     cached_certificate *entry = g_hash_table_lookup(capture->certificates, digest);
     if (entry == NULL) {
         entry = g_new0(cached_certificate, 1);
-        entry->certificate = mtls_certificate_parse(der, length, &entry->error);
+        entry->certificate = mtls_certificate_parse(der, length, digest, &entry->error);
         capture->statistics.distinct_certificates++;
         g_hash_table_insert(capture->certificates, g_memdup2(digest, sizeof digest), entry);
     }
@@ -119,14 +131,18 @@ bool mtls_capture_issued_by(mtls_capture *capture, const mtls_certificate *certi
                             const mtls_certificate *issuer)
 {
     capture->statistics.signature_lookups++;
-    char *key = g_strconcat(certificate->sha256, "/", issuer->sha256, NULL);
-    gpointer verdict = g_hash_table_lookup(capture->signatures, key);
+    /* Names first: most pairs a chain check tries differ there, and caching
+     * them would make the table grow with the square of a chain's length. */
+    if (!g_bytes_equal(certificate->raw_issuer, issuer->raw_subject))
+        return false;
+    uint8_t pair[2 * SHA256_SIZE];
+    memcpy(pair, certificate->sha256_digest, SHA256_SIZE);
+    memcpy(pair + SHA256_SIZE, issuer->sha256_digest, SHA256_SIZE);
+    gpointer verdict = g_hash_table_lookup(capture->signatures, pair);
     if (verdict == NULL) {
         verdict = mtls_certificate_issued_by(certificate, issuer) ? SIGNATURE_VERIFIES : SIGNATURE_FAILS;
         capture->statistics.signature_checks++;
-        g_hash_table_insert(capture->signatures, key, verdict);
-    } else {
-        g_free(key);
+        g_hash_table_insert(capture->signatures, g_memdup2(pair, sizeof pair), verdict);
     }
     return verdict == SIGNATURE_VERIFIES;
 }
@@ -136,7 +152,7 @@ const mtls_certificate *mtls_capture_issuer_from(mtls_capture *capture, mtls_iss
 {
     GHashTable *issuers = capture->issuers[source];
     gpointer issuer = NULL;
-    if (g_hash_table_lookup_extended(issuers, certificate->sha256, NULL, &issuer))
+    if (g_hash_table_lookup_extended(issuers, certificate->sha256_digest, NULL, &issuer))
         return issuer;
     gnutls_datum_t der;
     if (mtls_config_issuer_candidate(capture->config, source, certificate, &der)) {
@@ -146,6 +162,6 @@ const mtls_certificate *mtls_capture_issuer_from(mtls_capture *capture, mtls_iss
         if (candidate != NULL && mtls_capture_issued_by(capture, certificate, candidate))
             issuer = (gpointer)candidate;
     }
-    g_hash_table_insert(issuers, g_strdup(certificate->sha256), issuer);
+    g_hash_table_insert(issuers, (gpointer)certificate->sha256_digest, issuer);
     return issuer;
 }

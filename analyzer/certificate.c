@@ -4,6 +4,7 @@
  */
 #include "certificate.h"
 
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <string.h>
 
@@ -156,7 +157,8 @@ static bool link_verifies(gnutls_x509_crt_t subject, gnutls_x509_crt_t signer)
     return (status & (GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_SIGNER_NOT_FOUND)) == 0;
 }
 
-mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, char **error)
+mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, const uint8_t digest[32],
+                                         char **error)
 {
     if (der == NULL || length == 0 || length > UINT32_MAX) {
         *error = g_strdup("empty or oversized certificate");
@@ -206,16 +208,19 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, char
 
     /* The fingerprint names the certificate in caches and messages: one that
      * cannot be computed must not leave an empty name two certificates share. */
-    unsigned char digest[32];
-    size_t digest_size = sizeof digest;
-    if (gnutls_x509_crt_get_fingerprint(crt, GNUTLS_DIG_SHA256, digest, &digest_size) != 0 ||
-        digest_size != sizeof digest) {
+    if (digest != NULL) {
+        memcpy(certificate->sha256_digest, digest, sizeof certificate->sha256_digest);
+    } else if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der, length, certificate->sha256_digest) < 0) {
         mtls_certificate_free(certificate);
         *error = g_strdup("its SHA-256 fingerprint cannot be computed");
         return NULL;
     }
-    for (size_t i = 0; i < digest_size; i++)
-        g_snprintf(certificate->sha256 + 2 * i, 3, "%02x", digest[i]);
+    static const char hex_digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < sizeof certificate->sha256_digest; i++) {
+        certificate->sha256[2 * i] = hex_digits[certificate->sha256_digest[i] >> 4];
+        certificate->sha256[2 * i + 1] = hex_digits[certificate->sha256_digest[i] & 0x0f];
+    }
+    certificate->sha256[64] = '\0';
     return certificate;
 }
 

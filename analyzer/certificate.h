@@ -37,12 +37,15 @@ typedef struct {
     bool weak_signature_hash; /* signed with MD2, MD5 or SHA-1 */
     GBytes *subject_key_id;   /* NULL when absent */
     GBytes *authority_key_id; /* keyIdentifier of AKI, NULL when absent */
-    char sha256[65];          /* hex fingerprint of the DER */
+    uint8_t sha256_digest[32];/* SHA-256 of the DER: the certificate's identity in caches */
+    char sha256[65];          /* the same in hex, for messages and fields */
     char *serial;             /* "0a:1b:...", as certtool and OpenSSL show it */
 } mtls_certificate;
 
-/* Returns NULL and sets *error (free with g_free) when the DER does not parse. */
-mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, char **error);
+/* Returns NULL and sets *error (free with g_free) when the DER does not parse.
+ * `digest` is the DER's SHA-256 when the caller has it already, else NULL. */
+mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, const uint8_t digest[32],
+                                         char **error);
 void mtls_certificate_free(mtls_certificate *certificate);
 
 /* True when `issuer`'s name matches `certificate`'s issuer and its key

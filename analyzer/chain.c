@@ -653,10 +653,14 @@ const mtls_ca_name *mtls_check_chain(const mtls_chain_input *input, GPtrArray *f
     check_issuer_roles(&check);
     check_algorithms(&check);
     check_duplicates(&check);
+    const mtls_ca_name *listed_ca = input->ca_names->len ? listed_ca_of_chain(&check) : NULL;
+    if (input->cut_short) {
+        g_array_free(check.path, TRUE);
+        return listed_ca;
+    }
     check_order(&check);
 
     const mtls_certificate *top = path_certificate(&check, check.path->len - 1);
-    const mtls_ca_name *listed_ca = input->ca_names->len ? listed_ca_of_chain(&check) : NULL;
     if (check_broken_signature(&check, top)) {
         g_array_free(check.path, TRUE);
         return listed_ca;

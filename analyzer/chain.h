@@ -35,7 +35,15 @@ typedef struct {
      * judging the client's), as evidence of what an unsent issuer is. */
     const GPtrArray *known_certificates;  /* mtls_certificate*, may be NULL */
     uint32_t known_certificates_frame;
+    /* More certificates were sent than `certificates` holds (the analyzer
+     * judges at most MTLS_CHAIN_CERTIFICATES_JUDGED): where the chain leads,
+     * its order and its trust are then not judged, only each certificate. */
+    bool cut_short;
 } mtls_chain_input;
+
+/* GnuTLS's default verification depth: no verifier in common use follows a
+ * longer chain, and the checks of a chain cost up to the square of its length. */
+#define MTLS_CHAIN_CERTIFICATES_JUDGED 16
 
 /* Appends the chain's findings; returns the CertificateRequest CA name the
  * chain is under (owned by input->ca_names), or NULL. */

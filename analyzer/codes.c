@@ -72,6 +72,7 @@ static const mtls_code_info finding_codes[] = {
     NOTE(MTLS_CODE_ENCRYPTED_ALERT, NOTE, DECRYPTION, "an alert was sent encrypted; its reason is not visible without keys"),
     NOTE(MTLS_CODE_WARNING_ALERT, NOTE, PROTOCOL, "a warning-level alert was sent"),
     NOTE(MTLS_CODE_MALFORMED_CERTIFICATE, WARNING, MALFORMED, "a certificate in the capture could not be parsed"),
+    NOTE(MTLS_CODE_CHAIN_PARTLY_JUDGED, WARNING, PROTOCOL, "a chain longer than any verifier follows: only its start was judged"),
     NOTE(MTLS_CODE_HANDSHAKE_START_MISSING, NOTE, SEQUENCE, "the start of this handshake was not captured"),
 };
 

@@ -61,5 +61,6 @@
 #define MTLS_CODE_APPLICATION_REJECTED "application_rejected"
 #define MTLS_CODE_INTERMEDIATE_NOT_SENT "intermediate_not_sent"
 #define MTLS_CODE_SERVER_NAME_MISMATCH "server_name_mismatch"
+#define MTLS_CODE_CHAIN_PARTLY_JUDGED "chain_partly_judged"
 
 #endif

@@ -387,12 +387,15 @@ static void on_certificate_request(mtls_handshake *handshake, const mtls_packet 
                           packet->frame);
 }
 
-/* Parses a Certificate message's chain; a chain with an unparsable member
- * is left unjudged rather than judged wrongly. */
+/* Parses a Certificate message's chain, up to MTLS_CHAIN_CERTIFICATES_JUDGED
+ * certificates; a chain with an unparsable member is left unjudged rather
+ * than judged wrongly. */
 static bool parse_chain(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
                         mtls_side side, GPtrArray *chain)
 {
-    for (size_t i = 0; i < event->u.certificate.certificate_count; i++) {
+    const size_t sent = event->u.certificate.certificate_count;
+    const size_t judged = MIN(sent, (size_t)MTLS_CHAIN_CERTIFICATES_JUDGED);
+    for (size_t i = 0; i < judged; i++) {
         const mtls_blob *der = &event->u.certificate.certificates[i];
         const char *error = NULL;
         const mtls_certificate *certificate = mtls_capture_certificate(handshake->capture, der->data, der->length,
@@ -408,6 +411,14 @@ static bool parse_chain(mtls_handshake *handshake, const mtls_packet *packet, co
         }
         g_ptr_array_add(chain, (gpointer)certificate);
     }
+    if (judged < sent)
+        mtls_findings_add(handshake->findings, MTLS_CODE_CHAIN_PARTLY_JUDGED, packet->frame, (mtls_evidence){{0}},
+                          "The %s's Certificate in frame %u carries %zu certificates. Only the first %zu (the leaf "
+                          "and the %zu after it) were judged, each on its own: whether the chain is complete, in "
+                          "order and trusted was not checked. Real chains have two to five certificates, and "
+                          "verifiers stop at a depth limit (GnuTLS 16, Java 10 by default), so a server may refuse "
+                          "this chain for its length alone. Send only the leaf and its intermediates.",
+                          mtls_side_name(side), packet->frame, sent, judged, judged - 1);
     return true;
 }
 
@@ -531,6 +542,7 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
             .certificate_request_frame = side == MTLS_SIDE_CLIENT ? summary->certificate_request_frame : 0,
             .known_certificates = side == MTLS_SIDE_CLIENT ? handshake->server_chain : NULL,
             .known_certificates_frame = handshake->server_certificate_frame,
+            .cut_short = chain->len < event->u.certificate.certificate_count,
         };
         /* An unsent intermediate matters only if the server lacks it, which
          * its answer tells: that finding waits for the outcome. */

@@ -156,6 +156,8 @@ link_check_certificates() {
     issue_with_openssl client_no_signing "client-without-digital-signature" clientAuth
     issue_with_openssl server_no_signing "localhost" serverAuth
     cat "$pki/issuing.pem" "$pki/issuing.pem" >"$pki/issuing_twice.pem"
+    # Twenty copies: a chain longer than the analyzer judges (its bound).
+    for _ in $(seq 20); do cat "$pki/issuing.pem"; done >"$pki/issuing_twenty_times.pem"
 }
 
 # ---- One scenario ------------------------------------------------------------
@@ -322,6 +324,7 @@ capture tls12-key-usage "$server $require" "-tls1_2 $trust_server $(chain_args c
 capture tls12-weak-key "$server $require" "-tls1_2 $weak $trust_server $(chain_args client_rsa1024 issuing)"
 capture tls12-weak-signature "$server $require" "-tls1_2 $weak $trust_server $(chain_args client_sha1 issuing)"
 capture tls12-duplicate-certificate "$server $require" "-tls1_2 $trust_server $(chain_args client issuing_twice)"
+capture tls12-long-chain "$server $require" "-tls1_2 $trust_server $(chain_args client issuing_twenty_times)"
 capture tls12-server-not-a-ca "$(chain_args server_under_leaf server_then_issuing) $require" \
     "-tls1_2 $trust_server $(chain_args client issuing)"
 capture tls12-server-path-length "$(chain_args server_deep sub_ca_chain) $require" \

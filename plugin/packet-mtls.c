@@ -157,10 +157,10 @@ static mtls_stream *stream_for(packet_info *pinfo, proto_tree *tree)
 
 static const char *endpoint_name(packet_info *pinfo)
 {
-    const char *address = address_to_str(pinfo->pool, &pinfo->src);
+    const char *source_address = address_to_str(pinfo->pool, &pinfo->src);
     if (pinfo->src.type == AT_IPv6)
-        return wmem_strdup_printf(pinfo->pool, "[%s]:%u", address, pinfo->srcport);
-    return wmem_strdup_printf(pinfo->pool, "%s:%u", address, pinfo->srcport);
+        return wmem_strdup_printf(pinfo->pool, "[%s]:%u", source_address, pinfo->srcport);
+    return wmem_strdup_printf(pinfo->pool, "%s:%u", source_address, pinfo->srcport);
 }
 
 static void remember_handshake(frame_record *record, mtls_handshake *handshake)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chain.h"
 #include "test_pki.h"
 
 #define COUNT(...) (sizeof(CERTS(__VA_ARGS__)) / sizeof(const test_cert *))
@@ -625,46 +626,75 @@ static void malformed_certificates_are_parsed_once(void **state)
     test_session_clear(&session);
 }
 
-/* Hostile sizes: a 100-certificate chain (sent leaf to root, and shuffled),
- * the same certificate 100 times, and a CertificateRequest with 5000 CA
- * names. Each is judged, with work bounded by the distinct certificates:
- * every signature pair checked at most once, every name decoded once. */
-static void hostile_sizes_are_bounded(void **state)
+/* A chain of `depth` certificates from leaf (index 0, clientAuth) to a root. */
+static void make_deep_chain(test_cert **chain, int depth, const char *prefix)
 {
-    test_pki *pki = *state;
-    enum { DEPTH = 100, NAMES = 5000 };
-    test_cert *chain[DEPTH];
-    chain[DEPTH - 1] = test_cert_new(&(test_cert_spec){.common_name = "Deep Root", .ca = true});
-    for (int i = DEPTH - 2; i >= 0; i--) {
-        char *name = g_strdup_printf("Deep %d", i);
+    char *root_name = g_strdup_printf("%s Root", prefix);
+    chain[depth - 1] = test_cert_new(&(test_cert_spec){.common_name = root_name, .ca = true});
+    g_free(root_name);
+    for (int i = depth - 2; i >= 0; i--) {
+        char *name = g_strdup_printf("%s %d", prefix, i);
         chain[i] = test_cert_new(&(test_cert_spec){.common_name = name, .issuer = chain[i + 1], .ca = i > 0,
                                                    .eku = {i == 0 ? OID_CLIENT_AUTH : NULL}});
         g_free(name);
     }
+}
+
+/* Hostile sizes: a chain as long as the analyzer judges (sent leaf to root,
+ * and reversed), a 100-certificate chain (only its start judged), the same
+ * certificate 100 times, and a CertificateRequest with 5000 CA names. Work is
+ * bounded: each distinct certificate parsed once, signatures checked only
+ * between certificates whose names match (linear in the chain, not its
+ * square), every name decoded once. */
+static void hostile_sizes_are_bounded(void **state)
+{
+    test_pki *pki = *state;
+    enum { LONG = 100, JUDGED = MTLS_CHAIN_CERTIFICATES_JUDGED, NAMES = 5000 };
+    test_cert *whole[JUDGED];
+    make_deep_chain(whole, JUDGED, "Judged");
     test_session session;
     test_session_init(&session, NULL);
-    client_sends(&session, pki, CERTS(chain[DEPTH - 1]), 1, (const test_cert *const *)chain, DEPTH);
+    client_sends(&session, pki, CERTS(whole[JUDGED - 1]), 1, (const test_cert *const *)whole, JUDGED);
     assert_codes(session.last, true, "-");
-    assert_int_equal(mtls_handshake_get_summary(session.last)->client_chain_parsed, DEPTH);
-    /* The reverse order: every certificate's issuer is found, out of place. */
-    test_cert *reversed[DEPTH];
-    for (int i = 0; i < DEPTH; i++)
-        reversed[i] = chain[i == 0 ? 0 : DEPTH - i];
-    client_sends(&session, pki, CERTS(chain[DEPTH - 1]), 1, (const test_cert *const *)reversed, DEPTH);
+    assert_codes(session.last, false, "-");
+    assert_int_equal(mtls_handshake_get_summary(session.last)->client_chain_parsed, JUDGED);
+    /* Reversed: every certificate's issuer is found, out of place. */
+    test_cert *reversed[JUDGED];
+    for (int i = 0; i < JUDGED; i++)
+        reversed[i] = whole[i == 0 ? 0 : JUDGED - i];
+    client_sends(&session, pki, CERTS(whole[JUDGED - 1]), 1, (const test_cert *const *)reversed, JUDGED);
     assert_codes(session.last, true, "chain_order");
-    /* A message names the first few certificates, not a hundred. */
-    assert_message_mentions(session.last, "chain_order", "and 92 more");
-    assert_true(strlen(message_of(session.last, "chain_order")) < 1500);
+    /* A message names the first few certificates, not all. */
+    assert_message_mentions(session.last, "chain_order", "more");
     mtls_capture_statistics statistics = mtls_capture_get_statistics(session.capture);
-    assert_int_equal(statistics.distinct_certificates, DEPTH + 2); /* and the server's two */
-    assert_true(statistics.signature_checks <= (DEPTH + 2) * (DEPTH + 2));
+    assert_int_equal(statistics.distinct_certificates, JUDGED + 2); /* and the server's two */
+    assert_true(statistics.signature_checks <= 2 * (JUDGED + 2));
+    test_session_clear(&session);
 
-    const test_cert *same[DEPTH];
-    for (int i = 0; i < DEPTH; i++)
+    /* A hundred: the first sixteen are judged, each on its own, and a note says so. */
+    test_cert *deep[LONG];
+    make_deep_chain(deep, LONG, "Deep");
+    test_session_init(&session, NULL);
+    client_sends(&session, pki, CERTS(deep[LONG - 1]), 1, (const test_cert *const *)deep, LONG);
+    assert_codes(session.last, true, "-");
+    assert_codes(session.last, false, "chain_partly_judged");
+    assert_message_mentions(session.last, "chain_partly_judged", "carries 100 certificates. Only the first 16");
+    assert_int_equal(mtls_handshake_get_summary(session.last)->client_chain_parsed, JUDGED);
+    assert_int_equal(mtls_handshake_get_summary(session.last)->client_chain_length, LONG);
+    assert_int_equal(mtls_capture_get_statistics(session.capture).distinct_certificates, JUDGED + 2);
+    /* Reversed, the hundred are not judged for order or trust. */
+    test_cert *deep_reversed[LONG];
+    for (int i = 0; i < LONG; i++)
+        deep_reversed[i] = deep[i == 0 ? 0 : LONG - i];
+    client_sends(&session, pki, CERTS(deep[LONG - 1]), 1, (const test_cert *const *)deep_reversed, LONG);
+    assert_codes(session.last, true, "-");
+    assert_codes(session.last, false, "chain_partly_judged");
+
+    const test_cert *same[LONG];
+    for (int i = 0; i < LONG; i++)
         same[i] = i == 0 ? pki->client : pki->issuing;
-    client_sends(&session, pki, CERTS(pki->root), 1, same, DEPTH);
-    assert_codes(session.last, false, "duplicate_certificate");
-    assert_message_mentions(session.last, "duplicate_certificate", "and 90 more");
+    client_sends(&session, pki, CERTS(pki->root), 1, same, LONG);
+    assert_codes(session.last, false, "chain_partly_judged,duplicate_certificate");
     assert_true(strlen(message_of(session.last, "duplicate_certificate")) < 1500);
     test_session_clear(&session);
 
@@ -677,8 +707,10 @@ static void hostile_sizes_are_bounded(void **state)
     assert_int_equal(mtls_handshake_get_summary(session.last)->ca_name_count, NAMES);
     assert_string_equal(mtls_handshake_get_summary(session.last)->client_listed_ca, "O=Unit Test,CN=Test Root");
     test_session_clear(&session);
-    for (int i = 0; i < DEPTH; i++)
-        test_cert_free(chain[i]);
+    for (int i = 0; i < JUDGED; i++)
+        test_cert_free(whole[i]);
+    for (int i = 0; i < LONG; i++)
+        test_cert_free(deep[i]);
 }
 
 static void undecodable_ca_names_are_shown_not_fatal(void **state)
