@@ -58,7 +58,11 @@ mtls_capture *mtls_capture_new(mtls_config *config)
     mtls_capture *capture = g_new0(mtls_capture, 1);
     capture->reference_count = 1;
     capture->config = mtls_config_ref(config);
-    capture->certificates = g_hash_table_new_full(digest_hash, digest_equal, g_free, cached_certificate_free);
+    /* Keyed by the DER itself: a lookup hashes the bytes cheaply and compares
+     * them, where a SHA-256 per certificate received cost more than the rest
+     * of its handshake's analysis. The digest is computed once, on a miss. */
+    capture->certificates = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+                                                  cached_certificate_free);
     /* The key is the value's own DER, released with it. */
     capture->ca_names = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, NULL, mtls_ca_name_free);
     capture->signatures = g_hash_table_new_full(pair_hash, pair_equal, g_free, NULL);
@@ -97,17 +101,18 @@ const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const ui
                                                  const char **error)
 {
     capture->statistics.certificate_lookups++;
-    uint8_t digest[SHA256_SIZE];
-    if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der, length, digest) < 0) {
-        *error = "cannot compute its SHA-256 fingerprint";
-        return NULL;
-    }
-    cached_certificate *entry = g_hash_table_lookup(capture->certificates, digest);
+    GBytes *key = g_bytes_new_static(der, length);
+    cached_certificate *entry = g_hash_table_lookup(capture->certificates, key);
+    g_bytes_unref(key);
     if (entry == NULL) {
         entry = g_new0(cached_certificate, 1);
-        entry->certificate = mtls_certificate_parse(der, length, digest, &entry->error);
+        uint8_t digest[SHA256_SIZE];
+        if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der, length, digest) < 0)
+            entry->error = g_strdup("its SHA-256 fingerprint cannot be computed");
+        else
+            entry->certificate = mtls_certificate_parse(der, length, digest, &entry->error);
         capture->statistics.distinct_certificates++;
-        g_hash_table_insert(capture->certificates, g_memdup2(digest, sizeof digest), entry);
+        g_hash_table_insert(capture->certificates, g_bytes_new(der, length), entry);
     }
     *error = entry->error;
     return entry->certificate;

@@ -94,6 +94,8 @@ static void read_key(mtls_certificate *certificate)
 {
     unsigned int bits = 0;
     int algorithm = gnutls_x509_crt_get_pk_algorithm(certificate->crt, &bits);
+    certificate->key_algorithm = algorithm;
+    certificate->key_curve = GNUTLS_ECC_CURVE_INVALID;
     const char *name = algorithm > 0 ? gnutls_pk_algorithm_get_name((gnutls_pk_algorithm_t)algorithm) : NULL;
     switch (algorithm) {
     case GNUTLS_PK_RSA:
@@ -105,6 +107,7 @@ static void read_key(mtls_certificate *certificate)
     case GNUTLS_PK_EC: {
         gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
         gnutls_x509_crt_get_pk_ecc_raw(certificate->crt, &curve, NULL, NULL);
+        certificate->key_curve = curve;
         const char *curve_name = gnutls_ecc_curve_get_name(curve);
         certificate->key_description = curve_name ? g_strdup_printf("EC %s", curve_name) : g_strdup_printf("EC %u bits", bits);
         certificate->weak_key = bits < MIN_EC_BITS;

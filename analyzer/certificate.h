@@ -31,6 +31,8 @@ typedef struct {
     bool is_proxy;            /* an RFC 3820 (or pre-RFC Globus) proxy certificate */
     bool has_key_usage;
     unsigned key_usage;       /* GNUTLS_KEY_* bits, meaningful when has_key_usage */
+    int key_algorithm;        /* gnutls_pk_algorithm_t, negative when unreadable */
+    int key_curve;            /* gnutls_ecc_curve_t for EC keys, else GNUTLS_ECC_CURVE_INVALID */
     char *key_description;    /* "RSA 2048 bits", "EC P-256" */
     bool weak_key;            /* RSA/DSA under 2048 bits, EC under 256 */
     char *signature_algorithm;/* "ECDSA-SHA256"; the OID when GnuTLS does not know it */

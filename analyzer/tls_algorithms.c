@@ -198,11 +198,11 @@ const char *mtls_key_family_left_out(const uint16_t *schemes, size_t count, bool
 mtls_key_fit mtls_key_fits_schemes(const mtls_certificate *certificate, const uint16_t *schemes, size_t count,
                                    bool tls13)
 {
-    int algorithm = gnutls_x509_crt_get_pk_algorithm(certificate->crt, NULL);
-    gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
+    /* Read once when the certificate was parsed: this runs per handshake. */
+    int algorithm = certificate->key_algorithm;
+    gnutls_ecc_curve_t curve = (gnutls_ecc_curve_t)certificate->key_curve;
     switch (algorithm) {
     case GNUTLS_PK_EC:
-        gnutls_x509_crt_get_pk_ecc_raw(certificate->crt, &curve, NULL, NULL);
         /* Brainpool and other curves: TLS 1.3 schemes this table does not bind. */
         if (tls13 && curve != GNUTLS_ECC_CURVE_SECP256R1 && curve != GNUTLS_ECC_CURVE_SECP384R1 &&
             curve != GNUTLS_ECC_CURVE_SECP521R1)

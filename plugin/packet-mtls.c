@@ -271,9 +271,24 @@ static size_t line_end(const char *text, size_t length)
     return word > 0 ? word : TEXT_LINE_LENGTH;
 }
 
+/* Whether items of these fields are worth building: the tree is shown, or a
+ * filter or -e names one of them. tshark runs build an invisible tree in
+ * which every other item is thrown away, so text meant only for the eye (the
+ * flow, the wrapped lines, each certificate's details) is not made there. */
+static bool any_field_wanted(proto_tree *tree, const int *fields, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (proto_field_is_referenced(tree, fields[i]))
+            return true;
+    }
+    return false;
+}
+
 static proto_item *add_long_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *value)
 {
     proto_item *item = add_generated_string(tree, hf, tvb, value);
+    if (!proto_field_is_referenced(tree, hf_mtls_text_line))
+        return item;
     const char *name = proto_registrar_get_name(hf);
     size_t length = strlen(value);
     if (strlen(name) + 2 + length < ITEM_LABEL_LENGTH - 20)
@@ -296,8 +311,15 @@ static proto_item *add_long_string(proto_tree *tree, int hf, tvbuff_t *tvb, cons
 }
 
 /* The client chain as sent: one subtree per certificate, leaf first. */
-static void add_client_chain(proto_item *length_item, tvbuff_t *tvb, const mtls_handshake_summary *summary)
+static void add_client_chain(proto_tree *tree, proto_item *length_item, tvbuff_t *tvb,
+                             const mtls_handshake_summary *summary)
 {
+    const int fields[] = {hf_mtls_client_certificate,         hf_mtls_certificate_subject,
+                          hf_mtls_certificate_issuer,         hf_mtls_certificate_not_before,
+                          hf_mtls_certificate_not_after,      hf_mtls_certificate_key,
+                          hf_mtls_certificate_signature,      hf_mtls_certificate_sha256};
+    if (!any_field_wanted(tree, fields, G_N_ELEMENTS(fields)))
+        return;
     proto_tree *chain = proto_item_add_subtree(length_item, ett_mtls_client_chain);
     for (size_t i = 0; i < summary->client_chain_parsed; i++) {
         const mtls_certificate_summary *entry = &summary->client_chain[i];
@@ -317,6 +339,9 @@ static void add_client_chain(proto_item *length_item, tvbuff_t *tvb, const mtls_
 /* The flow in one line, and under it each step as a link to its frame. */
 static void add_flow(proto_tree *tree, tvbuff_t *tvb, mtls_handshake *handshake)
 {
+    const int fields[] = {hf_mtls_flow, hf_mtls_flow_step};
+    if (!any_field_wanted(tree, fields, G_N_ELEMENTS(fields)))
+        return;
     const char *line = mtls_handshake_flow(handshake);
     if (line == NULL)
         return;
@@ -365,7 +390,7 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_su
         proto_item *length = proto_tree_add_uint(tree, hf_mtls_client_chain_length, tvb, 0, 0,
                                                  (uint32_t)summary->client_chain_length);
         proto_item_set_generated(length);
-        add_client_chain(length, tvb, summary);
+        add_client_chain(tree, length, tvb, summary);
     }
     if (summary->client_listed_ca)
         add_generated_string(tree, hf_mtls_client_listed_ca, tvb, summary->client_listed_ca);
