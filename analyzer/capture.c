@@ -94,7 +94,9 @@ void mtls_capture_unref(mtls_capture *capture)
 
 mtls_capture_statistics mtls_capture_get_statistics(const mtls_capture *capture)
 {
-    return capture->statistics;
+    mtls_capture_statistics statistics = capture->statistics;
+    statistics.cached_signature_verdicts = g_hash_table_size(capture->signatures);
+    return statistics;
 }
 
 const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const uint8_t *der, size_t length,
@@ -132,6 +134,16 @@ const mtls_ca_name *mtls_capture_ca_name(mtls_capture *capture, const uint8_t *d
     return ca_name;
 }
 
+/* Empties a verdict cache that reached the limit: its entries are only
+ * answers that can be computed again. */
+static void make_room(mtls_capture *capture, GHashTable *cache)
+{
+    if (g_hash_table_size(cache) < capture->config->cache_limit)
+        return;
+    g_hash_table_remove_all(cache);
+    capture->statistics.cache_flushes++;
+}
+
 bool mtls_capture_issued_by(mtls_capture *capture, const mtls_certificate *certificate,
                             const mtls_certificate *issuer)
 {
@@ -147,6 +159,7 @@ bool mtls_capture_issued_by(mtls_capture *capture, const mtls_certificate *certi
     if (verdict == NULL) {
         verdict = mtls_certificate_issued_by(certificate, issuer) ? SIGNATURE_VERIFIES : SIGNATURE_FAILS;
         capture->statistics.signature_checks++;
+        make_room(capture, capture->signatures);
         g_hash_table_insert(capture->signatures, g_memdup2(pair, sizeof pair), verdict);
     }
     return verdict == SIGNATURE_VERIFIES;
@@ -167,6 +180,7 @@ const mtls_certificate *mtls_capture_issuer_from(mtls_capture *capture, mtls_iss
         if (candidate != NULL && mtls_capture_issued_by(capture, certificate, candidate))
             issuer = (gpointer)candidate;
     }
+    make_room(capture, issuers);
     g_hash_table_insert(issuers, (gpointer)certificate->sha256_digest, issuer);
     return issuer;
 }

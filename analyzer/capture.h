@@ -18,10 +18,13 @@
 struct mtls_capture {
     gint reference_count;
     mtls_config *config;
-    GHashTable *certificates;   /* SHA-256 of the DER (32 bytes) -> cached_certificate* */
+    /* Kept until the file closes: the handshakes' summaries, which every
+     * redissection shows again, borrow their strings from these. */
+    GHashTable *certificates;   /* DER (GBytes) -> cached_certificate* */
     GHashTable *ca_names;       /* DER Name (GBytes) -> mtls_ca_name* */
-    GHashTable *signatures;     /* "subject-sha256/issuer-sha256" -> verdict */
-    GHashTable *issuers[MTLS_ISSUER_SOURCE_COUNT]; /* subject SHA-256 -> issuer (NULL: none) */
+    /* Verdicts, emptied when they reach the configured cache limit. */
+    GHashTable *signatures;     /* subject and issuer SHA-256 digests (64 bytes) -> verdict */
+    GHashTable *issuers[MTLS_ISSUER_SOURCE_COUNT]; /* subject SHA-256 digest -> issuer (NULL: none) */
     mtls_capture_statistics statistics;
 };
 

@@ -10,11 +10,10 @@
 #include <gnutls/gnutls.h>
 #include <string.h>
 
+#include "tls_versions.h"
+
 #define HANDSHAKE_HEADER_LENGTH 4
 #define HANDSHAKE_MESSAGE_HASH 254 /* RFC 8446 4.4.1: stands for the first ClientHello after a retry */
-#define TLS_1_0 0x0301
-#define TLS_1_2 0x0303
-#define TLS_1_3 0x0304
 
 void mtls_transcript_init(mtls_transcript *transcript)
 {
@@ -156,7 +155,7 @@ static int key_family(gnutls_pk_algorithm_t algorithm)
 
 uint16_t mtls_certificate_verify_scheme(const uint8_t *message, size_t length, uint16_t version)
 {
-    if (message == NULL || length < HANDSHAKE_HEADER_LENGTH + 2 || version < TLS_1_2 || version > TLS_1_3)
+    if (message == NULL || length < HANDSHAKE_HEADER_LENGTH + 2 || version < MTLS_TLS_1_2 || version > MTLS_TLS_1_3)
         return 0;
     return (uint16_t)(message[HANDSHAKE_HEADER_LENGTH] << 8 | message[HANDSHAKE_HEADER_LENGTH + 1]);
 }
@@ -176,14 +175,14 @@ mtls_certificate_verify_result mtls_check_client_certificate_verify(const mtls_t
         return unchecked(0, g_strdup("the message was not captured whole"));
     if (version == 0)
         return unchecked(0, g_strdup("the negotiated version is unknown (no ServerHello captured)"));
-    if (version < TLS_1_0 || version > TLS_1_3)
+    if (version < MTLS_TLS_1_0 || version > MTLS_TLS_1_3)
         return unchecked(0, g_strdup("only TLS 1.0 to 1.3 are checked"));
 
     /* Body: [SignatureScheme (TLS 1.2 and later)] opaque signature<0..2^16-1> */
     const uint8_t *body = message + HANDSHAKE_HEADER_LENGTH;
     size_t body_length = length - HANDSHAKE_HEADER_LENGTH;
     uint16_t scheme = 0;
-    if (version >= TLS_1_2) {
+    if (version >= MTLS_TLS_1_2) {
         if (body_length < 2)
             return unchecked(0, g_strdup("the message is too short to name its algorithm"));
         scheme = (uint16_t)(body[0] << 8 | body[1]);
@@ -203,7 +202,7 @@ mtls_certificate_verify_result mtls_check_client_certificate_verify(const mtls_t
         return unchecked(scheme, g_strdup_printf("the signature algorithm 0x%04x is not one this check knows", scheme));
     GByteArray *signed_content = g_byte_array_new();
     char *detail = NULL;
-    if (version == TLS_1_3) {
+    if (version == MTLS_TLS_1_3) {
         if (!tls13_signed_content(transcript, cipher_suite, signed_content, &detail)) {
             g_byte_array_free(signed_content, TRUE);
             return unchecked(scheme, detail);
@@ -228,7 +227,7 @@ mtls_certificate_verify_result mtls_check_client_certificate_verify(const mtls_t
         } else if (status >= 0) {
             /* The question is whose key signed, not whether the hash is
              * still acceptable: SHA-1 and MD5 are judged elsewhere. */
-            status = version >= TLS_1_2
+            status = version >= MTLS_TLS_1_2
                          ? gnutls_pubkey_verify_data2(key, algorithm, GNUTLS_VERIFY_ALLOW_BROKEN, &data, &signature)
                          : verify_before_tls12(key, &data, &signature);
         }

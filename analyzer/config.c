@@ -14,6 +14,7 @@ mtls_config *mtls_config_new(void)
     config->reference_count = 1;
     config->check_server_chain = true;
     config->use_public_roots = true;
+    config->cache_limit = MTLS_DEFAULT_CACHE_LIMIT;
     config->expiry_warning_days = MTLS_DEFAULT_EXPIRY_WARNING_DAYS;
     return config;
 }
@@ -67,6 +68,11 @@ void mtls_config_set_use_public_roots(mtls_config *config, bool enabled)
 void mtls_config_set_expiry_warning_days(mtls_config *config, unsigned days)
 {
     config->expiry_warning_days = days;
+}
+
+void mtls_config_set_cache_limit(mtls_config *config, unsigned entries)
+{
+    config->cache_limit = MAX(entries, 1u);
 }
 
 void mtls_config_set_verify_every_certificate_verify(mtls_config *config, bool enabled)

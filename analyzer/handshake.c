@@ -14,15 +14,11 @@
 #include "handshake_state.h"
 #include "server_name.h"
 #include "tls_algorithms.h"
+#include "tls_versions.h"
 
 #define ALGORITHMS_SHOWN 8
 #define TLS_HANDSHAKE_HELLO_REQUEST 0
 
-#define TLS_1_1 0x0302
-#define TLS_1_2 0x0303
-#define TLS_1_3 0x0304
-#define DTLS_1_0 0xfeff
-#define DTLS_OPENSSL_BAD_VERSION 0x0100
 
 /* SHA-256 of "HelloRetryRequest" (RFC 8446 section 4.1.3): a ServerHello
  * with this random is a HelloRetryRequest, not the negotiated hello. */
@@ -33,14 +29,14 @@ static const uint8_t hello_retry_request_random[32] = {
 const char *mtls_version_name(uint16_t version)
 {
     switch (version) {
-    case 0x0300: return "SSL 3.0";
-    case 0x0301: return "TLS 1.0";
-    case 0x0302: return "TLS 1.1";
-    case 0x0303: return "TLS 1.2";
-    case 0x0304: return "TLS 1.3";
-    case 0xfeff: return "DTLS 1.0";
-    case 0xfefd: return "DTLS 1.2";
-    case 0xfefc: return "DTLS 1.3";
+    case MTLS_SSL_3_0: return "SSL 3.0";
+    case MTLS_TLS_1_0: return "TLS 1.0";
+    case MTLS_TLS_1_1: return "TLS 1.1";
+    case MTLS_TLS_1_2: return "TLS 1.2";
+    case MTLS_TLS_1_3: return "TLS 1.3";
+    case MTLS_DTLS_1_0: return "DTLS 1.0";
+    case MTLS_DTLS_1_2: return "DTLS 1.2";
+    case MTLS_DTLS_1_3: return "DTLS 1.3";
     default: return NULL;
     }
 }
@@ -52,16 +48,17 @@ static const char *version_text(uint16_t version)
 }
 
 /* SSL 3.0, TLS 1.0/1.1 and DTLS 1.0 (and OpenSSL's pre-standard DTLS
- * 0x0100) are deprecated by RFC 8996. DTLS numbers count downwards. */
+ * 0x0100) are deprecated by RFC 8996. */
 static bool is_legacy(uint16_t version)
 {
-    return (version != 0 && version <= TLS_1_1) || version == DTLS_1_0 || version == DTLS_OPENSSL_BAD_VERSION;
+    return (version != 0 && version <= MTLS_TLS_1_1) || version == MTLS_DTLS_1_0 ||
+           version == MTLS_DTLS_OPENSSL_BAD_VERSION;
 }
 
 /* Draft TLS 1.3 versions (0x7fxx) and the real one count as TLS 1.3. */
 static bool is_tls13(uint16_t version)
 {
-    return version == TLS_1_3 || (version & 0xff00) == 0x7f00;
+    return version == MTLS_TLS_1_3 || (version & 0xff00) == 0x7f00;
 }
 
 const char *mtls_side_name(mtls_side side)
@@ -77,7 +74,6 @@ mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number
 {
     mtls_handshake *handshake = g_new0(mtls_handshake, 1);
     handshake->capture = capture;
-    handshake->config = capture->config;
     handshake->ca_names = g_ptr_array_new();
     handshake->ca_name_texts = g_ptr_array_new();
     handshake->client_chain = g_array_new(FALSE, TRUE, sizeof(mtls_certificate_summary));
@@ -281,7 +277,7 @@ static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet
     for (size_t i = 0; i < event->u.client_hello.supported_version_count; i++) {
         uint16_t version = event->u.client_hello.supported_versions[i];
         if (!mtls_is_grease(version) && (version > offered || is_tls13(version)))
-            offered = is_tls13(version) ? TLS_1_3 : version;
+            offered = is_tls13(version) ? MTLS_TLS_1_3 : version;
     }
     summary->offered_max_version = offered;
     summary->record_version = event->u.client_hello.record_version;
@@ -330,7 +326,7 @@ static void on_server_hello(mtls_handshake *handshake, const mtls_packet *packet
     uint16_t negotiated = selected && !mtls_is_grease(selected) ? selected : event->u.server_hello.legacy_version;
     handshake->server_hello_frame = packet->frame;
     handshake->tls13 = is_tls13(negotiated);
-    handshake->summary.negotiated_version = handshake->tls13 ? TLS_1_3 : negotiated;
+    handshake->summary.negotiated_version = handshake->tls13 ? MTLS_TLS_1_3 : negotiated;
     if (handshake->tls13 && event->u.server_hello.psk_accepted && !handshake_decided(handshake)) {
         handshake->resumed_frame = packet->frame;
         mtls_findings_add(handshake->findings, MTLS_CODE_RESUMED, packet->frame, (mtls_evidence){{0}},
@@ -527,11 +523,11 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
         summary->client_subject = leaf->subject;
         summary->client_issuer = leaf->issuer;
         handshake->client_leaf = leaf;
-        mtls_check_expected_client_certificate(handshake->config->expected_client_certificates, leaf, packet->frame,
-                                               handshake->findings);
+        mtls_check_expected_client_certificate(handshake->capture->config->expected_client_certificates, leaf,
+                                               packet->frame, handshake->findings);
         check_signature_algorithms(handshake, leaf, packet);
     }
-    if (side == MTLS_SIDE_CLIENT || handshake->config->check_server_chain) {
+    if (side == MTLS_SIDE_CLIENT || handshake->capture->config->check_server_chain) {
         mtls_chain_input input = {
             .role = side == MTLS_SIDE_CLIENT ? MTLS_ROLE_CLIENT : MTLS_ROLE_SERVER,
             .certificates = chain,
@@ -769,7 +765,7 @@ static void on_client_certificate_verify(mtls_handshake *handshake, const mtls_p
         mtls_transcript_release(&handshake->transcript);
         return;
     }
-    if (handshake->config->verify_every_certificate_verify || handshake_decided(handshake)) {
+    if (handshake->capture->config->verify_every_certificate_verify || handshake_decided(handshake)) {
         verify_client_certificate_verify(handshake, event->message.data, event->message.length, packet->frame);
         return;
     }

@@ -21,7 +21,6 @@ typedef enum { MTLS_SIDE_UNKNOWN, MTLS_SIDE_CLIENT, MTLS_SIDE_SERVER } mtls_side
 
 struct mtls_handshake {
     mtls_capture *capture;              /* owned by the stream */
-    const mtls_config *config;          /* the capture's */
     mtls_handshake_summary summary;     /* its strings point into the fields below and the capture's certificates */
 
     char *client_endpoint;

@@ -97,6 +97,7 @@ static mtls_ws_bool pref_verify_every_certificate_verify = FALSE;
 static mtls_ws_bool pref_public_roots = TRUE;
 static mtls_ws_bool pref_show_chat_notes = TRUE;
 static guint pref_expiry_warning_days = MTLS_DEFAULT_EXPIRY_WARNING_DAYS;
+static guint pref_cache_limit = MTLS_DEFAULT_CACHE_LIMIT;
 
 /* The analyzer configuration built from the preferences above. */
 static mtls_config *applied_config;
@@ -536,6 +537,7 @@ static void apply_preferences(void)
     mtls_config_set_verify_every_certificate_verify(config, pref_verify_every_certificate_verify);
     mtls_config_set_use_public_roots(config, pref_public_roots);
     mtls_config_set_expiry_warning_days(config, pref_expiry_warning_days);
+    mtls_config_set_cache_limit(config, pref_cache_limit);
     load_trust_store(config, MTLS_TRUST_CLIENT_CERTIFICATES, pref_trust_store);
     load_trust_store(config, MTLS_TRUST_SERVER_CERTIFICATES, pref_server_trust_store);
     if (pref_expected_client_certificates != NULL && pref_expected_client_certificates[0] != '\0') {
@@ -700,6 +702,11 @@ void proto_register_mtls(void)
                                    "capture gets an expires_soon note, so renewals are caught before they break "
                                    "(0 turns the note off)",
                                    10, &pref_expiry_warning_days);
+    prefs_register_uint_preference(module, "cache_limit", "Verdict cache entries",
+                                   "How many verdicts (issuer signatures checked, issuers found in a trust store) "
+                                   "each per-file cache keeps before it is emptied and refilled, so that a capture "
+                                   "of endless distinct certificates cannot grow it without bound",
+                                   10, &pref_cache_limit);
     prefs_register_bool_preference(module, "show_chat_notes", "Show informational notes",
                                    "Show chat-level notes (client certificate accepted, not requested, resumed)",
                                    &pref_show_chat_notes);

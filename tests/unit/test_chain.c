@@ -713,6 +713,36 @@ static void hostile_sizes_are_bounded(void **state)
         test_cert_free(deep[i]);
 }
 
+/* The verdict caches are bounded: with room for three signature verdicts,
+ * six distinct chains empty the cache as it fills, and every chain is still
+ * judged the same (verdicts are computed again when needed). */
+static void verdict_cache_stays_within_its_limit(void **state)
+{
+    test_pki *pki = *state;
+    enum { CHAINS = 6, LIMIT = 3 };
+    mtls_config *config = mtls_config_new();
+    mtls_config_set_cache_limit(config, LIMIT);
+    test_session session;
+    test_session_init(&session, config);
+    test_cert *issuers[CHAINS], *leaves[CHAINS];
+    for (int i = 0; i < CHAINS; i++) {
+        char *name = g_strdup_printf("Bounded issuer %d", i);
+        issuers[i] = test_cert_new(&(test_cert_spec){.common_name = name, .issuer = pki->root, .ca = true});
+        g_free(name);
+        leaves[i] = test_cert_new(&(test_cert_spec){.common_name = "bounded client", .issuer = issuers[i],
+                                                    .eku = {OID_CLIENT_AUTH}});
+        client_sends(&session, pki, CERTS(pki->root), 1, CERTS(leaves[i], issuers[i]), 2);
+        assert_codes(session.last, true, "-");
+        assert_true(mtls_capture_get_statistics(session.capture).cached_signature_verdicts <= LIMIT);
+    }
+    assert_true(mtls_capture_get_statistics(session.capture).cache_flushes > 0);
+    test_session_clear(&session);
+    for (int i = 0; i < CHAINS; i++) {
+        test_cert_free(leaves[i]);
+        test_cert_free(issuers[i]);
+    }
+}
+
 static void undecodable_ca_names_are_shown_not_fatal(void **state)
 {
     test_pki *pki = *state;
@@ -852,6 +882,7 @@ int main(void)
         cmocka_unit_test(malformed_certificates_are_parsed_once),
         cmocka_unit_test(truncated_certificate_is_not_empty),
         cmocka_unit_test(hostile_sizes_are_bounded),
+        cmocka_unit_test(verdict_cache_stays_within_its_limit),
         cmocka_unit_test(trust_store_errors_are_reported),
         cmocka_unit_test(trust_store_forms),
     };
