@@ -1,6 +1,8 @@
-/* handshake.c - one TLS handshake: applies its events in capture order,
- * reports findings on the frame where the evidence arrives, and derives the
- * verdict and summary from what was seen.
+/* handshake.c - one TLS handshake as a state machine: applies its events in
+ * capture order (hellos, the server's flight, alerts, the outcome), reports
+ * findings on the frame where the evidence arrives, and keeps the flow. Its
+ * certificates are handshake_certificates.c's, the client's signature
+ * handshake_signature.c's and the verdict verdict.c's.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -8,16 +10,11 @@
 
 #include "certificate_verify.h"
 #include "codes.h"
-#include "compressed_certificate.h"
-#include "expected_certificate.h"
 #include "findings.h"
 #include "handshake_state.h"
-#include "server_name.h"
 #include "tls_algorithms.h"
 #include "tls_versions.h"
 
-#define ALGORITHMS_SHOWN 8
-#define TLS_HANDSHAKE_HELLO_REQUEST 0
 
 
 /* SHA-256 of "HelloRetryRequest" (RFC 8446 section 4.1.3): a ServerHello
@@ -184,7 +181,7 @@ static mtls_side side_of(mtls_handshake *handshake, const char *sender, mtls_eve
     return MTLS_SIDE_UNKNOWN;
 }
 
-static bool handshake_decided(const mtls_handshake *handshake)
+bool mtls_handshake_decided(const mtls_handshake *handshake)
 {
     return handshake->fatal_alert != NULL || handshake->accepted_frame != 0 || handshake->resumed_frame != 0;
 }
@@ -197,7 +194,7 @@ bool mtls_event_is_handshake_message(mtls_event_kind kind)
 
 bool mtls_handshake_is_settled(const mtls_handshake *handshake)
 {
-    return handshake_decided(handshake) || handshake->encrypted_handshake || handshake->encrypted_alert_frame != 0;
+    return mtls_handshake_decided(handshake) || handshake->encrypted_handshake || handshake->encrypted_alert_frame != 0;
 }
 
 static const char *event_name(mtls_event_kind kind)
@@ -308,7 +305,7 @@ static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet
                           version_text(summary->client_hello_version), version_text(summary->record_version));
 }
 
-static bool is_hello_retry_request(const mtls_event *event)
+bool mtls_event_is_hello_retry_request(const mtls_event *event)
 {
     const uint8_t *random = event->u.server_hello.random;
     return event->kind == MTLS_EVENT_SERVER_HELLO && random != NULL &&
@@ -318,7 +315,7 @@ static bool is_hello_retry_request(const mtls_event *event)
 static void on_server_hello(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
 {
     handshake->cipher_suite = event->u.server_hello.cipher_suite;
-    if (is_hello_retry_request(event)) {
+    if (mtls_event_is_hello_retry_request(event)) {
         handshake->hello_retry_pending = true;
         return;
     }
@@ -327,7 +324,7 @@ static void on_server_hello(mtls_handshake *handshake, const mtls_packet *packet
     handshake->server_hello_frame = packet->frame;
     handshake->tls13 = is_tls13(negotiated);
     handshake->summary.negotiated_version = handshake->tls13 ? MTLS_TLS_1_3 : negotiated;
-    if (handshake->tls13 && event->u.server_hello.psk_accepted && !handshake_decided(handshake)) {
+    if (handshake->tls13 && event->u.server_hello.psk_accepted && !mtls_handshake_decided(handshake)) {
         handshake->resumed_frame = packet->frame;
         mtls_findings_add(handshake->findings, MTLS_CODE_RESUMED, packet->frame, (mtls_evidence){{0}},
                           "The server accepted a pre-shared key in its ServerHello (frame %u): a TLS 1.3 resumption, "
@@ -381,468 +378,6 @@ static void on_certificate_request(mtls_handshake *handshake, const mtls_packet 
                           "seen here; set the mtls.trust_store preference to the server's CA bundle to check the "
                           "client chain against it.",
                           packet->frame);
-}
-
-/* Parses a Certificate message's chain, up to MTLS_CHAIN_CERTIFICATES_JUDGED
- * certificates; a chain with an unparsable member is left unjudged rather
- * than judged wrongly. */
-static bool parse_chain(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
-                        mtls_side side, GPtrArray *chain)
-{
-    const size_t sent = event->u.certificate.certificate_count;
-    const size_t judged = MIN(sent, (size_t)MTLS_CHAIN_CERTIFICATES_JUDGED);
-    for (size_t i = 0; i < judged; i++) {
-        const mtls_blob *der = &event->u.certificate.certificates[i];
-        const char *error = NULL;
-        const mtls_certificate *certificate = mtls_capture_certificate(handshake->capture, der->data, der->length,
-                                                                       &error);
-        if (certificate == NULL) {
-            mtls_findings_add(handshake->findings, MTLS_CODE_MALFORMED_CERTIFICATE, packet->frame,
-                              (mtls_evidence){{0}},
-                              "Certificate %zu of the %s's chain in frame %u cannot be parsed: %s. The chain is not "
-                              "judged; if the capture was truncated (snaplen) recapture with full packets.",
-                              i + 1, mtls_side_name(side), packet->frame, error);
-            g_ptr_array_set_size(chain, 0);
-            return false;
-        }
-        g_ptr_array_add(chain, (gpointer)certificate);
-    }
-    if (judged < sent)
-        mtls_findings_add(handshake->findings, MTLS_CODE_CHAIN_PARTLY_JUDGED, packet->frame, (mtls_evidence){{0}},
-                          "The %s's Certificate in frame %u carries %zu certificates. Only the first %zu (the leaf "
-                          "and the %zu after it) were judged, each on its own: whether the chain is complete, in "
-                          "order and trusted was not checked. Real chains have two to five certificates, and "
-                          "verifiers stop at a depth limit (GnuTLS 16, Java 10 by default), so a server may refuse "
-                          "this chain for its length alone. Send only the leaf and its intermediates.",
-                          mtls_side_name(side), packet->frame, sent, judged, judged - 1);
-    return true;
-}
-
-static void on_empty_client_certificate(mtls_handshake *handshake, const mtls_packet *packet)
-{
-    const mtls_handshake_summary *summary = &handshake->summary;
-    char *ca_list = mtls_ca_names_for_message(handshake->ca_names);
-    GString *request = g_string_new(NULL);
-    if (summary->certificate_requested)
-        g_string_printf(request, "The server requested a client certificate (CertificateRequest in frame %u%s%s)",
-                        summary->certificate_request_frame, summary->ca_name_count ? ", accepting " : "",
-                        summary->ca_name_count ? ca_list : "");
-    else
-        g_string_printf(request, "The server requested a client certificate (the request itself was not captured)");
-    /* Clients also leave out a certificate whose key cannot sign with any
-     * algorithm the request lists. */
-    GString *algorithms = g_string_new(NULL);
-    const GArray *requested = handshake->requested_signature_schemes;
-    const uint16_t *schemes = (const uint16_t *)(const void *)requested->data;
-    const char *left_out = mtls_key_family_left_out(schemes, requested->len, handshake->tls13);
-    if (left_out) {
-        char *listed = mtls_signature_schemes_for_message(schemes, requested->len, ALGORITHMS_SHOWN);
-        g_string_printf(algorithms, " The request accepts only the signature algorithms %s: a client whose "
-                                    "certificate has an %s key has no certificate it may use, and sends none; "
-                                    "allow %s algorithms on the server or give the client a certificate with "
-                                    "another key type.",
-                        listed, left_out, left_out);
-        g_free(listed);
-    }
-    mtls_findings_add(handshake->findings, MTLS_CODE_EMPTY_CERTIFICATE, packet->frame,
-                      (mtls_evidence){{summary->certificate_request_frame}},
-                      "%s and the client answered with an empty Certificate (frame %u): it has no client "
-                      "certificate configured, or none issued by a CA the server accepts. Configure a client "
-                      "certificate with its private key%s%s (SAP ICM trace: 'Have no certificate fitting to CA "
-                      "names received from server'; Java: keystore; .NET: ClientCertificates). Java and SAP choose "
-                      "the certificate by these CA names: an entry whose chain does not reach a listed CA is "
-                      "never sent, and that includes a leaf stored without its intermediate when only the root "
-                      "is listed: import the full chain into the keystore entry.%s",
-                      request->str, packet->frame, summary->ca_name_count ? " issued by one of " : "",
-                      summary->ca_name_count ? ca_list : "", algorithms->str);
-    g_string_free(algorithms, TRUE);
-    g_string_free(request, TRUE);
-    g_free(ca_list);
-}
-
-/* The client signs CertificateVerify with its certificate's key, using one
- * of the schemes the CertificateRequest lists; a key that can produce none
- * of them cannot complete client authentication. */
-static void check_signature_algorithms(mtls_handshake *handshake, const mtls_certificate *leaf,
-                                       const mtls_packet *packet)
-{
-    const GArray *requested = handshake->requested_signature_schemes;
-    if (requested->len == 0)
-        return;
-    const uint16_t *schemes = (const uint16_t *)(const void *)requested->data;
-    if (mtls_key_fits_schemes(leaf, schemes, requested->len, handshake->tls13) != MTLS_KEY_DOES_NOT_FIT)
-        return;
-    char *listed = mtls_signature_schemes_for_message(schemes, requested->len, ALGORITHMS_SHOWN);
-    mtls_findings_add(handshake->findings, MTLS_CODE_SIGNATURE_ALGORITHM_MISMATCH, packet->frame,
-                      (mtls_evidence){{handshake->summary.certificate_request_frame}},
-                      "The client certificate '%s' (frame %u) has a %s key, which cannot produce any signature "
-                      "algorithm the server accepts in %s for CertificateVerify (CertificateRequest in frame %u: %s). "
-                      "The client cannot prove it holds the key in a way the server accepts: expect "
-                      "handshake_failure, decrypt_error or illegal_parameter. Issue the client certificate with a "
-                      "key type the server accepts, or allow this key type's algorithms on the server.",
-                      leaf->subject, packet->frame, leaf->key_description,
-                      handshake->tls13 ? "TLS 1.3" : "TLS 1.2", handshake->summary.certificate_request_frame,
-                      listed);
-    g_free(listed);
-}
-
-/* Parses and judges a chain. The summary borrows its strings from the
- * capture's certificates, so a chain sent by many handshakes is stored once. */
-static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event, mtls_side side)
-{
-    mtls_handshake_summary *summary = &handshake->summary;
-    GPtrArray *chain = g_ptr_array_new();
-    if (!parse_chain(handshake, packet, event, side, chain) || chain->len == 0) {
-        g_ptr_array_unref(chain);
-        return;
-    }
-    const mtls_certificate *leaf = g_ptr_array_index(chain, 0);
-    if (side == MTLS_SIDE_SERVER) {
-        summary->server_subject = leaf->subject;
-        mtls_check_server_name(&(mtls_server_name_input){.server_leaf = leaf,
-                                                         .server_name = handshake->server_name,
-                                                         .client_hello_frame = summary->client_hello_frame,
-                                                         .certificate_frame = packet->frame},
-                               handshake->findings);
-    } else {
-        for (guint i = 0; i < chain->len; i++) {
-            const mtls_certificate *certificate = g_ptr_array_index(chain, i);
-            mtls_certificate_summary entry = {
-                .subject = certificate->subject,
-                .issuer = certificate->issuer,
-                .not_before = certificate->not_before,
-                .not_after = certificate->not_after,
-                .key = certificate->key_description,
-                .signature_algorithm = certificate->signature_algorithm,
-                .sha256 = certificate->sha256,
-            };
-            g_array_append_val(handshake->client_chain, entry);
-        }
-        summary->client_chain = (const mtls_certificate_summary *)(void *)handshake->client_chain->data;
-        summary->client_chain_parsed = handshake->client_chain->len;
-        summary->client_subject = leaf->subject;
-        summary->client_issuer = leaf->issuer;
-        handshake->client_leaf = leaf;
-        mtls_check_expected_client_certificate(handshake->capture->config->expected_client_certificates, leaf,
-                                               packet->frame, handshake->findings);
-        check_signature_algorithms(handshake, leaf, packet);
-    }
-    if (side == MTLS_SIDE_CLIENT || handshake->capture->config->check_server_chain) {
-        mtls_chain_input input = {
-            .role = side == MTLS_SIDE_CLIENT ? MTLS_ROLE_CLIENT : MTLS_ROLE_SERVER,
-            .certificates = chain,
-            .ca_names = handshake->ca_names,
-            .capture = handshake->capture,
-            .capture_time = packet->time_seconds,
-            .certificate_frame = packet->frame,
-            .certificate_request_frame = side == MTLS_SIDE_CLIENT ? summary->certificate_request_frame : 0,
-            .known_certificates = side == MTLS_SIDE_CLIENT ? handshake->server_chain : NULL,
-            .known_certificates_frame = handshake->server_certificate_frame,
-            .cut_short = chain->len < event->u.certificate.certificate_count,
-        };
-        /* An unsent intermediate matters only if the server lacks it, which
-         * its answer tells: that finding waits for the outcome. */
-        GPtrArray *found = side == MTLS_SIDE_CLIENT ? g_ptr_array_new() : handshake->findings;
-        const mtls_ca_name *listed_ca = mtls_check_chain(&input, found);
-        if (side == MTLS_SIDE_CLIENT) {
-            for (guint i = 0; i < found->len; i++) {
-                mtls_finding *finding = g_ptr_array_index(found, i);
-                if (strcmp(finding->info->code, MTLS_CODE_MISSING_INTERMEDIATE) == 0)
-                    mtls_findings_take(handshake->held_chain_findings, finding);
-                else
-                    mtls_findings_take(handshake->findings, finding);
-            }
-            g_ptr_array_unref(found);
-        }
-        if (side == MTLS_SIDE_CLIENT && listed_ca != NULL)
-            summary->client_listed_ca = listed_ca->text;
-    }
-    /* The server's chain is evidence about the client's, judged later. */
-    if (side == MTLS_SIDE_SERVER && handshake->server_chain == NULL) {
-        handshake->server_chain = chain;
-        return;
-    }
-    g_ptr_array_unref(chain);
-    g_clear_pointer(&handshake->server_chain, g_ptr_array_unref);
-}
-
-/* A Certificate that was sent but cannot be read: noted, not judged, and
- * never taken for an empty one. */
-static void on_unreadable_certificate(mtls_handshake *handshake, const mtls_packet *packet, mtls_side side,
-                                      const char *what)
-{
-    mtls_findings_add(handshake->findings, MTLS_CODE_MALFORMED_CERTIFICATE, packet->frame, (mtls_evidence){{0}},
-                      "The %s's Certificate in frame %u %s. The chain is not judged; if the capture was truncated "
-                      "(snaplen) recapture with full packets.",
-                      mtls_side_name(side), packet->frame, what);
-    mtls_handshake_summary *summary = &handshake->summary;
-    if (side == MTLS_SIDE_CLIENT && !summary->client_certificate_sent) {
-        summary->client_certificate_sent = true;
-        summary->client_certificate_frame = packet->frame;
-        /* Unknown, but not empty. */
-        summary->client_chain_length = 1;
-    } else if (side == MTLS_SIDE_SERVER && handshake->server_certificate_frame == 0) {
-        handshake->server_certificate_frame = packet->frame;
-    }
-}
-
-static void on_certificate(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
-                           mtls_side side)
-{
-    mtls_handshake_summary *summary = &handshake->summary;
-    if (event->u.certificate.truncated) {
-        char *what = g_strdup_printf("was cut short in the capture (%zu certificate(s) readable)",
-                                     event->u.certificate.certificate_count);
-        on_unreadable_certificate(handshake, packet, side, what);
-        g_free(what);
-        return;
-    }
-    if (side == MTLS_SIDE_SERVER && handshake->server_certificate_frame == 0) {
-        handshake->server_certificate_frame = packet->frame;
-        judge_chain(handshake, packet, event, side);
-    } else if (side == MTLS_SIDE_CLIENT && !summary->client_certificate_sent) {
-        summary->client_certificate_sent = true;
-        summary->client_certificate_frame = packet->frame;
-        summary->client_chain_length = event->u.certificate.certificate_count;
-        if (event->u.certificate.certificate_count == 0) {
-            on_empty_client_certificate(handshake, packet);
-            mtls_transcript_release(&handshake->transcript); /* no CertificateVerify follows */
-        } else {
-            judge_chain(handshake, packet, event, side);
-        }
-    }
-}
-
-/* A compressed Certificate is judged as the Certificate inside. One that
- * cannot be read still shows that a certificate was sent. */
-static void on_compressed_certificate(mtls_handshake *handshake, const mtls_packet *packet,
-                                      const mtls_event *event, mtls_side side)
-{
-    char *error = NULL;
-    GBytes *body = mtls_decompress_certificate(event->u.compressed_certificate.algorithm,
-                                               event->u.compressed_certificate.data.data,
-                                               event->u.compressed_certificate.data.length,
-                                               event->u.compressed_certificate.uncompressed_length, &error);
-    GArray *certificates = g_array_new(FALSE, FALSE, sizeof(mtls_blob));
-    if (body != NULL) {
-        size_t length;
-        const uint8_t *data = g_bytes_get_data(body, &length);
-        if (mtls_split_tls13_certificate_message(data, length, certificates, &error)) {
-            mtls_event inner = {.kind = MTLS_EVENT_CERTIFICATE};
-            inner.u.certificate.certificates = (const mtls_blob *)(void *)certificates->data;
-            inner.u.certificate.certificate_count = certificates->len;
-            on_certificate(handshake, packet, &inner, side);
-        }
-    }
-    if (error != NULL) {
-        char *what = g_strdup_printf("was sent compressed (RFC 8879), but %s", error);
-        on_unreadable_certificate(handshake, packet, side, what);
-        g_free(what);
-        g_free(error);
-    }
-    g_array_free(certificates, TRUE);
-    if (body != NULL)
-        g_bytes_unref(body);
-}
-
-/* Keeps the messages the client's CertificateVerify signs: every handshake
- * message from the ClientHello up to it (HelloRequest is not one of them). */
-static void follow_transcript(mtls_handshake *handshake, const mtls_event *event)
-{
-    mtls_transcript *transcript = &handshake->transcript;
-    if (transcript->messages == NULL || transcript->closed)
-        return;
-    const mtls_blob *message = &event->message;
-    if (message->length > 0 && message->data[0] == TLS_HANDSHAKE_HELLO_REQUEST)
-        return;
-    if (event->kind == MTLS_EVENT_CLIENT_HELLO && !handshake->hello_retry_pending)
-        mtls_transcript_restart(transcript);
-    else if (transcript->messages->len == 0)
-        transcript->incomplete = true; /* the ClientHello was not captured */
-    if (is_hello_retry_request(event))
-        mtls_transcript_mark_hello_retry(transcript);
-    mtls_transcript_add(transcript, message->data, message->length);
-}
-
-/* The client must sign with a scheme the CertificateRequest lists; a key
- * that can make none of them was reported with its Certificate already. */
-static void check_certificate_verify_scheme(mtls_handshake *handshake, const mtls_packet *packet, uint16_t scheme)
-{
-    const GArray *requested = handshake->requested_signature_schemes;
-    if (scheme == 0 || requested->len == 0)
-        return;
-    const uint16_t *schemes = (const uint16_t *)(const void *)requested->data;
-    for (guint i = 0; i < requested->len; i++) {
-        if (schemes[i] == scheme)
-            return;
-    }
-    const char *name = mtls_signature_scheme_name(scheme);
-    char *listed = mtls_signature_schemes_for_message(schemes, requested->len, ALGORITHMS_SHOWN);
-    mtls_findings_add(handshake->findings, MTLS_CODE_SIGNATURE_ALGORITHM_MISMATCH, packet->frame,
-                      (mtls_evidence){{handshake->summary.certificate_request_frame}},
-                      "The client signed its CertificateVerify (frame %u) with %s%s%s0x%04x), which the "
-                      "CertificateRequest (frame %u) does not list: %s. The server must refuse it (expect "
-                      "illegal_parameter, decrypt_error or handshake_failure). Restrict the client to the "
-                      "algorithms the server accepts, or allow this one on the server.",
-                      packet->frame, name ? name : "", name ? " (" : "", name ? "" : "(", scheme,
-                      handshake->summary.certificate_request_frame, listed);
-    g_free(listed);
-}
-
-static const char *scheme_text(uint16_t scheme)
-{
-    if (scheme == 0)
-        return "with the TLS 1.0/1.1 default hash";
-    const char *name = mtls_signature_scheme_name(scheme);
-    return name ? name : "with an unnamed algorithm";
-}
-
-static void set_certificate_verify_status(mtls_handshake *handshake, mtls_certificate_verify_status status,
-                                          const char *detail)
-{
-    handshake->summary.certificate_verify = status;
-    g_free(handshake->certificate_verify_detail);
-    handshake->certificate_verify_detail = g_strdup(detail);
-    handshake->summary.certificate_verify_detail = handshake->certificate_verify_detail;
-}
-
-/* The client proves it holds its certificate's key by signing the handshake
- * so far; a signature that does not verify with that key means the client
- * paired its certificate with another key. Reported on `report_frame`: the
- * CertificateVerify's own, or the alert that settled the handshake. */
-static void verify_client_certificate_verify(mtls_handshake *handshake, const uint8_t *message, size_t length,
-                                             uint32_t report_frame)
-{
-    mtls_handshake_summary *summary = &handshake->summary;
-    mtls_certificate_verify_result result =
-        mtls_check_client_certificate_verify(&handshake->transcript, message, length, summary->negotiated_version,
-                                             handshake->cipher_suite, handshake->client_leaf);
-    mtls_transcript_release(&handshake->transcript);
-    switch (result.result) {
-    case MTLS_SIGNATURE_VALID:
-        set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_VALID, NULL);
-        break;
-    case MTLS_SIGNATURE_UNCHECKED:
-        set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_UNCHECKED, result.detail);
-        break;
-    case MTLS_SIGNATURE_INVALID: {
-        set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_INVALID, NULL);
-        const mtls_certificate *leaf = handshake->client_leaf;
-        mtls_findings_add(handshake->findings, MTLS_CODE_CERTIFICATE_VERIFY_FAILED, report_frame,
-                          (mtls_evidence){{summary->certificate_verify_frame, summary->client_certificate_frame}},
-                          "The client's CertificateVerify (frame %u, signed %s) does not verify with the public key "
-                          "of the certificate it sent ('%s', %s, SHA-256 %s, frame %u)%s%s: the private key the "
-                          "client signed with does not belong to that certificate, and the server refuses it "
-                          "(usually with decrypt_error). The client pairs the certificate with another key: a "
-                          "renewed certificate installed next to the old key, or the wrong entry of a keystore "
-                          "holding several. Compare 'openssl x509 -noout -pubkey -in client.pem | openssl sha256' "
-                          "with 'openssl pkey -pubout -in client.key | openssl sha256', and import the certificate "
-                          "together with its own key (a PKCS#12/PFX that holds both; SAP: the client PSE in STRUST).",
-                          summary->certificate_verify_frame, scheme_text(result.scheme), leaf->subject,
-                          leaf->key_description, leaf->sha256, summary->client_certificate_frame,
-                          result.detail ? ": " : "", result.detail ? result.detail : "");
-        break;
-    }
-    }
-    g_free(result.detail);
-}
-
-static void on_client_certificate_verify(mtls_handshake *handshake, const mtls_packet *packet,
-                                         const mtls_event *event)
-{
-    mtls_handshake_summary *summary = &handshake->summary;
-    if (summary->certificate_verify != MTLS_CERTIFICATE_VERIFY_NOT_SEEN)
-        return;
-    summary->certificate_verify_frame = packet->frame;
-    mtls_transcript_close(&handshake->transcript);
-    check_certificate_verify_scheme(handshake, packet,
-                                    mtls_certificate_verify_scheme(event->message.data, event->message.length,
-                                                                   summary->negotiated_version));
-    if (summary->post_handshake) {
-        set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_UNCHECKED,
-                                      "post-handshake authentication also signs the earlier handshake, which is "
-                                      "not checked");
-        mtls_transcript_release(&handshake->transcript);
-        return;
-    }
-    if (handshake->capture->config->verify_every_certificate_verify || handshake_decided(handshake)) {
-        verify_client_certificate_verify(handshake, event->message.data, event->message.length, packet->frame);
-        return;
-    }
-    /* A server that completes the handshake has verified the signature
-     * itself: the public-key operation is spent only when it does not. */
-    handshake->pending_certificate_verify = g_bytes_new(event->message.data, event->message.length);
-    set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_UNCHECKED,
-                                  "awaiting the server's answer: verified unless the server accepts the handshake");
-}
-
-static bool has_problem(const mtls_handshake *handshake)
-{
-    for (guint i = 0; i < handshake->findings->len; i++) {
-        const mtls_finding *finding = g_ptr_array_index(handshake->findings, i);
-        if (finding->info->is_problem)
-            return true;
-    }
-    return false;
-}
-
-/* Why a refusal's alert rules the client's signature out as its cause, or
- * NULL when the signature may be the cause and is worth a public-key
- * operation. Servers answer a CertificateVerify that does not verify with
- * decrypt_error (OpenSSL, GnuTLS, NSS, Go, BoringSSL), some with
- * handshake_failure or bad_certificate (Java, older stacks); an alert that
- * names the certificate chain (unknown_ca, certificate_expired, ...) was
- * decided on the chain. A refusal without an alert tells nothing, so it is
- * checked. */
-static const char *refusal_rules_out_the_signature(const mtls_handshake *handshake)
-{
-    if (handshake->fatal_alert == NULL)
-        return NULL;
-    switch (handshake->fatal_alert_description) {
-    case MTLS_ALERT_DECRYPT_ERROR:
-        return NULL;
-    case MTLS_ALERT_HANDSHAKE_FAILURE:
-    case MTLS_ALERT_BAD_CERTIFICATE:
-    case MTLS_ALERT_ILLEGAL_PARAMETER:
-    case MTLS_ALERT_DECODE_ERROR:
-    case MTLS_ALERT_INTERNAL_ERROR:
-        if (!has_problem(handshake))
-            return NULL;
-        return "not checked: a problem already found explains the server's alert (the preference "
-               "mtls.verify_every_certificate_verify checks every signature)";
-    default:
-        return "not checked: the server's alert is about the certificate chain, not the signature (the "
-               "preference mtls.verify_every_certificate_verify checks every signature)";
-    }
-}
-
-static void settle_certificate_verify(mtls_handshake *handshake, const mtls_packet *packet)
-{
-    if (handshake->pending_certificate_verify == NULL)
-        return;
-    const char *not_checked = NULL;
-    if (handshake->accepted_frame != 0) {
-        set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_ACCEPTED, NULL);
-        mtls_transcript_release(&handshake->transcript);
-    } else if ((not_checked = refusal_rules_out_the_signature(handshake)) != NULL) {
-        set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_UNCHECKED, not_checked);
-        mtls_transcript_release(&handshake->transcript);
-    } else {
-        size_t length;
-        const uint8_t *message = g_bytes_get_data(handshake->pending_certificate_verify, &length);
-        verify_client_certificate_verify(handshake, message, length, packet->frame);
-    }
-    g_clear_pointer(&handshake->pending_certificate_verify, g_bytes_unref);
-}
-
-void mtls_handshake_superseded(mtls_handshake *handshake)
-{
-    if (handshake->pending_certificate_verify != NULL) {
-        set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_UNCHECKED,
-                                      "the handshake never ended: another began on the connection");
-        g_clear_pointer(&handshake->pending_certificate_verify, g_bytes_unref);
-    }
-    mtls_transcript_release(&handshake->transcript);
 }
 
 static void report_not_requested(mtls_handshake *handshake, uint32_t frame)
@@ -911,10 +446,10 @@ void mtls_handshake_settle_held_chain_findings(mtls_handshake *handshake, const 
 
 static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
 {
-    if (handshake_decided(handshake))
+    if (mtls_handshake_decided(handshake))
         return;
     handshake->accepted_frame = packet->frame;
-    settle_certificate_verify(handshake, packet);
+    mtls_handshake_settle_certificate_verify(handshake, packet);
     /* With the keys the application's answer will say whether the server
      * lacked the intermediate; without them it never will. */
     if (!handshake->summary.keys_loaded)
@@ -967,7 +502,7 @@ static void on_change_cipher_spec(mtls_handshake *handshake, const mtls_packet *
         if (handshake->client_ccs_frame != 0) {
             mark_accepted(handshake, packet);
         } else if (handshake->server_certificate_frame == 0 && !handshake->summary.certificate_requested &&
-                   !handshake_decided(handshake)) {
+                   !mtls_handshake_decided(handshake)) {
             /* The server changes ciphers right after its ServerHello only when resuming. */
             handshake->resumed_frame = packet->frame;
             mtls_findings_add(handshake->findings, MTLS_CODE_RESUMED, packet->frame, (mtls_evidence){{0}},
@@ -1078,7 +613,7 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
     const int description = event->u.alert.description;
     const char *sender = mtls_side_name(side);
     if (description == MTLS_ALERT_ENCRYPTED) {
-        if (handshake_decided(handshake) || handshake->encrypted_alert_frame != 0)
+        if (mtls_handshake_decided(handshake) || handshake->encrypted_alert_frame != 0)
             return;
         handshake->encrypted_alert_frame = packet->frame;
         mtls_findings_add(handshake->findings, MTLS_CODE_ENCRYPTED_ALERT, packet->frame, (mtls_evidence){{0}},
@@ -1111,7 +646,7 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
     if (side == MTLS_SIDE_CLIENT)
         report_server_leaf_only(handshake, packet, description);
     mtls_handshake_settle_held_chain_findings(handshake, packet, false);
-    settle_certificate_verify(handshake, packet);
+    mtls_handshake_settle_certificate_verify(handshake, packet);
     char *message = mtls_explain_alert(handshake, side, handshake->fatal_alert, packet->frame);
     /* The proof is the certificate (or its absence) the sender judged. */
     const mtls_handshake_summary *summary = &handshake->summary;
@@ -1133,7 +668,7 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
     mtls_flow_add(&handshake->flow, packet->frame, side_letter(side), event);
     /* Only part of the transcript: it tells nothing about the handshake. */
     if (event->kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE) {
-        follow_transcript(handshake, event);
+        mtls_handshake_follow_transcript(handshake, event);
         return;
     }
     /* What follows the client's CertificateVerify is not part of what it signed. */
@@ -1148,7 +683,7 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
     if (mtls_event_is_handshake_message(event->kind)) {
         note_missing_start(handshake, packet, event);
         if (!client_certificate_verify)
-            follow_transcript(handshake, event);
+            mtls_handshake_follow_transcript(handshake, event);
     }
 
     switch (event->kind) {
@@ -1162,17 +697,17 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
         on_certificate_request(handshake, packet, event);
         break;
     case MTLS_EVENT_CERTIFICATE:
-        on_certificate(handshake, packet, event, side);
+        mtls_handshake_on_certificate(handshake, packet, event, side);
         break;
     case MTLS_EVENT_COMPRESSED_CERTIFICATE:
-        on_compressed_certificate(handshake, packet, event, side);
+        mtls_handshake_on_compressed_certificate(handshake, packet, event, side);
         break;
     case MTLS_EVENT_SERVER_HELLO_DONE:
         on_server_flight_end(handshake, packet);
         break;
     case MTLS_EVENT_CERTIFICATE_VERIFY:
         if (client_certificate_verify)
-            on_client_certificate_verify(handshake, packet, event);
+            mtls_handshake_on_client_certificate_verify(handshake, packet, event);
         break;
     case MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE:
     case MTLS_EVENT_CAPTURE_GAP:
@@ -1209,7 +744,7 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
     if (handshake->server_chain != NULL && mtls_handshake_is_settled(handshake))
         g_clear_pointer(&handshake->server_chain, g_ptr_array_unref);
     if (mtls_handshake_is_settled(handshake)) {
-        settle_certificate_verify(handshake, packet);
+        mtls_handshake_settle_certificate_verify(handshake, packet);
         if (handshake->accepted_frame == 0)
             mtls_handshake_settle_held_chain_findings(handshake, packet, false);
     }
@@ -1218,169 +753,3 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
         mtls_transcript_release(&handshake->transcript);
 }
 
-/* ---- Verdict ---------------------------------------------------------------- */
-
-const char *mtls_certificate_verify_status_name(mtls_certificate_verify_status status)
-{
-    switch (status) {
-    case MTLS_CERTIFICATE_VERIFY_VALID: return "verified";
-    case MTLS_CERTIFICATE_VERIFY_INVALID: return "failed";
-    case MTLS_CERTIFICATE_VERIFY_UNCHECKED: return "not checked";
-    case MTLS_CERTIFICATE_VERIFY_ACCEPTED: return "accepted by the server";
-    default: return NULL;
-    }
-}
-
-const char *mtls_verdict_name(mtls_verdict verdict)
-{
-    switch (verdict) {
-    case MTLS_VERDICT_OK: return "ok";
-    case MTLS_VERDICT_REJECTED: return "rejected";
-    case MTLS_VERDICT_SERVER_REJECTED: return "server certificate rejected";
-    case MTLS_VERDICT_NO_CLIENT_CERTIFICATE: return "no client certificate";
-    case MTLS_VERDICT_NOT_REQUESTED: return "not requested";
-    case MTLS_VERDICT_FAILED: return "failed";
-    case MTLS_VERDICT_RESUMED: return "resumed";
-    case MTLS_VERDICT_ENCRYPTED: return "encrypted";
-    case MTLS_VERDICT_INCOMPLETE_CAPTURE: return "incomplete capture";
-    case MTLS_VERDICT_REJECTED_BY_APPLICATION: return "rejected by the application";
-    case MTLS_VERDICT_ANSWER_UNSEEN: return "completed (answer unseen)";
-    default: return "in progress";
-    }
-}
-
-static mtls_verdict verdict_after_fatal_alert(const mtls_handshake *handshake)
-{
-    const mtls_handshake_summary *summary = &handshake->summary;
-    bool about_certificate = handshake->fatal_alert->code.category == MTLS_CATEGORY_SECURITY;
-    if (handshake->fatal_alert_sender == MTLS_SIDE_CLIENT && about_certificate &&
-        handshake->fatal_alert_description != MTLS_ALERT_NO_CERTIFICATE)
-        return MTLS_VERDICT_SERVER_REJECTED;
-    if (summary->client_chain_length > 0)
-        return MTLS_VERDICT_REJECTED;
-    if (summary->client_certificate_sent || handshake->fatal_alert_description == MTLS_ALERT_CERTIFICATE_REQUIRED ||
-        handshake->fatal_alert_description == MTLS_ALERT_NO_CERTIFICATE)
-        return MTLS_VERDICT_NO_CLIENT_CERTIFICATE;
-    return MTLS_VERDICT_FAILED;
-}
-
-mtls_verdict mtls_handshake_verdict(const mtls_handshake *handshake, bool capture_complete)
-{
-    const mtls_handshake_summary *summary = &handshake->summary;
-    /* An alert after the handshake completed ends the connection, not the authentication. */
-    if (handshake->fatal_alert != NULL && handshake->accepted_frame == 0)
-        return verdict_after_fatal_alert(handshake);
-    if (handshake->resumed_frame != 0)
-        return MTLS_VERDICT_RESUMED;
-    if (handshake->accepted_frame != 0 || (!summary->certificate_requested && handshake->server_flight_end_frame != 0)) {
-        if (mtls_handshake_answer_refuses(handshake))
-            return MTLS_VERDICT_REJECTED_BY_APPLICATION;
-        if (!summary->certificate_requested)
-            return MTLS_VERDICT_NOT_REQUESTED;
-        if (summary->client_chain_length == 0)
-            return MTLS_VERDICT_NO_CLIENT_CERTIFICATE;
-        /* A completed handshake is not the application's acceptance: only its answer is. */
-        return summary->answer_frame != 0 ? MTLS_VERDICT_OK : MTLS_VERDICT_ANSWER_UNSEEN;
-    }
-    if (handshake->encrypted_alert_frame != 0)
-        return MTLS_VERDICT_FAILED;
-    if (handshake->encrypted_handshake)
-        return MTLS_VERDICT_ENCRYPTED;
-    return capture_complete ? MTLS_VERDICT_INCOMPLETE_CAPTURE : MTLS_VERDICT_IN_PROGRESS;
-}
-
-static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verdict)
-{
-    const mtls_handshake_summary *summary = &handshake->summary;
-    const char *alert = handshake->fatal_alert ? handshake->fatal_alert->code.code : "";
-    const char *alert_sender = mtls_side_name(handshake->fatal_alert_sender);
-    switch (verdict) {
-    case MTLS_VERDICT_OK:
-        return g_strdup_printf("client certificate '%s' accepted: the handshake completed and the server answered "
-                               "%s %u in frame %u",
-                               summary->client_subject ? summary->client_subject : "(unparsable)",
-                               summary->answer_protocol ? summary->answer_protocol : "HTTP", summary->answer_status,
-                               summary->answer_frame);
-    case MTLS_VERDICT_ANSWER_UNSEEN:
-        return g_strdup_printf("the handshake completed with client certificate '%s'; %s",
-                               summary->client_subject ? summary->client_subject : "(unparsable)",
-                               summary->keys_loaded
-                                   ? "no HTTP answer from the server could be read in the capture, so whether the "
-                                     "application accepted it is not visible"
-                                   : "the application's answer is encrypted, so whether it accepted the certificate "
-                                     "is not visible (load the session keys; nginx, for one, refuses a bad "
-                                     "certificate only in its HTTP answer)");
-    case MTLS_VERDICT_REJECTED_BY_APPLICATION:
-        return g_strdup_printf("the handshake completed, then the server answered %s %u%s%s%s in frame %u",
-                               summary->answer_protocol ? summary->answer_protocol : "HTTP", summary->answer_status,
-                               summary->answer_title ? " '" : "", summary->answer_title ? summary->answer_title : "",
-                               summary->answer_title ? "'" : "", summary->answer_frame);
-    case MTLS_VERDICT_REJECTED:
-        return g_strdup_printf("the %s sent %s after the client certificate", alert_sender, alert);
-    case MTLS_VERDICT_SERVER_REJECTED:
-        return g_strdup_printf("the client refused the server's certificate with %s", alert);
-    case MTLS_VERDICT_NO_CLIENT_CERTIFICATE:
-        if (handshake->fatal_alert != NULL && handshake->accepted_frame == 0)
-            return g_strdup_printf("no client certificate sent; the %s ended the handshake with %s", alert_sender, alert);
-        return g_strdup("no client certificate sent; the server continued without one");
-    case MTLS_VERDICT_NOT_REQUESTED:
-        return g_strdup("the server did not send a CertificateRequest");
-    case MTLS_VERDICT_FAILED:
-        if (handshake->fatal_alert != NULL)
-            return g_strdup_printf("the %s ended the handshake with %s before client authentication", alert_sender, alert);
-        return g_strdup("an encrypted alert ended the handshake");
-    case MTLS_VERDICT_RESUMED:
-        return g_strdup("session resumed without certificates");
-    case MTLS_VERDICT_ENCRYPTED:
-        return g_strdup("TLS 1.3 without keys: client authentication not visible");
-    case MTLS_VERDICT_INCOMPLETE_CAPTURE:
-        return g_strdup("the capture ends before the handshake's outcome");
-    default:
-        return g_strdup("handshake under way at this frame");
-    }
-}
-
-const char *mtls_handshake_verdict_reason(mtls_handshake *handshake, bool capture_complete)
-{
-    /* The text a caller holds stays valid while the reason is the same. */
-    char *reason = describe_verdict(handshake, mtls_handshake_verdict(handshake, capture_complete));
-    if (g_strcmp0(reason, handshake->verdict_reason) == 0) {
-        g_free(reason);
-    } else {
-        g_free(handshake->verdict_reason);
-        handshake->verdict_reason = reason;
-    }
-    return handshake->verdict_reason;
-}
-
-const mtls_handshake_summary *mtls_handshake_get_summary(const mtls_handshake *handshake)
-{
-    return &handshake->summary;
-}
-
-size_t mtls_handshake_flow_step_count(const mtls_handshake *handshake)
-{
-    return handshake->flow.steps ? handshake->flow.steps->len : 0;
-}
-
-const mtls_flow_step *mtls_handshake_flow_step(const mtls_handshake *handshake, size_t index)
-{
-    if (index >= mtls_handshake_flow_step_count(handshake))
-        return NULL;
-    return &g_array_index(handshake->flow.steps, mtls_flow_step, index);
-}
-
-const char *mtls_handshake_flow(mtls_handshake *handshake)
-{
-    return mtls_flow_line(&handshake->flow);
-}
-
-size_t mtls_handshake_finding_count(const mtls_handshake *handshake)
-{
-    return handshake->findings->len;
-}
-
-const mtls_finding *mtls_handshake_finding(const mtls_handshake *handshake, size_t index)
-{
-    return index < handshake->findings->len ? g_ptr_array_index(handshake->findings, index) : NULL;
-}

@@ -1,5 +1,6 @@
 /* handshake_state.h - the state of one handshake, shared by the modules that
- * advance it (handshake.c), explain its alerts (alert_diagnosis.c) and split
+ * advance it (handshake.c, handshake_certificates.c, handshake_signature.c),
+ * judge it (verdict.c), explain its alerts (alert_diagnosis.c) and split
  * streams into handshakes (stream.c). Not part of the public API.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -109,5 +110,24 @@ void mtls_handshake_settle_held_chain_findings(mtls_handshake *handshake, const 
 bool mtls_append_client_chain_findings(GString *text, const mtls_handshake *handshake);
 /* Whether any client chain finding was made. */
 bool mtls_client_chain_has_findings(const mtls_handshake *handshake);
+
+/* A ServerHello carrying RFC 8446's HelloRetryRequest random. */
+bool mtls_event_is_hello_retry_request(const mtls_event *event);
+
+/* Whether the server has accepted or refused the handshake. */
+bool mtls_handshake_decided(const mtls_handshake *handshake);
+
+/* handshake_certificates.c: a Certificate message, or a compressed one. */
+void mtls_handshake_on_certificate(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
+                                   mtls_side side);
+void mtls_handshake_on_compressed_certificate(mtls_handshake *handshake, const mtls_packet *packet,
+                                              const mtls_event *event, mtls_side side);
+
+/* handshake_signature.c: the transcript the client signs, its
+ * CertificateVerify, and the check at the outcome when one is due. */
+void mtls_handshake_follow_transcript(mtls_handshake *handshake, const mtls_event *event);
+void mtls_handshake_on_client_certificate_verify(mtls_handshake *handshake, const mtls_packet *packet,
+                                                 const mtls_event *event);
+void mtls_handshake_settle_certificate_verify(mtls_handshake *handshake, const mtls_packet *packet);
 
 #endif

@@ -44,4 +44,7 @@ mtls_key_fit mtls_key_fits_schemes(const mtls_certificate *certificate, const ui
  * key type, NULL when both are accepted (or the list is empty). */
 const char *mtls_key_family_left_out(const uint16_t *schemes, size_t count, bool tls13);
 
+/* How many signature schemes a message lists before "and N more". */
+#define MTLS_SCHEMES_SHOWN 8
+
 #endif

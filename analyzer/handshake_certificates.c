@@ -1,0 +1,279 @@
+/* handshake_certificates.c - the certificates of one handshake: parses each
+ * Certificate (or compressed Certificate) message, keeps what the summary
+ * shows of the client's chain, and has the chain judged (chain.c), holding
+ * back what only the outcome can decide.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+
+#include "codes.h"
+#include "findings.h"
+#include "handshake_state.h"
+#include "compressed_certificate.h"
+#include "expected_certificate.h"
+#include "server_name.h"
+#include "tls_algorithms.h"
+
+/* Parses a Certificate message's chain, up to MTLS_CHAIN_CERTIFICATES_JUDGED
+ * certificates; a chain with an unparsable member is left unjudged rather
+ * than judged wrongly. */
+static bool parse_chain(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
+                        mtls_side side, GPtrArray *chain)
+{
+    const size_t sent = event->u.certificate.certificate_count;
+    const size_t judged = MIN(sent, (size_t)MTLS_CHAIN_CERTIFICATES_JUDGED);
+    for (size_t i = 0; i < judged; i++) {
+        const mtls_blob *der = &event->u.certificate.certificates[i];
+        const char *error = NULL;
+        const mtls_certificate *certificate = mtls_capture_certificate(handshake->capture, der->data, der->length,
+                                                                       &error);
+        if (certificate == NULL) {
+            mtls_findings_add(handshake->findings, MTLS_CODE_MALFORMED_CERTIFICATE, packet->frame,
+                              (mtls_evidence){{0}},
+                              "Certificate %zu of the %s's chain in frame %u cannot be parsed: %s. The chain is not "
+                              "judged; if the capture was truncated (snaplen) recapture with full packets.",
+                              i + 1, mtls_side_name(side), packet->frame, error);
+            g_ptr_array_set_size(chain, 0);
+            return false;
+        }
+        g_ptr_array_add(chain, (gpointer)certificate);
+    }
+    if (judged < sent)
+        mtls_findings_add(handshake->findings, MTLS_CODE_CHAIN_PARTLY_JUDGED, packet->frame, (mtls_evidence){{0}},
+                          "The %s's Certificate in frame %u carries %zu certificates. Only the first %zu (the leaf "
+                          "and the %zu after it) were judged, each on its own: whether the chain is complete, in "
+                          "order and trusted was not checked. Real chains have two to five certificates, and "
+                          "verifiers stop at a depth limit (GnuTLS 16, Java 10 by default), so a server may refuse "
+                          "this chain for its length alone. Send only the leaf and its intermediates.",
+                          mtls_side_name(side), packet->frame, sent, judged, judged - 1);
+    return true;
+}
+
+static void on_empty_client_certificate(mtls_handshake *handshake, const mtls_packet *packet)
+{
+    const mtls_handshake_summary *summary = &handshake->summary;
+    char *ca_list = mtls_ca_names_for_message(handshake->ca_names);
+    GString *request = g_string_new(NULL);
+    if (summary->certificate_requested)
+        g_string_printf(request, "The server requested a client certificate (CertificateRequest in frame %u%s%s)",
+                        summary->certificate_request_frame, summary->ca_name_count ? ", accepting " : "",
+                        summary->ca_name_count ? ca_list : "");
+    else
+        g_string_printf(request, "The server requested a client certificate (the request itself was not captured)");
+    /* Clients also leave out a certificate whose key cannot sign with any
+     * algorithm the request lists. */
+    GString *algorithms = g_string_new(NULL);
+    const GArray *requested = handshake->requested_signature_schemes;
+    const uint16_t *schemes = (const uint16_t *)(const void *)requested->data;
+    const char *left_out = mtls_key_family_left_out(schemes, requested->len, handshake->tls13);
+    if (left_out) {
+        char *listed = mtls_signature_schemes_for_message(schemes, requested->len, MTLS_SCHEMES_SHOWN);
+        g_string_printf(algorithms, " The request accepts only the signature algorithms %s: a client whose "
+                                    "certificate has an %s key has no certificate it may use, and sends none; "
+                                    "allow %s algorithms on the server or give the client a certificate with "
+                                    "another key type.",
+                        listed, left_out, left_out);
+        g_free(listed);
+    }
+    mtls_findings_add(handshake->findings, MTLS_CODE_EMPTY_CERTIFICATE, packet->frame,
+                      (mtls_evidence){{summary->certificate_request_frame}},
+                      "%s and the client answered with an empty Certificate (frame %u): it has no client "
+                      "certificate configured, or none issued by a CA the server accepts. Configure a client "
+                      "certificate with its private key%s%s (SAP ICM trace: 'Have no certificate fitting to CA "
+                      "names received from server'; Java: keystore; .NET: ClientCertificates). Java and SAP choose "
+                      "the certificate by these CA names: an entry whose chain does not reach a listed CA is "
+                      "never sent, and that includes a leaf stored without its intermediate when only the root "
+                      "is listed: import the full chain into the keystore entry.%s",
+                      request->str, packet->frame, summary->ca_name_count ? " issued by one of " : "",
+                      summary->ca_name_count ? ca_list : "", algorithms->str);
+    g_string_free(algorithms, TRUE);
+    g_string_free(request, TRUE);
+    g_free(ca_list);
+}
+
+/* The client signs CertificateVerify with its certificate's key, using one
+ * of the schemes the CertificateRequest lists; a key that can produce none
+ * of them cannot complete client authentication. */
+static void check_signature_algorithms(mtls_handshake *handshake, const mtls_certificate *leaf,
+                                       const mtls_packet *packet)
+{
+    const GArray *requested = handshake->requested_signature_schemes;
+    if (requested->len == 0)
+        return;
+    const uint16_t *schemes = (const uint16_t *)(const void *)requested->data;
+    if (mtls_key_fits_schemes(leaf, schemes, requested->len, handshake->tls13) != MTLS_KEY_DOES_NOT_FIT)
+        return;
+    char *listed = mtls_signature_schemes_for_message(schemes, requested->len, MTLS_SCHEMES_SHOWN);
+    mtls_findings_add(handshake->findings, MTLS_CODE_SIGNATURE_ALGORITHM_MISMATCH, packet->frame,
+                      (mtls_evidence){{handshake->summary.certificate_request_frame}},
+                      "The client certificate '%s' (frame %u) has a %s key, which cannot produce any signature "
+                      "algorithm the server accepts in %s for CertificateVerify (CertificateRequest in frame %u: %s). "
+                      "The client cannot prove it holds the key in a way the server accepts: expect "
+                      "handshake_failure, decrypt_error or illegal_parameter. Issue the client certificate with a "
+                      "key type the server accepts, or allow this key type's algorithms on the server.",
+                      leaf->subject, packet->frame, leaf->key_description,
+                      handshake->tls13 ? "TLS 1.3" : "TLS 1.2", handshake->summary.certificate_request_frame,
+                      listed);
+    g_free(listed);
+}
+
+/* Parses and judges a chain. The summary borrows its strings from the
+ * capture's certificates, so a chain sent by many handshakes is stored once. */
+static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event, mtls_side side)
+{
+    mtls_handshake_summary *summary = &handshake->summary;
+    GPtrArray *chain = g_ptr_array_new();
+    if (!parse_chain(handshake, packet, event, side, chain) || chain->len == 0) {
+        g_ptr_array_unref(chain);
+        return;
+    }
+    const mtls_certificate *leaf = g_ptr_array_index(chain, 0);
+    if (side == MTLS_SIDE_SERVER) {
+        summary->server_subject = leaf->subject;
+        mtls_check_server_name(&(mtls_server_name_input){.server_leaf = leaf,
+                                                         .server_name = handshake->server_name,
+                                                         .client_hello_frame = summary->client_hello_frame,
+                                                         .certificate_frame = packet->frame},
+                               handshake->findings);
+    } else {
+        for (guint i = 0; i < chain->len; i++) {
+            const mtls_certificate *certificate = g_ptr_array_index(chain, i);
+            mtls_certificate_summary entry = {
+                .subject = certificate->subject,
+                .issuer = certificate->issuer,
+                .not_before = certificate->not_before,
+                .not_after = certificate->not_after,
+                .key = certificate->key_description,
+                .signature_algorithm = certificate->signature_algorithm,
+                .sha256 = certificate->sha256,
+            };
+            g_array_append_val(handshake->client_chain, entry);
+        }
+        summary->client_chain = (const mtls_certificate_summary *)(void *)handshake->client_chain->data;
+        summary->client_chain_parsed = handshake->client_chain->len;
+        summary->client_subject = leaf->subject;
+        summary->client_issuer = leaf->issuer;
+        handshake->client_leaf = leaf;
+        mtls_check_expected_client_certificate(handshake->capture->config->expected_client_certificates, leaf,
+                                               packet->frame, handshake->findings);
+        check_signature_algorithms(handshake, leaf, packet);
+    }
+    if (side == MTLS_SIDE_CLIENT || handshake->capture->config->check_server_chain) {
+        mtls_chain_input input = {
+            .role = side == MTLS_SIDE_CLIENT ? MTLS_ROLE_CLIENT : MTLS_ROLE_SERVER,
+            .certificates = chain,
+            .ca_names = handshake->ca_names,
+            .capture = handshake->capture,
+            .capture_time = packet->time_seconds,
+            .certificate_frame = packet->frame,
+            .certificate_request_frame = side == MTLS_SIDE_CLIENT ? summary->certificate_request_frame : 0,
+            .known_certificates = side == MTLS_SIDE_CLIENT ? handshake->server_chain : NULL,
+            .known_certificates_frame = handshake->server_certificate_frame,
+            .cut_short = chain->len < event->u.certificate.certificate_count,
+        };
+        /* An unsent intermediate matters only if the server lacks it, which
+         * its answer tells: that finding waits for the outcome. */
+        GPtrArray *found = side == MTLS_SIDE_CLIENT ? g_ptr_array_new() : handshake->findings;
+        const mtls_ca_name *listed_ca = mtls_check_chain(&input, found);
+        if (side == MTLS_SIDE_CLIENT) {
+            for (guint i = 0; i < found->len; i++) {
+                mtls_finding *finding = g_ptr_array_index(found, i);
+                if (strcmp(finding->info->code, MTLS_CODE_MISSING_INTERMEDIATE) == 0)
+                    mtls_findings_take(handshake->held_chain_findings, finding);
+                else
+                    mtls_findings_take(handshake->findings, finding);
+            }
+            g_ptr_array_unref(found);
+        }
+        if (side == MTLS_SIDE_CLIENT && listed_ca != NULL)
+            summary->client_listed_ca = listed_ca->text;
+    }
+    /* The server's chain is evidence about the client's, judged later. */
+    if (side == MTLS_SIDE_SERVER && handshake->server_chain == NULL) {
+        handshake->server_chain = chain;
+        return;
+    }
+    g_ptr_array_unref(chain);
+    g_clear_pointer(&handshake->server_chain, g_ptr_array_unref);
+}
+
+/* A Certificate that was sent but cannot be read: noted, not judged, and
+ * never taken for an empty one. */
+static void on_unreadable_certificate(mtls_handshake *handshake, const mtls_packet *packet, mtls_side side,
+                                      const char *what)
+{
+    mtls_findings_add(handshake->findings, MTLS_CODE_MALFORMED_CERTIFICATE, packet->frame, (mtls_evidence){{0}},
+                      "The %s's Certificate in frame %u %s. The chain is not judged; if the capture was truncated "
+                      "(snaplen) recapture with full packets.",
+                      mtls_side_name(side), packet->frame, what);
+    mtls_handshake_summary *summary = &handshake->summary;
+    if (side == MTLS_SIDE_CLIENT && !summary->client_certificate_sent) {
+        summary->client_certificate_sent = true;
+        summary->client_certificate_frame = packet->frame;
+        /* Unknown, but not empty. */
+        summary->client_chain_length = 1;
+    } else if (side == MTLS_SIDE_SERVER && handshake->server_certificate_frame == 0) {
+        handshake->server_certificate_frame = packet->frame;
+    }
+}
+
+void mtls_handshake_on_certificate(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
+                                   mtls_side side)
+{
+    mtls_handshake_summary *summary = &handshake->summary;
+    if (event->u.certificate.truncated) {
+        char *what = g_strdup_printf("was cut short in the capture (%zu certificate(s) readable)",
+                                     event->u.certificate.certificate_count);
+        on_unreadable_certificate(handshake, packet, side, what);
+        g_free(what);
+        return;
+    }
+    if (side == MTLS_SIDE_SERVER && handshake->server_certificate_frame == 0) {
+        handshake->server_certificate_frame = packet->frame;
+        judge_chain(handshake, packet, event, side);
+    } else if (side == MTLS_SIDE_CLIENT && !summary->client_certificate_sent) {
+        summary->client_certificate_sent = true;
+        summary->client_certificate_frame = packet->frame;
+        summary->client_chain_length = event->u.certificate.certificate_count;
+        if (event->u.certificate.certificate_count == 0) {
+            on_empty_client_certificate(handshake, packet);
+            mtls_transcript_release(&handshake->transcript); /* no CertificateVerify follows */
+        } else {
+            judge_chain(handshake, packet, event, side);
+        }
+    }
+}
+
+/* A compressed Certificate is judged as the Certificate inside. One that
+ * cannot be read still shows that a certificate was sent. */
+void mtls_handshake_on_compressed_certificate(mtls_handshake *handshake, const mtls_packet *packet,
+                                              const mtls_event *event, mtls_side side)
+{
+    char *error = NULL;
+    GBytes *body = mtls_decompress_certificate(event->u.compressed_certificate.algorithm,
+                                               event->u.compressed_certificate.data.data,
+                                               event->u.compressed_certificate.data.length,
+                                               event->u.compressed_certificate.uncompressed_length, &error);
+    GArray *certificates = g_array_new(FALSE, FALSE, sizeof(mtls_blob));
+    if (body != NULL) {
+        size_t length;
+        const uint8_t *data = g_bytes_get_data(body, &length);
+        if (mtls_split_tls13_certificate_message(data, length, certificates, &error)) {
+            mtls_event inner = {.kind = MTLS_EVENT_CERTIFICATE};
+            inner.u.certificate.certificates = (const mtls_blob *)(void *)certificates->data;
+            inner.u.certificate.certificate_count = certificates->len;
+            mtls_handshake_on_certificate(handshake, packet, &inner, side);
+        }
+    }
+    if (error != NULL) {
+        char *what = g_strdup_printf("was sent compressed (RFC 8879), but %s", error);
+        on_unreadable_certificate(handshake, packet, side, what);
+        g_free(what);
+        g_free(error);
+    }
+    g_array_free(certificates, TRUE);
+    if (body != NULL)
+        g_bytes_unref(body);
+}
+

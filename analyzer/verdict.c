@@ -1,0 +1,177 @@
+/* verdict.c - what one handshake amounts to: its verdict and the reason
+ * given for it, and the read-only accessors the plugin uses.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+
+#include "codes.h"
+#include "findings.h"
+#include "handshake_state.h"
+
+/* ---- Verdict ---------------------------------------------------------------- */
+
+const char *mtls_certificate_verify_status_name(mtls_certificate_verify_status status)
+{
+    switch (status) {
+    case MTLS_CERTIFICATE_VERIFY_VALID: return "verified";
+    case MTLS_CERTIFICATE_VERIFY_INVALID: return "failed";
+    case MTLS_CERTIFICATE_VERIFY_UNCHECKED: return "not checked";
+    case MTLS_CERTIFICATE_VERIFY_ACCEPTED: return "accepted by the server";
+    default: return NULL;
+    }
+}
+
+const char *mtls_verdict_name(mtls_verdict verdict)
+{
+    switch (verdict) {
+    case MTLS_VERDICT_OK: return "ok";
+    case MTLS_VERDICT_REJECTED: return "rejected";
+    case MTLS_VERDICT_SERVER_REJECTED: return "server certificate rejected";
+    case MTLS_VERDICT_NO_CLIENT_CERTIFICATE: return "no client certificate";
+    case MTLS_VERDICT_NOT_REQUESTED: return "not requested";
+    case MTLS_VERDICT_FAILED: return "failed";
+    case MTLS_VERDICT_RESUMED: return "resumed";
+    case MTLS_VERDICT_ENCRYPTED: return "encrypted";
+    case MTLS_VERDICT_INCOMPLETE_CAPTURE: return "incomplete capture";
+    case MTLS_VERDICT_REJECTED_BY_APPLICATION: return "rejected by the application";
+    case MTLS_VERDICT_ANSWER_UNSEEN: return "completed (answer unseen)";
+    default: return "in progress";
+    }
+}
+
+static mtls_verdict verdict_after_fatal_alert(const mtls_handshake *handshake)
+{
+    const mtls_handshake_summary *summary = &handshake->summary;
+    bool about_certificate = handshake->fatal_alert->code.category == MTLS_CATEGORY_SECURITY;
+    if (handshake->fatal_alert_sender == MTLS_SIDE_CLIENT && about_certificate &&
+        handshake->fatal_alert_description != MTLS_ALERT_NO_CERTIFICATE)
+        return MTLS_VERDICT_SERVER_REJECTED;
+    if (summary->client_chain_length > 0)
+        return MTLS_VERDICT_REJECTED;
+    if (summary->client_certificate_sent || handshake->fatal_alert_description == MTLS_ALERT_CERTIFICATE_REQUIRED ||
+        handshake->fatal_alert_description == MTLS_ALERT_NO_CERTIFICATE)
+        return MTLS_VERDICT_NO_CLIENT_CERTIFICATE;
+    return MTLS_VERDICT_FAILED;
+}
+
+mtls_verdict mtls_handshake_verdict(const mtls_handshake *handshake, bool capture_complete)
+{
+    const mtls_handshake_summary *summary = &handshake->summary;
+    /* An alert after the handshake completed ends the connection, not the authentication. */
+    if (handshake->fatal_alert != NULL && handshake->accepted_frame == 0)
+        return verdict_after_fatal_alert(handshake);
+    if (handshake->resumed_frame != 0)
+        return MTLS_VERDICT_RESUMED;
+    if (handshake->accepted_frame != 0 || (!summary->certificate_requested && handshake->server_flight_end_frame != 0)) {
+        if (mtls_handshake_answer_refuses(handshake))
+            return MTLS_VERDICT_REJECTED_BY_APPLICATION;
+        if (!summary->certificate_requested)
+            return MTLS_VERDICT_NOT_REQUESTED;
+        if (summary->client_chain_length == 0)
+            return MTLS_VERDICT_NO_CLIENT_CERTIFICATE;
+        /* A completed handshake is not the application's acceptance: only its answer is. */
+        return summary->answer_frame != 0 ? MTLS_VERDICT_OK : MTLS_VERDICT_ANSWER_UNSEEN;
+    }
+    if (handshake->encrypted_alert_frame != 0)
+        return MTLS_VERDICT_FAILED;
+    if (handshake->encrypted_handshake)
+        return MTLS_VERDICT_ENCRYPTED;
+    return capture_complete ? MTLS_VERDICT_INCOMPLETE_CAPTURE : MTLS_VERDICT_IN_PROGRESS;
+}
+
+static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verdict)
+{
+    const mtls_handshake_summary *summary = &handshake->summary;
+    const char *alert = handshake->fatal_alert ? handshake->fatal_alert->code.code : "";
+    const char *alert_sender = mtls_side_name(handshake->fatal_alert_sender);
+    switch (verdict) {
+    case MTLS_VERDICT_OK:
+        return g_strdup_printf("client certificate '%s' accepted: the handshake completed and the server answered "
+                               "%s %u in frame %u",
+                               summary->client_subject ? summary->client_subject : "(unparsable)",
+                               summary->answer_protocol ? summary->answer_protocol : "HTTP", summary->answer_status,
+                               summary->answer_frame);
+    case MTLS_VERDICT_ANSWER_UNSEEN:
+        return g_strdup_printf("the handshake completed with client certificate '%s'; %s",
+                               summary->client_subject ? summary->client_subject : "(unparsable)",
+                               summary->keys_loaded
+                                   ? "no HTTP answer from the server could be read in the capture, so whether the "
+                                     "application accepted it is not visible"
+                                   : "the application's answer is encrypted, so whether it accepted the certificate "
+                                     "is not visible (load the session keys; nginx, for one, refuses a bad "
+                                     "certificate only in its HTTP answer)");
+    case MTLS_VERDICT_REJECTED_BY_APPLICATION:
+        return g_strdup_printf("the handshake completed, then the server answered %s %u%s%s%s in frame %u",
+                               summary->answer_protocol ? summary->answer_protocol : "HTTP", summary->answer_status,
+                               summary->answer_title ? " '" : "", summary->answer_title ? summary->answer_title : "",
+                               summary->answer_title ? "'" : "", summary->answer_frame);
+    case MTLS_VERDICT_REJECTED:
+        return g_strdup_printf("the %s sent %s after the client certificate", alert_sender, alert);
+    case MTLS_VERDICT_SERVER_REJECTED:
+        return g_strdup_printf("the client refused the server's certificate with %s", alert);
+    case MTLS_VERDICT_NO_CLIENT_CERTIFICATE:
+        if (handshake->fatal_alert != NULL && handshake->accepted_frame == 0)
+            return g_strdup_printf("no client certificate sent; the %s ended the handshake with %s", alert_sender, alert);
+        return g_strdup("no client certificate sent; the server continued without one");
+    case MTLS_VERDICT_NOT_REQUESTED:
+        return g_strdup("the server did not send a CertificateRequest");
+    case MTLS_VERDICT_FAILED:
+        if (handshake->fatal_alert != NULL)
+            return g_strdup_printf("the %s ended the handshake with %s before client authentication", alert_sender, alert);
+        return g_strdup("an encrypted alert ended the handshake");
+    case MTLS_VERDICT_RESUMED:
+        return g_strdup("session resumed without certificates");
+    case MTLS_VERDICT_ENCRYPTED:
+        return g_strdup("TLS 1.3 without keys: client authentication not visible");
+    case MTLS_VERDICT_INCOMPLETE_CAPTURE:
+        return g_strdup("the capture ends before the handshake's outcome");
+    default:
+        return g_strdup("handshake under way at this frame");
+    }
+}
+
+const char *mtls_handshake_verdict_reason(mtls_handshake *handshake, bool capture_complete)
+{
+    /* The text a caller holds stays valid while the reason is the same. */
+    char *reason = describe_verdict(handshake, mtls_handshake_verdict(handshake, capture_complete));
+    if (g_strcmp0(reason, handshake->verdict_reason) == 0) {
+        g_free(reason);
+    } else {
+        g_free(handshake->verdict_reason);
+        handshake->verdict_reason = reason;
+    }
+    return handshake->verdict_reason;
+}
+
+const mtls_handshake_summary *mtls_handshake_get_summary(const mtls_handshake *handshake)
+{
+    return &handshake->summary;
+}
+
+size_t mtls_handshake_flow_step_count(const mtls_handshake *handshake)
+{
+    return handshake->flow.steps ? handshake->flow.steps->len : 0;
+}
+
+const mtls_flow_step *mtls_handshake_flow_step(const mtls_handshake *handshake, size_t index)
+{
+    if (index >= mtls_handshake_flow_step_count(handshake))
+        return NULL;
+    return &g_array_index(handshake->flow.steps, mtls_flow_step, index);
+}
+
+const char *mtls_handshake_flow(mtls_handshake *handshake)
+{
+    return mtls_flow_line(&handshake->flow);
+}
+
+size_t mtls_handshake_finding_count(const mtls_handshake *handshake)
+{
+    return handshake->findings->len;
+}
+
+const mtls_finding *mtls_handshake_finding(const mtls_handshake *handshake, size_t index)
+{
+    return index < handshake->findings->len ? g_ptr_array_index(handshake->findings, index) : NULL;
+}
