@@ -7,7 +7,8 @@
 #include <gnutls/crypto.h>
 #include <string.h>
 
-#include "chain.h"
+#include "ca_names.h"
+#include "certificate.h"
 
 #define SHA256_SIZE 32
 

@@ -11,17 +11,10 @@
 
 #include <glib.h>
 
+#include "ca_names.h"
 #include "capture.h"
 
 typedef enum { MTLS_ROLE_CLIENT, MTLS_ROLE_SERVER } mtls_role;
-
-/* A CA name from a CertificateRequest: the DER Name and its RFC 4514 text. */
-typedef struct mtls_ca_name {
-    GBytes *der;
-    char *text;
-} mtls_ca_name;
-
-void mtls_ca_name_free(gpointer ca_name);
 
 typedef struct {
     mtls_role role;
@@ -48,8 +41,5 @@ typedef struct {
 /* Appends the chain's findings; returns the CertificateRequest CA name the
  * chain is under (owned by input->ca_names), or NULL. */
 const mtls_ca_name *mtls_check_chain(const mtls_chain_input *input, GPtrArray *findings);
-
-/* "'CN=a', 'CN=b' and 3 more" for messages; "(none)" for an empty list. */
-char *mtls_ca_names_for_message(const GPtrArray *ca_names);
 
 #endif

@@ -23,21 +23,6 @@ static const uint8_t hello_retry_request_random[32] = {
     0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
     0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
 
-const char *mtls_version_name(uint16_t version)
-{
-    switch (version) {
-    case MTLS_SSL_3_0: return "SSL 3.0";
-    case MTLS_TLS_1_0: return "TLS 1.0";
-    case MTLS_TLS_1_1: return "TLS 1.1";
-    case MTLS_TLS_1_2: return "TLS 1.2";
-    case MTLS_TLS_1_3: return "TLS 1.3";
-    case MTLS_DTLS_1_0: return "DTLS 1.0";
-    case MTLS_DTLS_1_2: return "DTLS 1.2";
-    case MTLS_DTLS_1_3: return "DTLS 1.3";
-    default: return NULL;
-    }
-}
-
 static const char *version_text(uint16_t version)
 {
     const char *name = mtls_version_name(version);
@@ -56,15 +41,6 @@ static bool is_legacy(uint16_t version)
 static bool is_tls13(uint16_t version)
 {
     return version == MTLS_TLS_1_3 || (version & 0xff00) == 0x7f00;
-}
-
-const char *mtls_side_name(mtls_side side)
-{
-    switch (side) {
-    case MTLS_SIDE_CLIENT: return "client";
-    case MTLS_SIDE_SERVER: return "server";
-    default: return "peer";
-    }
 }
 
 mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number, uint32_t handshake_number)
