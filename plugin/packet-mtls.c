@@ -245,8 +245,8 @@ static void add_generated_time(proto_tree *tree, int hf, tvbuff_t *tvb, int64_t 
 {
     if (seconds < 0)
         return;
-    nstime_t time = {(time_t)seconds, 0};
-    proto_item_set_generated(proto_tree_add_time(tree, hf, tvb, 0, 0, &time));
+    nstime_t moment = {(time_t)seconds, 0};
+    proto_item_set_generated(proto_tree_add_time(tree, hf, tvb, 0, 0, &moment));
 }
 
 /* Wireshark cuts every item label at ITEM_LABEL_LENGTH characters, which
