@@ -4,6 +4,8 @@
  */
 #include "alerts.h"
 
+#include "codes.h"
+
 /* Every alert is registered as a problem code; the handshake logic decides
  * which alerts are reported at all (close_notify never is, warnings become notes). */
 #define CERTIFICATE_ALERT(number, name, meaning) \
@@ -58,6 +60,13 @@ size_t mtls_alert_count(void)
 const mtls_alert_info *mtls_alert_at(size_t index)
 {
     return index < ALERT_COUNT ? &alert_registry[index] : NULL;
+}
+
+const mtls_alert_info *mtls_alert_unassigned(void)
+{
+    static const mtls_alert_info unassigned = {
+        -1, {MTLS_CODE_UNKNOWN_ALERT, true, MTLS_SEVERITY_ERROR, MTLS_CATEGORY_PROTOCOL, MTLS_UNKNOWN_ALERT_TITLE}};
+    return &unassigned;
 }
 
 const mtls_alert_info *mtls_alert_lookup(int description)

@@ -21,6 +21,8 @@ size_t mtls_alert_count(void);
 const mtls_alert_info *mtls_alert_at(size_t index);
 /* NULL for an unassigned description. */
 const mtls_alert_info *mtls_alert_lookup(int description);
+/* The entry an unassigned description stands under: the code unknown_alert. */
+const mtls_alert_info *mtls_alert_unassigned(void);
 
 #define MTLS_ALERT_CLOSE_NOTIFY 0
 #define MTLS_ALERT_HANDSHAKE_FAILURE 40

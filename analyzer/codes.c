@@ -58,7 +58,7 @@ static const mtls_code_info finding_codes[] = {
     PROBLEM(MTLS_CODE_SERVER_NAME_MISMATCH, WARNING, SECURITY, "the server certificate does not cover the server name the client asked for"),
     NOTE(MTLS_CODE_NO_SNI, NOTE, PROTOCOL, "the client sent no server name to a server whose certificate covers several"),
 
-    PROBLEM(MTLS_CODE_UNKNOWN_ALERT, ERROR, PROTOCOL, "a fatal alert with an unassigned description"),
+    PROBLEM(MTLS_CODE_UNKNOWN_ALERT, ERROR, PROTOCOL, MTLS_UNKNOWN_ALERT_TITLE),
 
     NOTE(MTLS_CODE_NOT_REQUESTED, CHAT, SEQUENCE, "the server did not request a client certificate"),
     NOTE(MTLS_CODE_HANDSHAKE_COMPLETED, CHAT, SEQUENCE, "the handshake completed after the client sent its certificate"),

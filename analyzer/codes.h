@@ -63,4 +63,7 @@
 #define MTLS_CODE_SERVER_NAME_MISMATCH "server_name_mismatch"
 #define MTLS_CODE_CHAIN_PARTLY_JUDGED "chain_partly_judged"
 
+/* The title of unknown_alert, which is also what an unassigned alert says. */
+#define MTLS_UNKNOWN_ALERT_TITLE "an alert description not in the TLS registry"
+
 #endif

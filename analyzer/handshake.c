@@ -608,14 +608,12 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
                           "The %s sent a warning alert %s (%d) in frame %u: %s. Warnings do not end the "
                           "handshake by themselves.",
                           sender, alert ? alert->code.code : "(unassigned)", description, packet->frame,
-                          alert ? alert->code.title : "an alert description not in the TLS registry");
+                          (alert ? alert : mtls_alert_unassigned())->code.title);
         return;
     }
     if (handshake->fatal_alert != NULL)
         return;
-    static const mtls_alert_info unknown = {-1, {MTLS_CODE_UNKNOWN_ALERT, true, MTLS_SEVERITY_ERROR,
-                                                 MTLS_CATEGORY_PROTOCOL, "an alert description not in the TLS registry"}};
-    handshake->fatal_alert = alert ? alert : &unknown;
+    handshake->fatal_alert = alert ? alert : mtls_alert_unassigned();
     handshake->fatal_alert_description = description;
     handshake->fatal_alert_sender = side;
     handshake->summary.alert_frame = packet->frame;
