@@ -160,6 +160,17 @@ static bool link_verifies(gnutls_x509_crt_t subject, gnutls_x509_crt_t signer)
     return (status & (GNUTLS_CERT_SIGNATURE_FAILURE | GNUTLS_CERT_SIGNER_NOT_FOUND)) == 0;
 }
 
+void mtls_append_hex(GString *out, const uint8_t *bytes, size_t length, const char *separator)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < length; i++) {
+        if (i > 0)
+            g_string_append(out, separator);
+        g_string_append_c(out, digits[bytes[i] >> 4]);
+        g_string_append_c(out, digits[bytes[i] & 0x0f]);
+    }
+}
+
 mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, const uint8_t digest[32],
                                          char **error)
 {
@@ -204,8 +215,7 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, cons
     size_t serial_size = sizeof serial;
     GString *serial_text = g_string_new(NULL);
     if (gnutls_x509_crt_get_serial(crt, serial, &serial_size) == 0) {
-        for (size_t i = 0; i < serial_size; i++)
-            g_string_append_printf(serial_text, "%s%02x", i ? ":" : "", serial[i]);
+        mtls_append_hex(serial_text, serial, serial_size, ":");
     }
     certificate->serial = g_string_free(serial_text, FALSE);
 
@@ -218,12 +228,10 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, cons
         *error = g_strdup("its SHA-256 fingerprint cannot be computed");
         return NULL;
     }
-    static const char hex_digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < sizeof certificate->sha256_digest; i++) {
-        certificate->sha256[2 * i] = hex_digits[certificate->sha256_digest[i] >> 4];
-        certificate->sha256[2 * i + 1] = hex_digits[certificate->sha256_digest[i] & 0x0f];
-    }
-    certificate->sha256[64] = '\0';
+    GString *fingerprint = g_string_sized_new(sizeof certificate->sha256);
+    mtls_append_hex(fingerprint, certificate->sha256_digest, sizeof certificate->sha256_digest, "");
+    g_strlcpy(certificate->sha256, fingerprint->str, sizeof certificate->sha256);
+    g_string_free(fingerprint, TRUE);
     return certificate;
 }
 
@@ -262,8 +270,7 @@ char *mtls_name_to_string(const uint8_t *der, size_t length)
             return take_string(&text);
     }
     GString *hex = g_string_new("(undecodable name ");
-    for (size_t i = 0; i < length && i < 64; i++)
-        g_string_append_printf(hex, "%02x", der[i]);
+    mtls_append_hex(hex, der, MIN(length, 64), "");
     g_string_append(hex, length > 64 ? "...)" : ")");
     return g_string_free(hex, FALSE);
 }

@@ -58,6 +58,9 @@ bool mtls_certificate_issued_by(const mtls_certificate *certificate, const mtls_
  * GnuTLS cannot decode, so a malformed CA name is still shown. */
 char *mtls_name_to_string(const uint8_t *der, size_t length);
 
+/* Appends `length` bytes as lower-case hex, `separator` between two bytes. */
+void mtls_append_hex(GString *out, const uint8_t *bytes, size_t length, const char *separator);
+
 /* "2026-11-22 09:00:00 UTC" */
 char *mtls_format_time(int64_t seconds);
 

@@ -432,8 +432,7 @@ static char *key_identifier_hint(const mtls_certificate *certificate)
     size_t length;
     const guint8 *id = g_bytes_get_data(certificate->authority_key_id, &length);
     GString *hint = g_string_new(" (authority key identifier ");
-    for (size_t i = 0; i < length; i++)
-        g_string_append_printf(hint, "%s%02x", i ? ":" : "", id[i]);
+    mtls_append_hex(hint, id, length, ":");
     g_string_append(hint, ")");
     return g_string_free(hint, FALSE);
 }
