@@ -6,6 +6,7 @@
 
 #include <gnutls/gnutls.h>
 
+#include "certificate_files.h"
 #include "expected_certificate.h"
 
 mtls_config *mtls_config_new(void)
@@ -103,30 +104,18 @@ static int add_trust_file(gnutls_x509_trust_list_t list, const char *path)
     return added;
 }
 
-/* Every readable certificate file in `directory` (like OpenSSL's CApath or
- * a folder of exported .cer files); files that hold none are skipped. */
-static int add_trust_directory(gnutls_x509_trust_list_t list, const char *directory, char **error)
+typedef struct {
+    gnutls_x509_trust_list_t list;
+    int added;
+} trust_files;
+
+/* Files that hold no certificate are skipped: a folder of exported .cer
+ * files often has others beside them. */
+static void add_trust_file_of_folder(const char *path, void *data)
 {
-    GError *dir_error = NULL;
-    GDir *dir = g_dir_open(directory, 0, &dir_error);
-    if (dir == NULL) {
-        *error = g_strdup_printf("cannot read trust store folder %s: %s", directory, dir_error->message);
-        g_error_free(dir_error);
-        return -1;
-    }
-    int total = 0;
-    for (const char *name = g_dir_read_name(dir); name != NULL; name = g_dir_read_name(dir)) {
-        char *path = g_build_filename(directory, name, NULL);
-        if (g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-            int added = add_trust_file(list, path);
-            total += added > 0 ? added : 0;
-        }
-        g_free(path);
-    }
-    g_dir_close(dir);
-    if (total == 0)
-        *error = g_strdup_printf("trust store folder %s holds no PEM or DER certificate", directory);
-    return total;
+    trust_files *files = data;
+    int added = add_trust_file(files->list, path);
+    files->added += added > 0 ? added : 0;
 }
 
 bool mtls_config_load_trust_store(mtls_config *config, mtls_trust_purpose purpose, const char *location,
@@ -150,7 +139,10 @@ bool mtls_config_load_trust_store(mtls_config *config, mtls_trust_purpose purpos
             g_free(reason);
         }
     } else if (g_file_test(location, G_FILE_TEST_IS_DIR)) {
-        added = add_trust_directory(list, location, error);
+        trust_files files = {list, 0};
+        added = mtls_visit_certificate_files(location, add_trust_file_of_folder, &files, error) ? files.added : -1;
+        if (added == 0)
+            *error = g_strdup_printf("trust store folder %s holds no PEM or DER certificate", location);
     } else {
         added = add_trust_file(list, location);
         if (added < 0) {

@@ -8,6 +8,7 @@
 #include <gnutls/gnutls.h>
 #include <string.h>
 
+#include "certificate_files.h"
 #include "codes.h"
 #include "findings.h"
 
@@ -23,8 +24,9 @@ static void add_der(GPtrArray *certificates, const uint8_t *der, size_t length)
 }
 
 /* Adds every certificate of one file: a PEM bundle or a single DER. */
-static void add_file(GPtrArray *certificates, const char *path)
+static void add_file(const char *path, void *data)
 {
+    GPtrArray *certificates = data;
     gnutls_datum_t contents;
     if (gnutls_load_file(path, &contents) < 0)
         return;
@@ -49,18 +51,12 @@ static void add_file(GPtrArray *certificates, const char *path)
 GPtrArray *mtls_expected_certificates_load(const char *location, char **error)
 {
     GPtrArray *certificates = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_certificate_free);
-    if (g_file_test(location, G_FILE_TEST_IS_DIR)) {
-        GDir *dir = g_dir_open(location, 0, NULL);
-        for (const char *name = dir ? g_dir_read_name(dir) : NULL; name != NULL; name = g_dir_read_name(dir)) {
-            char *path = g_build_filename(location, name, NULL);
-            if (g_file_test(path, G_FILE_TEST_IS_REGULAR))
-                add_file(certificates, path);
-            g_free(path);
-        }
-        if (dir)
-            g_dir_close(dir);
-    } else {
-        add_file(certificates, location);
+    char *folder_error = NULL;
+    if (!mtls_visit_certificate_files(location, add_file, certificates, &folder_error)) {
+        *error = g_strdup_printf("expected client certificates: %s", folder_error);
+        g_free(folder_error);
+        g_ptr_array_unref(certificates);
+        return NULL;
     }
     if (certificates->len == 0) {
         *error = g_strdup_printf("expected client certificates %s: no readable PEM or DER certificate", location);
