@@ -26,7 +26,9 @@ void mtls_flow_clear(mtls_flow *flow)
         g_free((char *)g_array_index(flow->steps, mtls_flow_step, i).step);
     g_array_free(flow->steps, TRUE);
     flow->steps = NULL;
-    g_clear_pointer(&flow->line, g_free);
+    if (flow->line != NULL)
+        g_string_free(flow->line, TRUE);
+    flow->line = NULL;
 }
 
 static const char *other_message_name(const mtls_blob *message)
@@ -106,34 +108,29 @@ void mtls_flow_add(mtls_flow *flow, uint32_t frame, char side, const mtls_event 
         g_free(text);
         return;
     }
+    /* The line grows with the flow: rendering it once per frame, as each
+     * frame's tree shows it, would cost the square of the handshake's length. */
+    if (flow->line == NULL)
+        flow->line = g_string_new(NULL);
     if (flow->steps->len >= MAX_STEPS) {
         flow->cut = true;
         g_free(text);
-    } else {
-        mtls_flow_step step = {frame, side, text};
-        g_array_append_val(flow->steps, step);
+        g_string_append(flow->line, " \xc2\xb7 ...");
+        return;
     }
-    g_clear_pointer(&flow->line, g_free);
+    if (last == NULL)
+        g_string_append_printf(flow->line, "%c: %s", side, text);
+    else if (last->side != side)
+        g_string_append_printf(flow->line, " \xc2\xb7 %c: %s", side, text);
+    else
+        g_string_append_printf(flow->line, ", %s", text);
+    mtls_flow_step step = {frame, side, text};
+    g_array_append_val(flow->steps, step);
 }
 
-const char *mtls_flow_line(mtls_flow *flow)
+const char *mtls_flow_line(const mtls_flow *flow)
 {
-    if (flow->steps == NULL || flow->steps->len == 0)
+    if (flow->steps == NULL || flow->steps->len == 0 || flow->line == NULL)
         return NULL;
-    if (flow->line != NULL)
-        return flow->line;
-    GString *line = g_string_new(NULL);
-    char side = 0;
-    for (guint i = 0; i < flow->steps->len; i++) {
-        const mtls_flow_step *step = &g_array_index(flow->steps, mtls_flow_step, i);
-        if (step->side != side)
-            g_string_append_printf(line, "%s%c: %s", i ? " \xc2\xb7 " : "", step->side, step->step);
-        else
-            g_string_append_printf(line, ", %s", step->step);
-        side = step->side;
-    }
-    if (flow->cut)
-        g_string_append(line, " \xc2\xb7 ...");
-    flow->line = g_string_free(line, FALSE);
-    return flow->line;
+    return flow->line->str;
 }

@@ -14,7 +14,7 @@
 
 typedef struct {
     GArray *steps;      /* mtls_flow_step, their texts owned */
-    char *line;         /* the rendered line, NULL when a step was added since */
+    GString *line;      /* the rendered line, extended as each step arrives */
     bool cut;           /* steps were left out past the cap */
 } mtls_flow;
 
@@ -25,6 +25,6 @@ void mtls_flow_clear(mtls_flow *flow);
  * of each side, add nothing. */
 void mtls_flow_add(mtls_flow *flow, uint32_t frame, char side, const mtls_event *event);
 /* "C: ClientHello · S: ServerHello, ..."; owned by the flow, valid until the next add. */
-const char *mtls_flow_line(mtls_flow *flow);
+const char *mtls_flow_line(const mtls_flow *flow);
 
 #endif
