@@ -239,8 +239,9 @@ char *mtls_explain_alert(const mtls_handshake *handshake, mtls_side sender, cons
         explain_client_rejecting_server(text, handshake, description);
     else if (sender == MTLS_SIDE_CLIENT && description == MTLS_ALERT_PROTOCOL_VERSION)
         g_string_append_printf(text, " The client refuses the version the server chose (%s).",
-                               mtls_version_name(summary->negotiated_version) ? mtls_version_name(summary->negotiated_version)
-                                                                              : "unknown");
+                               mtls_version_name(summary->negotiated_version)
+                                   ? mtls_version_name(summary->negotiated_version)
+                                   : "unknown");
     else if (sender == MTLS_SIDE_CLIENT && summary->certificate_requested && !summary->client_certificate_sent)
         g_string_append_printf(text, " The server had requested a client certificate (frame %u); a client with no "
                                      "certificate fitting the server's CA names may abort like this instead of "

@@ -109,7 +109,8 @@ static void read_key(mtls_certificate *certificate)
         gnutls_x509_crt_get_pk_ecc_raw(certificate->crt, &curve, NULL, NULL);
         certificate->key_curve = curve;
         const char *curve_name = gnutls_ecc_curve_get_name(curve);
-        certificate->key_description = curve_name ? g_strdup_printf("EC %s", curve_name) : g_strdup_printf("EC %u bits", bits);
+        certificate->key_description =
+            curve_name ? g_strdup_printf("EC %s", curve_name) : g_strdup_printf("EC %u bits", bits);
         certificate->weak_key = bits < MIN_EC_BITS;
         break;
     }
@@ -197,7 +198,8 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, cons
     certificate->raw_subject = gnutls_x509_crt_get_raw_dn(crt, &out) == 0 ? take_datum(&out) : g_bytes_new(NULL, 0);
     certificate->raw_issuer =
         gnutls_x509_crt_get_raw_issuer_dn(crt, &out) == 0 ? take_datum(&out) : g_bytes_new(NULL, 0);
-    certificate->subject = gnutls_x509_crt_get_dn3(crt, &out, 0) == 0 ? take_string(&out) : g_strdup("(unreadable subject)");
+    certificate->subject =
+        gnutls_x509_crt_get_dn3(crt, &out, 0) == 0 ? take_string(&out) : g_strdup("(unreadable subject)");
     certificate->issuer =
         gnutls_x509_crt_get_issuer_dn3(crt, &out, 0) == 0 ? take_string(&out) : g_strdup("(unreadable issuer)");
     certificate->not_before = (int64_t)gnutls_x509_crt_get_activation_time(crt);

@@ -126,7 +126,8 @@ static void check_validity(chain_check *check)
             certificate->not_before >= 0 && lifetime > 2 * (warning_horizon - now)) {
             char *when = mtls_format_time(certificate->not_after);
             int64_t days = (certificate->not_after - now) / SECONDS_PER_DAY;
-            g_string_append_printf(expiring, "%s%s '%s' (SHA-256 %.16s...) expires %s, %" G_GINT64_FORMAT " day%s after "
+            g_string_append_printf(expiring,
+                                   "%s%s '%s' (SHA-256 %.16s...) expires %s, %" G_GINT64_FORMAT " day%s after "
                                    "the capture", expiring->len ? "; " : "", position_name(check, i),
                                    certificate->subject, certificate->sha256, when, days, days == 1 ? "" : "s");
             g_free(when);
@@ -365,7 +366,8 @@ static void check_order(chain_check *check)
     bool reordered = false;
     /* Positions may skip duplicates and strays, but never go backwards. */
     for (guint position = 1; position < check->path->len; position++)
-        reordered = reordered || g_array_index(check->path, guint, position) < g_array_index(check->path, guint, position - 1);
+        reordered = reordered ||
+                    g_array_index(check->path, guint, position) < g_array_index(check->path, guint, position - 1);
     /* A certificate off the path but issued by one on it means the leaf was
      * not sent first (a reversed chain). Other leftovers after a complete
      * path are strays; after an incomplete one the missing link explains them. */

@@ -272,9 +272,9 @@ static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet
         mtls_findings_add(handshake->findings, MTLS_CODE_LEGACY_VERSION, packet->frame, (mtls_evidence){{0}},
                           "The client offered at most %s (ClientHello in frame %u: versions offered %s, ClientHello "
                           "version %s, record version %s). SSL 3.0, TLS 1.0, TLS 1.1 and "
-                          "DTLS 1.0 are deprecated (RFC 8996) and refused by current servers and load balancers, usually "
-                          "with protocol_version or handshake_failure. Enable TLS 1.2 or 1.3 in the client (Java: "
-                          "jdk.tls.client.protocols; .NET: SslProtocols or the SChannel registry settings; SAP: "
+                          "DTLS 1.0 are deprecated (RFC 8996) and refused by current servers and load balancers, "
+                          "usually with protocol_version or handshake_failure. Enable TLS 1.2 or 1.3 in the client "
+                          "(Java: jdk.tls.client.protocols; .NET: SslProtocols or the SChannel registry settings; SAP: "
                           "ssl/client_ciphersuites).",
                           version_text(offered), packet->frame,
                           summary->offered_versions ? summary->offered_versions : "unknown",
@@ -313,8 +313,8 @@ static void on_server_hello(mtls_handshake *handshake, const mtls_packet *packet
         mtls_findings_add(handshake->findings, MTLS_CODE_LEGACY_VERSION, packet->frame,
                           (mtls_evidence){{handshake->summary.client_hello_frame}},
                           "The server negotiated %s (ServerHello in frame %u)%s%s. SSL 3.0, TLS 1.0, TLS 1.1 and "
-                          "DTLS 1.0 are deprecated (RFC 8996): enable TLS 1.2 or 1.3 (DTLS 1.2) on the server, and make sure no "
-                          "middlebox downgrades the connection.",
+                          "DTLS 1.0 are deprecated (RFC 8996): enable TLS 1.2 or 1.3 (DTLS 1.2) on the server, and "
+                          "make sure no middlebox downgrades the connection.",
                           version_text(negotiated), packet->frame,
                           offered != negotiated && !is_legacy(offered) ? " although the client offered up to " : "",
                           offered != negotiated && !is_legacy(offered) ? version_text(offered) : "");

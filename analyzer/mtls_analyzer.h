@@ -255,7 +255,8 @@ mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet,
 
 typedef enum {
     MTLS_VERDICT_IN_PROGRESS,
-    MTLS_VERDICT_OK,                    /* client certificate sent, handshake completed, the application answered without refusing */
+    /* client certificate sent, handshake completed, the application answered without refusing */
+    MTLS_VERDICT_OK,
     MTLS_VERDICT_REJECTED,              /* client certificate sent, handshake aborted (rejected at TLS) */
     MTLS_VERDICT_SERVER_REJECTED,       /* the client refused the server's certificate */
     MTLS_VERDICT_NO_CLIENT_CERTIFICATE, /* requested, none sent */
@@ -265,7 +266,8 @@ typedef enum {
     MTLS_VERDICT_ENCRYPTED,             /* TLS 1.3 without keys: client authentication not visible */
     MTLS_VERDICT_INCOMPLETE_CAPTURE,    /* the capture ended before the outcome */
     MTLS_VERDICT_REJECTED_BY_APPLICATION, /* the handshake completed, the application's answer refused the client */
-    MTLS_VERDICT_ANSWER_UNSEEN          /* completed with a client certificate; the application's answer is not visible */
+    /* completed with a client certificate; the application's answer is not visible */
+    MTLS_VERDICT_ANSWER_UNSEEN
 } mtls_verdict;
 
 const char *mtls_verdict_name(mtls_verdict verdict);

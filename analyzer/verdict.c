@@ -63,7 +63,8 @@ mtls_verdict mtls_handshake_verdict(const mtls_handshake *handshake, bool captur
         return verdict_after_fatal_alert(handshake);
     if (handshake->resumed_frame != 0)
         return MTLS_VERDICT_RESUMED;
-    if (handshake->accepted_frame != 0 || (!summary->certificate_requested && handshake->server_flight_end_frame != 0)) {
+    if (handshake->accepted_frame != 0 ||
+        (!summary->certificate_requested && handshake->server_flight_end_frame != 0)) {
         if (mtls_handshake_answer_refuses(handshake))
             return MTLS_VERDICT_REJECTED_BY_APPLICATION;
         if (!summary->certificate_requested)
@@ -112,13 +113,15 @@ static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verd
         return g_strdup_printf("the client refused the server's certificate with %s", alert);
     case MTLS_VERDICT_NO_CLIENT_CERTIFICATE:
         if (handshake->fatal_alert != NULL && handshake->accepted_frame == 0)
-            return g_strdup_printf("no client certificate sent; the %s ended the handshake with %s", alert_sender, alert);
+            return g_strdup_printf("no client certificate sent; the %s ended the handshake with %s", alert_sender,
+                                   alert);
         return g_strdup("no client certificate sent; the server continued without one");
     case MTLS_VERDICT_NOT_REQUESTED:
         return g_strdup("the server did not send a CertificateRequest");
     case MTLS_VERDICT_FAILED:
         if (handshake->fatal_alert != NULL)
-            return g_strdup_printf("the %s ended the handshake with %s before client authentication", alert_sender, alert);
+            return g_strdup_printf("the %s ended the handshake with %s before client authentication", alert_sender,
+                                   alert);
         return g_strdup("an encrypted alert ended the handshake");
     case MTLS_VERDICT_RESUMED:
         return g_strdup("session resumed without certificates");

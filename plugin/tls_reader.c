@@ -84,7 +84,8 @@ static const char *const field_names[FIELD_KIND_COUNT][2] = {
     [FIELD_HANDSHAKE_LENGTH] = {"tls.handshake.length", NULL},
     [FIELD_HANDSHAKE_VERSION] = {"tls.handshake.version", "dtls.handshake.version"},
     [FIELD_RANDOM] = {"tls.handshake.random", "dtls.handshake.random"},
-    [FIELD_SUPPORTED_VERSION] = {"tls.handshake.extensions.supported_version", "dtls.handshake.extensions.supported_version"},
+    [FIELD_SUPPORTED_VERSION] = {"tls.handshake.extensions.supported_version",
+                                 "dtls.handshake.extensions.supported_version"},
     [FIELD_SERVER_NAME] = {"tls.handshake.extensions_server_name", "dtls.handshake.extensions_server_name"},
     [FIELD_CIPHER_SUITE] = {"tls.handshake.ciphersuite", "dtls.handshake.ciphersuite"},
     [FIELD_SIGNATURE_ALGORITHM] = {"tls.handshake.sig_hash_alg", "dtls.handshake.sig_hash_alg"},
@@ -178,7 +179,8 @@ bool tls_reader_frame_has_tls(proto_tree *tree)
 
 bool tls_reader_frame_shows_a_gap(proto_tree *tree)
 {
-    return tree != NULL && (first_field(tree, FIELD_LOST_SEGMENT) != NULL || first_field(tree, FIELD_MALFORMED) != NULL);
+    return tree != NULL &&
+           (first_field(tree, FIELD_LOST_SEGMENT) != NULL || first_field(tree, FIELD_MALFORMED) != NULL);
 }
 
 bool tls_reader_stream_number(proto_tree *tree, uint32_t *stream_number)
