@@ -28,19 +28,8 @@ command -v valgrind >/dev/null || { echo "callgrind.sh: needs valgrind" >&2; exi
 mkdir -p "$bench_dir"
 chmod a+rwx "$bench_dir"
 
-no_pcaps=$(mktemp -d)
-MTLS_PCAPS_SOURCE=$no_pcaps
-# shellcheck source=../tests/lib/plugin-env.sh
-source "$here/../tests/lib/plugin-env.sh" "$build_dir"
-rmdir "$no_pcaps"
-export -f mtls_as_test_user mtls_without_plugin
-
-# What a person reads by hand to answer the plugin's question: handshake
-# types and versions, certificates with subjects and issuers, CA names, alerts.
-hand_read=(-Y "tls.handshake.type == 11 or tls.handshake.type == 13 or tls.alert_message"
-    -T fields -e frame.number -e tcp.stream -e tls.handshake.type -e tls.handshake.version
-    -e tls.handshake.extensions_server_name -e tls.handshake.certificate_length -e x509af.subject
-    -e x509af.issuer -e tls.handshake.dname_len -e x509if.rdnSequence -e tls.alert_message.desc)
+# shellcheck source=common.sh
+source "$here/common.sh" "$build_dir"
 
 instructions() { # LABEL RUNNER COMMAND...: prints the total instructions callgrind counted
     local label=$1 runner=$2 out

@@ -31,19 +31,10 @@ if [ ! -s "$capture" ] || [ "$capture" -ot "$here/make-capture.py" ]; then
 fi
 chmod a+r "$capture"
 
-no_pcaps=$(mktemp -d)
-MTLS_PCAPS_SOURCE=$no_pcaps
-# shellcheck source=../tests/lib/plugin-env.sh
-source "$here/../tests/lib/plugin-env.sh" "$build_dir"
-rmdir "$no_pcaps"
-export -f mtls_as_test_user mtls_without_plugin
-mtls_without_plugin tshark -G plugins | grep -q mtls && { echo "run.sh: the baseline tshark loads mtls.so" >&2; exit 1; }
-mtls_as_test_user tshark -G plugins | grep -q mtls || { echo "run.sh: tshark does not load the built mtls.so" >&2; exit 1; }
+# shellcheck source=common.sh
+source "$here/common.sh" "$build_dir"
 
-baseline=(tshark -n -r "$capture" -Y "tls.handshake.type == 11 or tls.handshake.type == 13 or tls.alert_message"
-    -T fields -e frame.number -e tcp.stream -e tls.handshake.type -e tls.handshake.version
-    -e tls.handshake.extensions_server_name -e tls.handshake.certificate_length -e x509af.subject
-    -e x509af.issuer -e tls.handshake.dname_len -e x509if.rdnSequence -e tls.alert_message.desc)
+baseline=(tshark -n -r "$capture" "${hand_read[@]}")
 plugin=(tshark -n -r "$capture" -Y mtls.problem -T fields -e mtls.problem)
 
 packets=$(capinfos -c -M "$capture" | awk -F': *' '/Number of packets/ {print $2}')
