@@ -151,7 +151,7 @@ bool mtls_capture_issued_by(mtls_capture *capture, const mtls_certificate *certi
     capture->statistics.signature_lookups++;
     /* Names first: most pairs a chain check tries differ there, and caching
      * them would make the table grow with the square of a chain's length. */
-    if (!g_bytes_equal(certificate->raw_issuer, issuer->raw_subject))
+    if (!mtls_certificate_names_issuer(certificate, issuer))
         return false;
     uint8_t pair[2 * SHA256_SIZE];
     memcpy(pair, certificate->sha256_digest, SHA256_SIZE);

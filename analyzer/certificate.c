@@ -256,9 +256,14 @@ void mtls_certificate_free(mtls_certificate *certificate)
     g_free(certificate);
 }
 
+bool mtls_certificate_names_issuer(const mtls_certificate *certificate, const mtls_certificate *issuer)
+{
+    return g_bytes_equal(certificate->raw_issuer, issuer->raw_subject);
+}
+
 bool mtls_certificate_issued_by(const mtls_certificate *certificate, const mtls_certificate *issuer)
 {
-    if (!g_bytes_equal(certificate->raw_issuer, issuer->raw_subject))
+    if (!mtls_certificate_names_issuer(certificate, issuer))
         return false;
     return link_verifies(certificate->crt, issuer->crt);
 }

@@ -50,8 +50,12 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, cons
                                          char **error);
 void mtls_certificate_free(mtls_certificate *certificate);
 
-/* True when `issuer`'s name matches `certificate`'s issuer and its key
- * verifies `certificate`'s signature. Validity dates are not considered. */
+/* True when `issuer`'s subject is, byte for byte, the issuer `certificate`
+ * names: the cheap test that comes before any signature check. */
+bool mtls_certificate_names_issuer(const mtls_certificate *certificate, const mtls_certificate *issuer);
+
+/* True when `issuer` names `certificate`'s issuer and its key verifies
+ * `certificate`'s signature. Validity dates are not considered. */
 bool mtls_certificate_issued_by(const mtls_certificate *certificate, const mtls_certificate *issuer);
 
 /* RFC 4514 text of a DER-encoded Name; falls back to a hex dump for names

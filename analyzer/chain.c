@@ -600,7 +600,7 @@ static bool check_broken_signature(chain_check *check, const mtls_certificate *t
     const mtls_certificate *named_issuer = NULL;
     for (guint i = 0; i < check->input->certificates->len && named_issuer == NULL; i++) {
         const mtls_certificate *candidate = certificate_at(check, i);
-        if (candidate != top && g_bytes_equal(candidate->raw_subject, top->raw_issuer))
+        if (candidate != top && mtls_certificate_names_issuer(top, candidate))
             named_issuer = candidate;
     }
     if (named_issuer == NULL)
