@@ -273,9 +273,10 @@ static size_t line_end(const char *text, size_t length)
 }
 
 /* Whether items of these fields are worth building: the tree is shown, or a
- * filter or -e names one of them. tshark runs build an invisible tree in
- * which every other item is thrown away, so text meant only for the eye (the
- * flow, the wrapped lines, each certificate's details) is not made there. */
+ * filter names one of them. An invisible tree (the GUI's packet list, tshark
+ * with -Y and no -T) throws every other item away, so text meant only for
+ * the eye (the flow, the wrapped lines, each certificate's details) is not
+ * made there. tshark -T fields and -T json make the tree visible. */
 static bool any_field_wanted(proto_tree *tree, const int *fields, size_t count)
 {
     for (size_t i = 0; i < count; i++) {
