@@ -38,16 +38,12 @@ if [ -z "$source_dir" ]; then
     mkdir -p "$workdir"
     source_dir=$(find "$workdir" -maxdepth 1 -type d -name 'wireshark-[0-9]*' | head -n 1)
     if [ -z "$source_dir" ]; then
-        # A deb-src line only for this download; the machine's own sources stay as they were.
-        codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
-        list=/etc/apt/sources.list.d/mtls-wireshark-source.list
-        trap 'rm -f "$list"' EXIT
-        echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $codename main" >"$list"
-        apt-get update -q >/dev/null
-        echo "== apt-get source wireshark ($codename)"
-        (cd "$workdir" && apt-get source -q wireshark >/dev/null 2>&1)
-        rm -f "$list"
-        apt-get update -q >/dev/null
+        # shellcheck source=lib/debian-source.sh
+        source "$top/tests/lib/debian-source.sh"
+        trap 'rm -f "$mtls_wireshark_source_list"' EXIT
+        echo "== apt-get source wireshark ($(. /etc/os-release && echo "$VERSION_CODENAME"))"
+        mtls_fetch_wireshark_source "$workdir" ||
+            { echo "build-in-wireshark-tree.sh: this mirror has no Wireshark source for this release" >&2; exit 1; }
         source_dir=$(find "$workdir" -maxdepth 1 -type d -name 'wireshark-[0-9]*' | head -n 1)
     fi
 fi

@@ -22,21 +22,16 @@ if [ -n "${MTLS_WIRESHARK_SOURCE:-}" ]; then
 elif [ -f "$cache/tools/checkAPIs.pl" ]; then
     tools=$cache/tools
 elif [ "$(id -u)" = 0 ]; then
-    # A deb-src line only for this download; the machine's sources stay as they were.
-    codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
-    list=/etc/apt/sources.list.d/mtls-wireshark-tools.list
+    # shellcheck source=../lib/debian-source.sh
+    source "$top/tests/lib/debian-source.sh"
     work=$(mktemp -d)
-    trap 'rm -f "$list"; rm -rf "$work"' EXIT
-    echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $codename main" >"$list"
-    if apt-get update -q >/dev/null 2>&1 &&
-        (cd "$work" && apt-get source -q --download-only wireshark >/dev/null 2>&1); then
+    trap 'rm -f "$mtls_wireshark_source_list"; rm -rf "$work"' EXIT
+    if mtls_fetch_wireshark_source "$work" --download-only; then
         tarball=$(find "$work" -maxdepth 1 -name 'wireshark_*.orig.tar.*' | head -n 1)
         mkdir -p "$cache"
         tar -xf "$tarball" -C "$cache" --strip-components=1 --wildcards '*/tools/checkAPIs.pl' '*/tools/checkhf.pl' \
             '*/tools/checkfiltername.pl' && tools=$cache/tools
     fi
-    rm -f "$list"
-    apt-get update -q >/dev/null 2>&1 || true
 fi
 if [ -z "$tools" ] || [ ! -f "$tools/checkAPIs.pl" ]; then
     echo "SKIP: Wireshark's tools/checkAPIs.pl is not available (set MTLS_WIRESHARK_SOURCE)"
