@@ -24,8 +24,9 @@ echo "Loaded plugin:"
 tshark -G plugins | grep -E '^mtls\.so' || { echo "tshark does not list mtls.so" >&2; exit 1; }
 echo
 echo "Handshakes in $capture:"
-# One line per handshake (its final verdict), then each finding on the frame where it was seen.
-tshark -2 -r "$capture" -Y mtls -T fields -E occurrence=f -e mtls.stream -e mtls.handshake -e mtls.verdict \
+# One line per handshake (its final verdict, from the first frame with its summary), then each
+# finding on the frame where it was seen.
+tshark -2 -r "$capture" -Y mtls.verdict.reason -T fields -E occurrence=f -e mtls.stream -e mtls.handshake -e mtls.verdict \
     -e mtls.client.subject -e mtls.verdict.reason |
     awk -F'\t' '!seen[$1 "/" $2]++ { printf "  stream %s handshake %s: %s%s (%s)\n", $1, $2, $3, ($4 != "" ? ", client " $4 : ""), $5 }'
 echo

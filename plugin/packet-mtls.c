@@ -66,6 +66,7 @@ static int hf_mtls_frame_certificate_request = -1;
 static int hf_mtls_frame_client_certificate = -1;
 static int hf_mtls_frame_alert = -1;
 static int hf_mtls_frame_answer = -1;
+static int hf_mtls_frame_outcome = -1;
 static int hf_mtls_answer_status = -1;
 static int hf_mtls_answer_title = -1;
 static int hf_mtls_problem = -1;
@@ -260,15 +261,19 @@ static size_t line_end(const char *text, size_t length)
 {
     if (length <= TEXT_LINE_LENGTH)
         return length;
-    size_t sentence = 0, word = 0;
-    for (size_t i = 1; i < TEXT_LINE_LENGTH; i++) {
-        if (text[i] == ' ' && (text[i - 1] == '.' || text[i - 1] == ':' || text[i - 1] == ';'))
-            sentence = i;
-        if (text[i] == ' ')
+    /* From the longest line's end back: the last sentence end past a third
+     * of the line, else the last space. */
+    size_t word = 0;
+    for (size_t i = TEXT_LINE_LENGTH - 1; i > 0; i--) {
+        if (text[i] != ' ')
+            continue;
+        if (i > TEXT_LINE_LENGTH / 3 && (text[i - 1] == '.' || text[i - 1] == ':' || text[i - 1] == ';'))
+            return i;
+        if (word == 0)
             word = i;
+        if (i <= TEXT_LINE_LENGTH / 3)
+            break;
     }
-    if (sentence > TEXT_LINE_LENGTH / 3)
-        return sentence;
     return word > 0 ? word : TEXT_LINE_LENGTH;
 }
 
@@ -357,6 +362,27 @@ static void add_flow(proto_tree *tree, tvbuff_t *tvb, mtls_handshake *handshake)
     }
 }
 
+static void add_frame_links(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_summary *summary)
+{
+    add_frame_link(tree, hf_mtls_frame_client_hello, tvb, summary->client_hello_frame);
+    add_frame_link(tree, hf_mtls_frame_certificate_request, tvb, summary->certificate_request_frame);
+    add_frame_link(tree, hf_mtls_frame_client_certificate, tvb, summary->client_certificate_frame);
+    add_frame_link(tree, hf_mtls_frame_alert, tvb, summary->alert_frame);
+    add_frame_link(tree, hf_mtls_frame_answer, tvb, summary->answer_frame);
+    add_frame_link(tree, hf_mtls_frame_outcome, tvb, summary->outcome_frame);
+}
+
+/* What names the handshake and links to its messages: shown on every frame
+ * of it, so that a packet-list column or a filter finds each frame. */
+static void add_identity(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_summary *summary)
+{
+    add_generated_uint(tree, hf_mtls_stream, tvb, summary->stream_number);
+    add_generated_uint(tree, hf_mtls_handshake, tvb, summary->handshake_number);
+    if (summary->client_subject)
+        add_generated_string(tree, hf_mtls_client_subject, tvb, summary->client_subject);
+    add_frame_links(tree, tvb, summary);
+}
+
 static void add_summary(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_summary *summary)
 {
     add_generated_uint(tree, hf_mtls_stream, tvb, summary->stream_number);
@@ -407,12 +433,8 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_su
         if (summary->certificate_verify_detail)
             proto_item_append_text(item, " (%s)", summary->certificate_verify_detail);
     }
-    add_frame_link(tree, hf_mtls_frame_client_hello, tvb, summary->client_hello_frame);
-    add_frame_link(tree, hf_mtls_frame_certificate_request, tvb, summary->certificate_request_frame);
-    add_frame_link(tree, hf_mtls_frame_client_certificate, tvb, summary->client_certificate_frame);
-    add_frame_link(tree, hf_mtls_frame_alert, tvb, summary->alert_frame);
+    add_frame_links(tree, tvb, summary);
     if (summary->answer_frame != 0) {
-        add_frame_link(tree, hf_mtls_frame_answer, tvb, summary->answer_frame);
         add_generated_uint(tree, hf_mtls_answer_status, tvb, summary->answer_status);
         if (summary->answer_title)
             add_generated_string(tree, hf_mtls_answer_title, tvb, summary->answer_title);
@@ -460,10 +482,24 @@ static void add_findings(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, co
         add_long_string(details, hf_mtls_message, tvb, finding->message);
         for (size_t e = 0; e < finding->evidence_count; e++)
             add_generated_uint(details, hf_mtls_evidence_frame, tvb, finding->evidence[e]);
-        /* The code and its cause in one clause: the explanation is in the tree. */
-        expert_add_info_format(pinfo, item, expert_field_of(finding->info), "%s: %s", finding->info->code,
-                               finding->info->title);
+        /* The registered summary, "code: title": the explanation is in the tree. */
+        expert_add_info(pinfo, item, expert_field_of(finding->info));
     }
+}
+
+/* Whether this frame shows the handshake's whole summary (the reason, the
+ * flow, the versions, CA names and client chain): its outcome frame, or,
+ * once the whole capture has been read, the first frame of a handshake that
+ * never reached an outcome. Its other frames show what identifies it and
+ * the findings made there, with a link to the outcome. Repeating the summary
+ * on every frame of a handshake was most of the plugin's cost under tshark
+ * -T fields, which builds every item. Decided from the analysis alone, so
+ * one pass and -2 put it on the same frame. */
+static bool summary_shown_here(const mtls_handshake_summary *summary, uint32_t frame, bool capture_complete)
+{
+    if (summary->outcome_frame != 0)
+        return summary->outcome_frame == frame;
+    return capture_complete && summary->first_frame == frame;
 }
 
 static void show_record(const frame_record *record, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
@@ -485,11 +521,17 @@ static void show_record(const frame_record *record, tvbuff_t *tvb, packet_info *
         }
         proto_tree *subtree = proto_item_add_subtree(root, ett_mtls);
         add_generated_string(subtree, hf_mtls_verdict, tvb, verdict);
+        const mtls_handshake_summary *summary = mtls_handshake_get_summary(handshake);
+        if (!summary_shown_here(summary, pinfo->num, capture_complete)) {
+            add_findings(subtree, tvb, pinfo, handshake);
+            add_identity(subtree, tvb, summary);
+            continue;
+        }
         add_long_string(subtree, hf_mtls_verdict_reason, tvb,
-                             mtls_handshake_verdict_reason(handshake, capture_complete));
+                        mtls_handshake_verdict_reason(handshake, capture_complete));
         add_findings(subtree, tvb, pinfo, handshake);
         add_flow(subtree, tvb, handshake);
-        add_summary(subtree, tvb, mtls_handshake_get_summary(handshake));
+        add_summary(subtree, tvb, summary);
     }
 }
 
@@ -694,6 +736,9 @@ void proto_register_mtls(void)
         {&hf_mtls_frame_answer,
          {"Application's answer in frame", "mtls.frame.answer", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
           "The server's first HTTP response after the handshake (needs the session keys)", HFILL}},
+        {&hf_mtls_frame_outcome,
+         {"Outcome in frame", "mtls.frame.outcome", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+          "Where the handshake's outcome became known: that frame carries its whole summary", HFILL}},
         {&hf_mtls_answer_status,
          {"Application's answer (HTTP status)", "mtls.answer.status", FT_UINT16, BASE_DEC, NULL, 0x0,
           "Status of the server's first HTTP response after the handshake", HFILL}},

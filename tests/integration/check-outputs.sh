@@ -96,7 +96,7 @@ mtls_items_are_never_cut() {
 # The handshake at a glance: who sent what, in order.
 flow_reads_like_the_packet_list() {
     local flow
-    flow=$(mtls_tshark -2 -r "$pcaps/tls12-missing-intermediate.pcapng" -Y mtls -T fields -E occurrence=f -e mtls.flow |
+    flow=$(mtls_tshark -2 -r "$pcaps/tls12-missing-intermediate.pcapng" -Y mtls.flow -T fields -E occurrence=f -e mtls.flow |
         sort -u)
     echo "$flow"
     [ "$flow" = "C: ClientHello · S: ServerHello, Certificate(2), ServerKeyExchange, CertificateRequest(1 CA), ServerHelloDone · C: Certificate(1), ClientKeyExchange, CertificateVerify, ChangeCipherSpec, encrypted handshake message · S: Alert unknown_ca" ] &&
@@ -144,25 +144,74 @@ quiet_on_ordinary_traffic() {
 # The chain summary lists each client certificate with the SHA-256 of the
 # very bytes the TLS dissector shows, in the order sent.
 client_chain_fingerprints() {
-    local capture=$pcaps/tls12-good-chain.pcapng want got
-    want=$(mtls_tshark -r "$capture" -Y 'mtls.frame.client_certificate == frame.number' -T fields -E occurrence=a \
+    local capture=$pcaps/tls12-good-chain.pcapng frame want got
+    frame=$(mtls_tshark -r "$capture" -Y 'mtls.frame.outcome == frame.number' -T fields -e mtls.frame.client_certificate)
+    want=$(mtls_tshark -r "$capture" -Y "frame.number == $frame" -T fields -E occurrence=a \
         -E aggregator=' ' -e tls.handshake.certificate | tr ' ' '\n' | while read -r hex; do
         xxd -r -p <<<"$hex" | sha256sum | cut -d' ' -f1; done | paste -sd, -)
-    got=$(mtls_tshark -r "$capture" -Y 'mtls.frame.client_certificate == frame.number' -T fields -E occurrence=a \
+    got=$(mtls_tshark -r "$capture" -Y 'mtls.frame.outcome == frame.number' -T fields -E occurrence=a \
         -E aggregator=, -e mtls.certificate.sha256)
-    echo "want $want, got $got"
+    echo "Certificate in frame $frame: want $want, got $got"
     [ -n "$want" ] && [ "$want" = "$got" ] && [ "$(tr ',' '\n' <<<"$got" | wc -l)" = 2 ]
     mtls_tshark -r "$capture" -Y 'mtls.certificate.not_after' -T fields -e mtls.certificate.key | grep -q 'EC SECP256R1'
+}
+
+# Each handshake's whole summary is on its outcome frame (after the whole capture is read, on the
+# first frame of one that never reached an outcome); its other frames carry what identifies it,
+# their findings and a link to the outcome. One pass and -2 put it on the same frame.
+summary_on_the_outcome_frame() {
+    local capture json_one=$MTLS_TEST_ROOT/summary-one.json json_two=$MTLS_TEST_ROOT/summary-two.json
+    for capture in sample.pcapng tls12-missing-intermediate.pcapng tls12-weak-key.pcapng \
+        third-party/wireshark/tls-fragmented-handshakes.pcap.gz; do
+        mtls_tshark -r "$pcaps/$capture" -Y mtls -T json -J "frame mtls" --no-duplicate-keys >"$json_one"
+        mtls_tshark -2 -r "$pcaps/$capture" -Y mtls -T json -J "frame mtls" --no-duplicate-keys >"$json_two"
+        python3 - "$capture" "$json_one" "$json_two" <<'PY' || return 1
+import json, sys
+capture = sys.argv[1]
+
+def trees(path):
+    text = open(path).read()
+    for packet in json.loads(text) if text.strip() else []:
+        layers = packet["_source"]["layers"]
+        frame = int(layers["frame"]["frame.number"])
+        for tree in layers["mtls"] if isinstance(layers["mtls"], list) else [layers["mtls"]]:
+            yield frame, tree
+
+def placements(text, capture_complete):
+    shown, first, outcomes, identity = {}, {}, {}, ("mtls.stream", "mtls.handshake", "mtls.verdict")
+    for frame, tree in trees(text):
+        key = (tree["mtls.stream"], tree["mtls.handshake"])
+        assert all(field in tree for field in identity), (capture, frame, "identity", tree.keys())
+        first.setdefault(key, frame)
+        if "mtls.frame.outcome" in tree:
+            outcomes[key] = int(tree["mtls.frame.outcome"])
+        if "mtls.verdict.reason" in tree:
+            assert key not in shown, (capture, key, "summary on frames", shown[key], frame)
+            assert "mtls.certificate_requested" in tree, (capture, frame, "part of the summary only")
+            shown[key] = frame
+        else:
+            assert "mtls.certificate_requested" not in tree, (capture, frame, "part of the summary")
+    for key in first:
+        want = outcomes.get(key, first[key] if capture_complete else None)
+        assert shown.get(key) == want, (capture, key, "summary on", shown.get(key), "want", want)
+    return shown, outcomes
+
+one, outcomes = placements(sys.argv[2], False)
+two, _ = placements(sys.argv[3], True)
+assert one == {key: frame for key, frame in two.items() if key in outcomes}, (capture, one, two)
+print(f"{capture}: summaries on frames {sorted(two.values())}, {len(two) - len(one)} only after the whole capture")
+PY
+    done
 }
 
 # The version fields of the ClientHello, as tshark reads them, next to the negotiated version.
 versions_offered_are_shown() {
     local got
-    got=$(mtls_tshark -r "$pcaps/tls13-good-chain.pcapng" -Y 'mtls.frame.client_hello == frame.number' -T fields \
+    got=$(mtls_tshark -r "$pcaps/tls13-good-chain.pcapng" -Y 'mtls.frame.outcome == frame.number' -T fields \
         -e mtls.offered_versions -e mtls.client_hello_version -e mtls.record_version | head -n 1)
     echo "TLS 1.3: $got"
     [ "$got" = $'TLS 1.3\tTLS 1.2\tTLS 1.0' ] || return 1
-    got=$(mtls_tshark -r "$pcaps/tls10-protocol-version.pcapng" -Y 'mtls.problem == "legacy_version"' -T fields \
+    got=$(mtls_tshark -r "$pcaps/tls10-protocol-version.pcapng" -Y 'mtls.frame.outcome == frame.number' -T fields \
         -e mtls.offered_versions -e mtls.version | head -n 1)
     echo "TLS 1.0 refused before any ServerHello: $got"
     [ "$got" = $'up to TLS 1.0\t' ]
@@ -235,7 +284,7 @@ compressed_client_certificate_is_read() {
         head -n 1)
     echo "CompressedCertificate: $frame"
     [ -n "$frame" ] || return 1
-    summary=$(mtls_tshark -2 -r "$capture" -Y "frame.number == ${frame%%$'\t'*} && mtls.frame.client_certificate == frame.number" -T fields \
+    summary=$(mtls_tshark -2 -r "$capture" -Y "mtls.frame.client_certificate == ${frame%%$'\t'*} && mtls.frame.outcome == frame.number" -T fields \
         -e mtls.client.chain_length -e mtls.client.subject -e mtls.verdict)
     echo "summary: $summary"
     [ "$summary" = $'2\tCN=integration-client,O=mtls-analyzer test PKI\tcompleted (answer unseen)' ]
@@ -274,6 +323,7 @@ statistics_tree_counts_handshakes() {
 
 check "every capture in pcaps/ has an expectation" every_capture_has_an_expectation
 check "the client chain summary carries each certificate's fingerprint and key" client_chain_fingerprints
+check "the whole summary is on the outcome frame, other frames link to it" summary_on_the_outcome_frame
 check "a compressed client Certificate (RFC 8879) is decompressed and judged" compressed_client_certificate_is_read
 check "the versions the client offered are shown beside the negotiated one" versions_offered_are_shown
 check "signature algorithms and cipher suites explain refusals" algorithms_explain_refusals
