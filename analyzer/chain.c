@@ -96,27 +96,41 @@ static void build_path(chain_check *check)
     g_free(used);
 }
 
+/* The list of a message, made when its first item comes (most chains have
+ * none), with "; " between items. */
+static GString *next_item(GString **list)
+{
+    if (*list == NULL)
+        *list = g_string_new(NULL);
+    else
+        g_string_append(*list, "; ");
+    return *list;
+}
+
+static void list_free(GString *list)
+{
+    if (list != NULL)
+        g_string_free(list, TRUE);
+}
+
 static void check_validity(chain_check *check)
 {
     const int64_t now = check->input->capture_time;
-    char *capture_time = mtls_format_time(now);
-    GString *expired = g_string_new(NULL);
-    GString *premature = g_string_new(NULL);
-    GString *expiring = g_string_new(NULL);
+    GString *expired = NULL, *premature = NULL, *expiring = NULL;
     const int64_t warning_horizon = now + (int64_t)check->input->capture->config->expiry_warning_days * SECONDS_PER_DAY;
     for (guint i = 0; i < check->input->certificates->len; i++) {
         const mtls_certificate *certificate = certificate_at(check, i);
         if (certificate->not_after >= 0 && now > certificate->not_after) {
             char *when = mtls_format_time(certificate->not_after);
-            g_string_append_printf(expired, "%s%s '%s' expired %s (%" G_GINT64_FORMAT " days before the capture)",
-                                   expired->len ? "; " : "", position_name(check, i), certificate->subject, when,
+            g_string_append_printf(next_item(&expired), "%s '%s' expired %s (%" G_GINT64_FORMAT " days before the "
+                                   "capture)", position_name(check, i), certificate->subject, when,
                                    (now - certificate->not_after) / SECONDS_PER_DAY);
             g_free(when);
         }
         if (certificate->not_before >= 0 && now < certificate->not_before) {
             char *when = mtls_format_time(certificate->not_before);
-            g_string_append_printf(premature, "%s%s '%s' is valid only from %s", premature->len ? "; " : "",
-                                   position_name(check, i), certificate->subject, when);
+            g_string_append_printf(next_item(&premature), "%s '%s' is valid only from %s", position_name(check, i),
+                                   certificate->subject, when);
             g_free(when);
         }
         /* A certificate valid for no more than twice the window is short-lived
@@ -126,27 +140,30 @@ static void check_validity(chain_check *check)
             certificate->not_before >= 0 && lifetime > 2 * (warning_horizon - now)) {
             char *when = mtls_format_time(certificate->not_after);
             int64_t days = (certificate->not_after - now) / SECONDS_PER_DAY;
-            g_string_append_printf(expiring,
-                                   "%s%s '%s' (SHA-256 %.16s...) expires %s, %" G_GINT64_FORMAT " day%s after "
-                                   "the capture", expiring->len ? "; " : "", position_name(check, i),
+            g_string_append_printf(next_item(&expiring),
+                                   "%s '%s' (SHA-256 %.16s...) expires %s, %" G_GINT64_FORMAT " day%s after "
+                                   "the capture", position_name(check, i),
                                    certificate->subject, certificate->sha256, when, days, days == 1 ? "" : "s");
             g_free(when);
         }
     }
-    if (expired->len)
+    if (expired == NULL && premature == NULL && expiring == NULL)
+        return;
+    char *capture_time = mtls_format_time(now);
+    if (expired != NULL)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_EXPIRED, MTLS_CODE_SERVER_EXPIRED),
                           check->input->certificate_frame, check->evidence,
                           "The %s chain holds a certificate that had expired when this handshake was captured "
                           "(%s): %s. Renew it and install the new certificate on the %s.",
                           side_name(check), capture_time, expired->str, side_name(check));
-    if (premature->len)
+    if (premature != NULL)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_NOT_YET_VALID, MTLS_CODE_SERVER_NOT_YET_VALID),
                           check->input->certificate_frame, check->evidence,
                           "The %s chain holds a certificate that was not yet valid when this handshake was "
                           "captured (%s): %s. Check the clock of the machine that issued it, or wait until it "
                           "becomes valid.",
                           side_name(check), capture_time, premature->str);
-    if (expiring->len)
+    if (expiring != NULL)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_EXPIRES_SOON, MTLS_CODE_SERVER_EXPIRES_SOON),
                           check->input->certificate_frame, check->evidence,
                           "The %s chain holds a certificate that expires within %u days of this capture (%s): %s. "
@@ -155,9 +172,9 @@ static void check_validity(chain_check *check)
                           "or the handshake or the login after it will fail on that day.",
                           side_name(check), check->input->capture->config->expiry_warning_days, capture_time,
                           expiring->str);
-    g_string_free(expired, TRUE);
-    g_string_free(premature, TRUE);
-    g_string_free(expiring, TRUE);
+    list_free(expired);
+    list_free(premature);
+    list_free(expiring);
     g_free(capture_time);
 }
 
@@ -197,8 +214,7 @@ static void append_entry(entry_list *list, const char *format, ...)
 {
     if (++list->count > ENTRIES_SHOWN)
         return;
-    if (list->text->len)
-        g_string_append(list->text, "; ");
+    next_item(&list->text);
     va_list args;
     va_start(args, format);
     g_string_append_vprintf(list->text, format, args);
@@ -214,14 +230,19 @@ static const char *entries_text(entry_list *list)
     return list->text->str;
 }
 
+static void entries_clear(entry_list *list)
+{
+    list_free(list->text);
+}
+
 /* What each issuer on the path must be to sign: a CA (basicConstraints),
  * allowed to sign certificates (keyCertSign), with room below it for the
  * CAs that follow (pathLenConstraint). */
 static void check_issuer_roles(chain_check *check)
 {
-    entry_list not_ca = {g_string_new(NULL), 0};
-    entry_list no_cert_sign = {g_string_new(NULL), 0};
-    entry_list too_deep = {g_string_new(NULL), 0};
+    entry_list not_ca = {NULL, 0};
+    entry_list no_cert_sign = {NULL, 0};
+    entry_list too_deep = {NULL, 0};
     guint intermediates_below = 0;
     for (guint position = 1; position < check->path->len; position++) {
         const mtls_certificate *issuer = path_certificate(check, position);
@@ -268,9 +289,9 @@ static void check_issuer_roles(chain_check *check)
                           "(OpenSSL: 'key usage does not include certificate signing'). Re-issue the CA certificate "
                           "with keyCertSign in its Key Usage.",
                           side_name(check), entries_text(&no_cert_sign));
-    g_string_free(not_ca.text, TRUE);
-    g_string_free(no_cert_sign.text, TRUE);
-    g_string_free(too_deep.text, TRUE);
+    entries_clear(&not_ca);
+    entries_clear(&no_cert_sign);
+    entries_clear(&too_deep);
 }
 
 /* The leaf signs the handshake (CertificateVerify for a client; the key
@@ -302,8 +323,8 @@ static void check_leaf_key_usage(chain_check *check)
  * signature is never checked by anyone, so it does not count. */
 static void check_algorithms(chain_check *check)
 {
-    entry_list weak_keys = {g_string_new(NULL), 0};
-    entry_list weak_signatures = {g_string_new(NULL), 0};
+    entry_list weak_keys = {NULL, 0};
+    entry_list weak_signatures = {NULL, 0};
     for (guint i = 0; i < check->input->certificates->len; i++) {
         const mtls_certificate *certificate = certificate_at(check, i);
         if (certificate->weak_key)
@@ -329,8 +350,8 @@ static void check_algorithms(chain_check *check)
                           "defaults (OpenSSL: 'CA signature digest algorithm too weak'; Java and Windows likewise). "
                           "Have the CA re-issue the certificate with SHA-256 or better.",
                           side_name(check), entries_text(&weak_signatures));
-    g_string_free(weak_keys.text, TRUE);
-    g_string_free(weak_signatures.text, TRUE);
+    entries_clear(&weak_keys);
+    entries_clear(&weak_signatures);
 }
 
 static bool sent_earlier(const chain_check *check, guint index)
@@ -344,7 +365,7 @@ static bool sent_earlier(const chain_check *check, guint index)
 
 static void check_duplicates(chain_check *check)
 {
-    entry_list duplicates = {g_string_new(NULL), 0};
+    entry_list duplicates = {NULL, 0};
     for (guint i = 1; i < check->input->certificates->len; i++) {
         if (sent_earlier(check, i))
             append_entry(&duplicates, "'%s' again as certificate %u", certificate_at(check, i)->subject, i + 1);
@@ -357,7 +378,7 @@ static void check_duplicates(chain_check *check)
                           "wastes bytes in every handshake: the certificate file probably lists the intermediate "
                           "twice (once in the certificate, once in the chain file). Send each certificate once.",
                           side_name(check), entries_text(&duplicates));
-    g_string_free(duplicates.text, TRUE);
+    entries_clear(&duplicates);
 }
 
 static void check_order(chain_check *check)

@@ -4,6 +4,8 @@
  */
 #include "flow.h"
 
+#include <string.h>
+
 #include "alerts.h"
 
 /* Enough for any handshake, renegotiation and post-handshake request
@@ -13,22 +15,19 @@
 
 void mtls_flow_init(mtls_flow *flow)
 {
-    flow->steps = g_array_new(FALSE, FALSE, sizeof(mtls_flow_step));
-    flow->line = NULL;
-    flow->cut = false;
+    *flow = (mtls_flow){.steps = g_array_new(FALSE, FALSE, sizeof(mtls_flow_step))};
 }
 
 void mtls_flow_clear(mtls_flow *flow)
 {
     if (flow->steps == NULL)
         return;
-    for (guint i = 0; i < flow->steps->len; i++)
-        g_free((char *)g_array_index(flow->steps, mtls_flow_step, i).step);
     g_array_free(flow->steps, TRUE);
-    flow->steps = NULL;
+    if (flow->texts != NULL)
+        g_string_chunk_free(flow->texts);
     if (flow->line != NULL)
         g_string_free(flow->line, TRUE);
-    flow->line = NULL;
+    *flow = (mtls_flow){0};
 }
 
 static const char *other_message_name(const mtls_blob *message)
@@ -47,37 +46,44 @@ static const char *other_message_name(const mtls_blob *message)
     }
 }
 
-static char *step_text(const mtls_event *event)
+/* The step's text: a constant, or written into `buffer`. */
+static const char *step_text(const mtls_event *event, char *buffer, size_t size)
 {
     switch (event->kind) {
-    case MTLS_EVENT_CLIENT_HELLO: return g_strdup("ClientHello");
-    case MTLS_EVENT_SERVER_HELLO: return g_strdup("ServerHello");
+    case MTLS_EVENT_CLIENT_HELLO: return "ClientHello";
+    case MTLS_EVENT_SERVER_HELLO: return "ServerHello";
     case MTLS_EVENT_CERTIFICATE_REQUEST:
         if (event->u.certificate_request.ca_name_count == 0)
-            return g_strdup("CertificateRequest(no CA names)");
-        return g_strdup_printf("CertificateRequest(%zu CA)", event->u.certificate_request.ca_name_count);
+            return "CertificateRequest(no CA names)";
+        g_snprintf(buffer, size, "CertificateRequest(%zu CA)", event->u.certificate_request.ca_name_count);
+        return buffer;
     case MTLS_EVENT_CERTIFICATE:
         if (event->u.certificate.certificate_count == 0)
-            return g_strdup("Certificate(empty)");
-        return g_strdup_printf("Certificate(%zu)", event->u.certificate.certificate_count);
-    case MTLS_EVENT_COMPRESSED_CERTIFICATE: return g_strdup("CompressedCertificate");
-    case MTLS_EVENT_SERVER_HELLO_DONE: return g_strdup("ServerHelloDone");
-    case MTLS_EVENT_CERTIFICATE_VERIFY: return g_strdup("CertificateVerify");
-    case MTLS_EVENT_FINISHED: return g_strdup("Finished");
-    case MTLS_EVENT_NEW_SESSION_TICKET: return g_strdup("NewSessionTicket");
-    case MTLS_EVENT_CHANGE_CIPHER_SPEC: return g_strdup("ChangeCipherSpec");
-    case MTLS_EVENT_APPLICATION_DATA: return g_strdup(APPLICATION_DATA);
-    case MTLS_EVENT_ENCRYPTED_HANDSHAKE: return g_strdup("encrypted handshake message");
-    case MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE: return g_strdup(other_message_name(&event->message));
-    case MTLS_EVENT_CAPTURE_GAP: return g_strdup("(gap in the capture)");
+            return "Certificate(empty)";
+        g_snprintf(buffer, size, "Certificate(%zu)", event->u.certificate.certificate_count);
+        return buffer;
+    case MTLS_EVENT_COMPRESSED_CERTIFICATE: return "CompressedCertificate";
+    case MTLS_EVENT_SERVER_HELLO_DONE: return "ServerHelloDone";
+    case MTLS_EVENT_CERTIFICATE_VERIFY: return "CertificateVerify";
+    case MTLS_EVENT_FINISHED: return "Finished";
+    case MTLS_EVENT_NEW_SESSION_TICKET: return "NewSessionTicket";
+    case MTLS_EVENT_CHANGE_CIPHER_SPEC: return "ChangeCipherSpec";
+    case MTLS_EVENT_APPLICATION_DATA: return APPLICATION_DATA;
+    case MTLS_EVENT_ENCRYPTED_HANDSHAKE: return "encrypted handshake message";
+    case MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE: return other_message_name(&event->message);
+    case MTLS_EVENT_CAPTURE_GAP: return "(gap in the capture)";
     case MTLS_EVENT_HTTP_RESPONSE:
-        return event->u.http_response.status ? g_strdup_printf("HTTP %u", event->u.http_response.status) : NULL;
+        if (event->u.http_response.status == 0)
+            return NULL;
+        g_snprintf(buffer, size, "HTTP %u", event->u.http_response.status);
+        return buffer;
     case MTLS_EVENT_ALERT: {
         if (event->u.alert.description == MTLS_ALERT_ENCRYPTED)
-            return g_strdup("encrypted Alert");
+            return "encrypted Alert";
         const char *name = mtls_alert_name(event->u.alert.description);
-        return g_strdup_printf("Alert %s%s%s", event->u.alert.level == 1 ? "warning " : "",
-                               name ? name : "unassigned ", name ? "" : "description");
+        g_snprintf(buffer, size, "Alert %s%s%s", event->u.alert.level == 1 ? "warning " : "",
+                   name ? name : "unassigned ", name ? "" : "description");
+        return buffer;
     }
     }
     return NULL;
@@ -95,42 +101,54 @@ static bool seen(const mtls_flow *flow, char side, const char *text)
 
 void mtls_flow_add(mtls_flow *flow, uint32_t frame, char side, const mtls_event *event)
 {
-    /* Decided before any text is made: a long connection's records cost no allocation. */
+    /* Decided before any text is made: a long connection's records cost nothing. */
     if (flow->steps == NULL || flow->cut ||
         (event->kind == MTLS_EVENT_APPLICATION_DATA && seen(flow, side, APPLICATION_DATA)))
         return;
-    char *text = step_text(event);
+    char buffer[64];
+    const char *text = step_text(event, buffer, sizeof buffer);
     if (text == NULL)
         return;
     const mtls_flow_step *last =
         flow->steps->len ? &g_array_index(flow->steps, mtls_flow_step, flow->steps->len - 1) : NULL;
-    if (last != NULL && last->side == side && g_strcmp0(last->step, text) == 0) {
-        g_free(text);
+    if (last != NULL && last->side == side && strcmp(last->step, text) == 0)
         return;
-    }
-    /* The line grows with the flow: rendering it once per frame, as each
-     * frame's tree shows it, would cost the square of the handshake's length. */
-    if (flow->line == NULL)
-        flow->line = g_string_new(NULL);
     if (flow->steps->len >= MAX_STEPS) {
         flow->cut = true;
-        g_free(text);
-        g_string_append(flow->line, " \xc2\xb7 ...");
         return;
     }
-    if (last == NULL)
-        g_string_append_printf(flow->line, "%c: %s", side, text);
-    else if (last->side != side)
-        g_string_append_printf(flow->line, " \xc2\xb7 %c: %s", side, text);
-    else
-        g_string_append_printf(flow->line, ", %s", text);
-    mtls_flow_step step = {frame, side, text};
+    /* One block holds every text of the flow: a step costs no allocation of its own. */
+    if (flow->texts == NULL)
+        flow->texts = g_string_chunk_new(256);
+    mtls_flow_step step = {frame, side, g_string_chunk_insert(flow->texts, text)};
     g_array_append_val(flow->steps, step);
 }
 
-const char *mtls_flow_line(const mtls_flow *flow)
+/* The line is rendered when read, from the steps it lacks: most frames'
+ * trees do not show it, and those that do see it grow. */
+const char *mtls_flow_line(mtls_flow *flow)
 {
-    if (flow->steps == NULL || flow->steps->len == 0 || flow->line == NULL)
+    if (flow->steps == NULL || flow->steps->len == 0)
         return NULL;
+    if (flow->line == NULL)
+        flow->line = g_string_new(NULL);
+    for (; flow->line_steps < flow->steps->len; flow->line_steps++) {
+        const mtls_flow_step *step = &g_array_index(flow->steps, mtls_flow_step, flow->line_steps);
+        if (flow->line_steps == 0) {
+            g_string_append_c(flow->line, step->side);
+            g_string_append(flow->line, ": ");
+        } else if (g_array_index(flow->steps, mtls_flow_step, flow->line_steps - 1).side != step->side) {
+            g_string_append(flow->line, " \xc2\xb7 ");
+            g_string_append_c(flow->line, step->side);
+            g_string_append(flow->line, ": ");
+        } else {
+            g_string_append(flow->line, ", ");
+        }
+        g_string_append(flow->line, step->step);
+    }
+    if (flow->cut && !flow->line_cut) {
+        g_string_append(flow->line, " \xc2\xb7 ...");
+        flow->line_cut = true;
+    }
     return flow->line->str;
 }

@@ -13,8 +13,11 @@
 #include "mtls_analyzer.h"
 
 typedef struct {
-    GArray *steps;      /* mtls_flow_step, their texts owned */
-    GString *line;      /* the rendered line, extended as each step arrives */
+    GArray *steps;      /* mtls_flow_step, their texts in `texts` */
+    GStringChunk *texts;
+    GString *line;      /* the rendered line, brought up to date when read */
+    guint line_steps;   /* steps already in `line` */
+    bool line_cut;      /* `line` ends with the mark of a cut */
     bool cut;           /* steps were left out past the cap */
 } mtls_flow;
 
@@ -25,6 +28,6 @@ void mtls_flow_clear(mtls_flow *flow);
  * of each side, add nothing. */
 void mtls_flow_add(mtls_flow *flow, uint32_t frame, char side, const mtls_event *event);
 /* "C: ClientHello · S: ServerHello, ..."; owned by the flow, valid until the next add. */
-const char *mtls_flow_line(const mtls_flow *flow);
+const char *mtls_flow_line(mtls_flow *flow);
 
 #endif
