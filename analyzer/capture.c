@@ -25,7 +25,7 @@ typedef struct {
 static void cached_certificate_free(gpointer data)
 {
     cached_certificate *entry = data;
-    mtls_certificate_free(entry->certificate);
+    mtls_certificate_unref(entry->certificate);
     g_free(entry->error);
     g_free(entry);
 }
@@ -84,7 +84,7 @@ mtls_capture *mtls_capture_new(mtls_config *config)
     capture->certificates = g_hash_table_new_full(der_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
                                                   cached_certificate_free);
     /* The key is the value's own DER, released with it. */
-    capture->ca_names = g_hash_table_new_full(der_hash, g_bytes_equal, NULL, mtls_ca_name_free);
+    capture->ca_names = g_hash_table_new_full(der_hash, g_bytes_equal, NULL, mtls_ca_name_unref);
     capture->signatures = g_hash_table_new_full(pair_hash, pair_equal, g_free, NULL);
     /* Keys and values are borrowed from the certificates table, which keeps
      * every certificate until the file closes. */
@@ -116,6 +116,8 @@ mtls_capture_statistics mtls_capture_get_statistics(const mtls_capture *capture)
 {
     mtls_capture_statistics statistics = capture->statistics;
     statistics.cached_signature_verdicts = g_hash_table_size(capture->signatures);
+    statistics.cached_certificates = g_hash_table_size(capture->certificates);
+    statistics.cached_ca_names = g_hash_table_size(capture->ca_names);
     return statistics;
 }
 
@@ -146,12 +148,25 @@ const mtls_ca_name *mtls_capture_ca_name(mtls_capture *capture, const uint8_t *d
     mtls_ca_name *ca_name = g_hash_table_lookup(capture->ca_names, key);
     g_bytes_unref(key);
     if (ca_name == NULL) {
-        ca_name = g_new0(mtls_ca_name, 1);
-        ca_name->der = g_bytes_new(der, length);
-        ca_name->text = mtls_name_to_string(der, length);
+        ca_name = mtls_ca_name_new(der, length);
         g_hash_table_insert(capture->ca_names, ca_name->der, ca_name);
     }
     return ca_name;
+}
+
+void mtls_capture_trim(mtls_capture *capture)
+{
+    const guint limit = capture->config->cache_limit;
+    if (g_hash_table_size(capture->certificates) > limit) {
+        for (size_t i = 0; i < MTLS_ISSUER_SOURCE_COUNT; i++)
+            g_hash_table_remove_all(capture->issuers[i]);
+        g_hash_table_remove_all(capture->certificates);
+        capture->statistics.cache_flushes++;
+    }
+    if (g_hash_table_size(capture->ca_names) > limit) {
+        g_hash_table_remove_all(capture->ca_names);
+        capture->statistics.cache_flushes++;
+    }
 }
 
 /* Empties a verdict cache that reached the limit: its entries are only

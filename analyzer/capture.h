@@ -1,11 +1,12 @@
 /* capture.h - what the analyzer keeps for one capture file and shares among
- * its streams: the configuration, and the certificate cache. Each distinct
- * certificate (keyed by the SHA-256 of its DER) is parsed once, each
- * issuer-signature check made once, each trust-store or public-root lookup
- * made once per file, however many handshakes send the same chain; each
- * distinct CertificateRequest CA name is decoded and stored once.
- * Owns every certificate and name it hands out; they live as long as the
- * capture.
+ * its streams: the configuration, and the caches. Each distinct certificate
+ * (keyed by its DER) is parsed once, each issuer-signature check made once,
+ * each trust-store or public-root lookup made once, however many handshakes
+ * send the same chain; each distinct CertificateRequest CA name is decoded
+ * once. Every cache holds at most the configured number of entries: when it
+ * is over, it is emptied and refilled. A certificate or name handed out is
+ * valid until the next mtls_capture_trim; whoever keeps one longer takes a
+ * reference.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -18,20 +19,26 @@
 struct mtls_capture {
     gint reference_count;
     mtls_config *config;
-    /* Kept until the file closes: the handshakes' summaries, which every
-     * redissection shows again, borrow their strings from these. */
+    /* Emptied by mtls_capture_trim when over the limit; the handshakes hold
+     * references to what their summaries show. */
     GHashTable *certificates;   /* DER (GBytes) -> cached_certificate* */
     GHashTable *ca_names;       /* DER Name (GBytes) -> mtls_ca_name* */
     /* Verdicts, emptied when they reach the configured cache limit. */
     GHashTable *signatures;     /* subject and issuer SHA-256 digests (64 bytes) -> verdict */
+    /* Keys and values borrowed from `certificates`, and emptied with it. */
     GHashTable *issuers[MTLS_ISSUER_SOURCE_COUNT]; /* subject SHA-256 digest -> issuer (NULL: none) */
     mtls_capture_statistics statistics;
 };
 
 /* The parsed certificate for `der`, or NULL with *error set (owned by the
- * capture) when it does not parse. */
+ * capture, valid as the certificate is) when it does not parse. */
 const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const uint8_t *der, size_t length,
                                                  const char **error);
+
+/* Empties the certificate and CA-name caches that are over the limit. Called
+ * between events, when no certificate handed out is in use but those whose
+ * references were taken. */
+void mtls_capture_trim(mtls_capture *capture);
 
 /* The CA name with this DER encoding and its text. */
 const struct mtls_ca_name *mtls_capture_ca_name(mtls_capture *capture, const uint8_t *der, size_t length);

@@ -193,6 +193,7 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, cons
     }
 
     mtls_certificate *certificate = g_new0(mtls_certificate, 1);
+    certificate->reference_count = 1;
     certificate->crt = crt;
     gnutls_datum_t out;
     certificate->raw_subject = gnutls_x509_crt_get_raw_dn(crt, &out) == 0 ? take_datum(&out) : g_bytes_new(NULL, 0);
@@ -226,7 +227,7 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, cons
     if (digest != NULL) {
         memcpy(certificate->sha256_digest, digest, sizeof certificate->sha256_digest);
     } else if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der, length, certificate->sha256_digest) < 0) {
-        mtls_certificate_free(certificate);
+        mtls_certificate_unref(certificate);
         *error = g_strdup("its SHA-256 fingerprint cannot be computed");
         return NULL;
     }
@@ -237,9 +238,17 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, cons
     return certificate;
 }
 
-void mtls_certificate_free(mtls_certificate *certificate)
+/* The count changes on a const certificate: sharing it does not change what it says. */
+mtls_certificate *mtls_certificate_ref(const mtls_certificate *certificate)
 {
-    if (certificate == NULL)
+    mtls_certificate *shared = (mtls_certificate *)certificate;
+    g_atomic_int_inc(&shared->reference_count);
+    return shared;
+}
+
+void mtls_certificate_unref(mtls_certificate *certificate)
+{
+    if (certificate == NULL || !g_atomic_int_dec_and_test(&certificate->reference_count))
         return;
     gnutls_x509_crt_deinit(certificate->crt);
     g_bytes_unref(certificate->raw_subject);

@@ -1,5 +1,8 @@
 /* certificate.h - one parsed X.509 certificate and the facts the chain checks
  * read from it. Owns its GnuTLS handle and every string derived from it.
+ * Reference-counted: the capture's cache holds one reference and drops it
+ * when the cache is emptied; a handshake holds one for each certificate its
+ * summary shows.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -12,6 +15,7 @@
 #include <stdint.h>
 
 typedef struct {
+    gint reference_count;
     gnutls_x509_crt_t crt;
     GBytes *raw_subject;      /* DER Name, as it would appear in a CertificateRequest */
     GBytes *raw_issuer;
@@ -48,7 +52,9 @@ typedef struct {
  * `digest` is the DER's SHA-256 when the caller has it already, else NULL. */
 mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, const uint8_t digest[32],
                                          char **error);
-void mtls_certificate_free(mtls_certificate *certificate);
+mtls_certificate *mtls_certificate_ref(const mtls_certificate *certificate);
+/* NULL is ignored. */
+void mtls_certificate_unref(mtls_certificate *certificate);
 
 /* True when `issuer`'s subject is, byte for byte, the issuer `certificate`
  * names: the cheap test that comes before any signature check. */

@@ -23,7 +23,7 @@ struct mtls_config {
     bool check_server_chain;
     bool verify_every_certificate_verify;
     unsigned expiry_warning_days;    /* 0: no expires_soon notes */
-    unsigned cache_limit;            /* entries a per-file verdict cache holds before it is emptied */
+    unsigned cache_limit;            /* entries a per-file cache holds before it is emptied */
     GPtrArray *expected_client_certificates; /* mtls_certificate*; NULL: none registered */
     /* The system CA bundle, read on first use as a catalogue of public
      * roots (not as a trust decision). */

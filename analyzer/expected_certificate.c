@@ -50,7 +50,7 @@ static void add_file(const char *path, void *data)
 
 GPtrArray *mtls_expected_certificates_load(const char *location, char **error)
 {
-    GPtrArray *certificates = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_certificate_free);
+    GPtrArray *certificates = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_certificate_unref);
     char *folder_error = NULL;
     if (!mtls_visit_certificate_files(location, add_file, certificates, &folder_error)) {
         *error = g_strdup_printf("expected client certificates: %s", folder_error);

@@ -47,7 +47,8 @@ mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number
 {
     mtls_handshake *handshake = g_new0(mtls_handshake, 1);
     handshake->capture = capture;
-    handshake->ca_names = g_ptr_array_new();
+    handshake->ca_names = g_ptr_array_new_with_free_func(mtls_ca_name_unref);
+    handshake->held_certificates = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_certificate_unref);
     handshake->ca_name_texts = g_ptr_array_new();
     handshake->client_chain = g_array_new(FALSE, TRUE, sizeof(mtls_certificate_summary));
     handshake->offered_cipher_suites = g_array_new(FALSE, FALSE, sizeof(uint16_t));
@@ -75,6 +76,7 @@ void mtls_handshake_free(mtls_handshake *handshake)
     g_array_free(handshake->requested_signature_schemes, TRUE);
     g_ptr_array_unref(handshake->ca_name_texts);
     g_ptr_array_unref(handshake->ca_names);
+    g_ptr_array_unref(handshake->held_certificates);
     g_array_free(handshake->client_chain, TRUE);
     if (handshake->server_chain != NULL)
         g_ptr_array_unref(handshake->server_chain);
@@ -339,7 +341,7 @@ static void on_certificate_request(mtls_handshake *handshake, const mtls_packet 
     for (size_t i = 0; i < event->u.certificate_request.ca_name_count; i++) {
         const mtls_blob *name = &event->u.certificate_request.ca_names[i];
         const mtls_ca_name *ca_name = mtls_capture_ca_name(handshake->capture, name->data, name->length);
-        g_ptr_array_add(handshake->ca_names, (gpointer)ca_name);
+        g_ptr_array_add(handshake->ca_names, mtls_ca_name_ref(ca_name));
         g_ptr_array_add(handshake->ca_name_texts, ca_name->text);
     }
     g_array_append_vals(handshake->requested_signature_schemes, event->u.certificate_request.signature_algorithms,

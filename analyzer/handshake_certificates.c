@@ -37,7 +37,7 @@ static bool parse_chain(mtls_handshake *handshake, const mtls_packet *packet, co
             g_ptr_array_set_size(chain, 0);
             return false;
         }
-        g_ptr_array_add(chain, (gpointer)certificate);
+        g_ptr_array_add(chain, mtls_certificate_ref(certificate));
     }
     if (judged < sent)
         mtls_findings_add(handshake->findings, MTLS_CODE_CHAIN_PARTLY_JUDGED, packet->frame, (mtls_evidence){{0}},
@@ -119,17 +119,19 @@ static void check_signature_algorithms(mtls_handshake *handshake, const mtls_cer
 }
 
 /* Parses and judges a chain. The summary borrows its strings from the
- * capture's certificates, so a chain sent by many handshakes is stored once. */
+ * certificates, which the handshake holds: a chain sent by many handshakes is
+ * stored once. */
 static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event, mtls_side side)
 {
     mtls_handshake_summary *summary = &handshake->summary;
-    GPtrArray *chain = g_ptr_array_new();
+    GPtrArray *chain = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_certificate_unref);
     if (!parse_chain(handshake, packet, event, side, chain) || chain->len == 0) {
         g_ptr_array_unref(chain);
         return;
     }
     const mtls_certificate *leaf = g_ptr_array_index(chain, 0);
     if (side == MTLS_SIDE_SERVER) {
+        g_ptr_array_add(handshake->held_certificates, mtls_certificate_ref(leaf));
         summary->server_subject = leaf->subject;
         mtls_check_server_name(&(mtls_server_name_input){.server_leaf = leaf,
                                                          .server_name = handshake->server_name,
@@ -139,6 +141,7 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
     } else {
         for (guint i = 0; i < chain->len; i++) {
             const mtls_certificate *certificate = g_ptr_array_index(chain, i);
+            g_ptr_array_add(handshake->held_certificates, mtls_certificate_ref(certificate));
             mtls_certificate_summary entry = {
                 .subject = certificate->subject,
                 .issuer = certificate->issuer,

@@ -31,9 +31,11 @@ struct mtls_handshake {
     GArray *offered_cipher_suites;      /* uint16_t, from the ClientHello */
     GArray *offered_signature_schemes;  /* uint16_t, from the ClientHello */
     GArray *requested_signature_schemes;/* uint16_t, from the CertificateRequest */
-    GPtrArray *ca_names;                /* mtls_ca_name* (the capture's) */
+    GPtrArray *ca_names;                /* mtls_ca_name*, a reference held on each */
     GPtrArray *ca_name_texts;           /* borrowed char*, backing summary.ca_names */
     GArray *client_chain;               /* mtls_certificate_summary, backing the summary */
+    GPtrArray *held_certificates;       /* mtls_certificate*, a reference held on each: the summary and
+                                         * client_leaf borrow from them */
 
     bool first_event_seen;
     bool hello_retry_pending;           /* a HelloRetryRequest awaits the second ClientHello */
@@ -57,7 +59,7 @@ struct mtls_handshake {
 
     uint16_t cipher_suite;              /* the ServerHello's */
     mtls_transcript transcript;         /* until the client's CertificateVerify is checked */
-    const mtls_certificate *client_leaf;/* the capture's; what CertificateVerify must be signed with */
+    const mtls_certificate *client_leaf;/* in held_certificates; what CertificateVerify must be signed with */
     char *certificate_verify_detail;
     GBytes *pending_certificate_verify; /* the client's, until the outcome says whether to check it */
 
@@ -65,7 +67,7 @@ struct mtls_handshake {
     char *answer_title;                 /* backing summary.answer_title */
     mtls_answer_kind answer_kind;
 
-    GPtrArray *server_chain;            /* mtls_certificate* (the capture's), kept until the client's chain is judged */
+    GPtrArray *server_chain;            /* mtls_certificate*, referenced, until the client's chain is judged */
     GPtrArray *findings;                /* mtls_finding* */
     mtls_flow flow;
     GPtrArray *held_chain_findings;     /* mtls_finding*: the client's unsent intermediate, until the

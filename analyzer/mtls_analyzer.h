@@ -90,11 +90,12 @@ void mtls_config_set_check_server_chain(mtls_config *config, bool enabled);
  * signature itself); `enabled` verifies every one, at a public-key operation
  * per handshake. */
 void mtls_config_set_verify_every_certificate_verify(mtls_config *config, bool enabled);
-/* How many entries each per-file verdict cache (issuer signatures checked,
- * issuers found in a trust store) holds before it is emptied and refilled:
- * memory stays bounded on a capture of endless distinct certificates, as
- * Zeek's certificate_cache_max_entries bounds its own. */
-#define MTLS_DEFAULT_CACHE_LIMIT 65536
+/* How many entries each per-file cache (certificates parsed, CA names
+ * decoded, issuer signatures checked, issuers found in a trust store) holds
+ * before it is emptied and refilled: memory stays bounded on a capture of
+ * endless distinct certificates, as Zeek's certificate_cache_max_entries
+ * (10,000 too) bounds its own. A parsed certificate takes about 21 KB. */
+#define MTLS_DEFAULT_CACHE_LIMIT 10000
 void mtls_config_set_cache_limit(mtls_config *config, unsigned entries);
 /* The client certificates registered on the server side (a PEM bundle, a
  * DER certificate or a folder of them): a client leaf that is none of them
@@ -232,8 +233,10 @@ typedef struct {
     size_t distinct_certificates;   /* of those, parsed (each distinct DER once) */
     size_t signature_lookups;       /* issuer signatures asked about */
     size_t signature_checks;        /* of those, verified (each pair once while cached) */
-    size_t cache_flushes;           /* verdict caches emptied on reaching the limit */
+    size_t cache_flushes;           /* caches emptied on reaching the limit */
     size_t cached_signature_verdicts; /* signature verdicts held now */
+    size_t cached_certificates;     /* parsed certificates held by the cache now */
+    size_t cached_ca_names;         /* decoded CA names held by the cache now */
 } mtls_capture_statistics;
 
 mtls_capture_statistics mtls_capture_get_statistics(const mtls_capture *capture);

@@ -74,6 +74,7 @@ mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet,
     if (event->kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE || event->kind == MTLS_EVENT_CAPTURE_GAP) {
         if (handshake != NULL)
             mtls_handshake_apply(handshake, packet, event);
+        mtls_capture_trim(stream->capture);
         return NULL;
     }
     bool handshake_message = mtls_event_is_handshake_message(event->kind);
@@ -96,6 +97,8 @@ mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet,
     bool settled = mtls_handshake_is_settled(handshake);
     size_t findings_before = handshake->findings->len;
     mtls_handshake_apply(handshake, packet, event);
+    /* Between two events nothing borrowed from the caches is in use. */
+    mtls_capture_trim(stream->capture);
     if (settled && !handshake_message && handshake->findings->len == findings_before)
         return NULL;
     return handshake;

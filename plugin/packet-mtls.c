@@ -819,10 +819,11 @@ void proto_register_mtls(void)
                                    "capture gets an expires_soon note, so renewals are caught before they break "
                                    "(0 turns the note off)",
                                    10, &pref_expiry_warning_days);
-    prefs_register_uint_preference(module, "cache_limit", "Verdict cache entries",
-                                   "How many verdicts (issuer signatures checked, issuers found in a trust store) "
-                                   "each per-file cache keeps before it is emptied and refilled, so that a capture "
-                                   "of endless distinct certificates cannot grow it without bound",
+    prefs_register_uint_preference(module, "cache_limit", "Cache entries",
+                                   "How many entries each per-file cache keeps (certificates parsed, about 21 KB "
+                                   "each; CA names decoded; issuer signatures checked; issuers found in a trust "
+                                   "store) before it is emptied and refilled, so that a capture of endless distinct "
+                                   "certificates cannot grow them without bound",
                                    10, &pref_cache_limit);
     prefs_register_bool_preference(module, "show_chat_notes", "Show informational notes",
                                    "Show chat-level notes (client certificate accepted, not requested, resumed)",

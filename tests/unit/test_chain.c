@@ -743,6 +743,52 @@ static void verdict_cache_stays_within_its_limit(void **state)
     }
 }
 
+/* The certificate and CA-name caches hold at most the limit (the issue: a
+ * capture of endless distinct certificates), and what a handshake's summary
+ * shows stays readable after its certificates and names have left them. */
+static void certificate_cache_stays_within_its_limit(void **state)
+{
+    test_pki *pki = *state;
+    enum { CHAINS = 6, LIMIT = 3 };
+    mtls_config *config = mtls_config_new();
+    mtls_config_set_cache_limit(config, LIMIT);
+    test_session session;
+    test_session_init(&session, config);
+    test_cert *issuers[CHAINS], *leaves[CHAINS];
+    const mtls_handshake *first = NULL;
+    for (int i = 0; i < CHAINS; i++) {
+        char *name = g_strdup_printf("Cached issuer %d", i);
+        issuers[i] = test_cert_new(&(test_cert_spec){.common_name = name, .issuer = pki->root, .ca = true});
+        g_free(name);
+        name = g_strdup_printf("cached client %d", i);
+        leaves[i] = test_cert_new(&(test_cert_spec){.common_name = name, .issuer = issuers[i],
+                                                    .eku = {OID_CLIENT_AUTH}});
+        g_free(name);
+        client_sends(&session, pki, CERTS(issuers[i], pki->root), 2, CERTS(leaves[i], issuers[i]), 2);
+        assert_codes(session.last, true, "-");
+        if (first == NULL)
+            first = session.last;
+        mtls_capture_statistics statistics = mtls_capture_get_statistics(session.capture);
+        assert_true(statistics.cached_certificates <= LIMIT);
+        assert_true(statistics.cached_ca_names <= LIMIT);
+    }
+    mtls_capture_statistics statistics = mtls_capture_get_statistics(session.capture);
+    assert_true(statistics.cache_flushes >= CHAINS);
+    /* Four certificates a handshake (the server's two, the client's two), over the limit each time:
+     * the cache was emptied after each handshake, and the server's chain parsed again. */
+    assert_int_equal(statistics.distinct_certificates, 4 * CHAINS);
+    const mtls_handshake_summary *summary = mtls_handshake_get_summary(first);
+    assert_string_equal(summary->client_subject, "O=Unit Test,CN=cached client 0");
+    assert_string_equal(summary->client_chain[1].subject, "O=Unit Test,CN=Cached issuer 0");
+    assert_string_equal(summary->ca_names[0], "O=Unit Test,CN=Cached issuer 0");
+    assert_string_equal(summary->client_listed_ca, "O=Unit Test,CN=Cached issuer 0");
+    test_session_clear(&session);
+    for (int i = 0; i < CHAINS; i++) {
+        test_cert_free(leaves[i]);
+        test_cert_free(issuers[i]);
+    }
+}
+
 static void undecodable_ca_names_are_shown_not_fatal(void **state)
 {
     test_pki *pki = *state;
@@ -883,6 +929,7 @@ int main(void)
         cmocka_unit_test(truncated_certificate_is_not_empty),
         cmocka_unit_test(hostile_sizes_are_bounded),
         cmocka_unit_test(verdict_cache_stays_within_its_limit),
+        cmocka_unit_test(certificate_cache_stays_within_its_limit),
         cmocka_unit_test(trust_store_errors_are_reported),
         cmocka_unit_test(trust_store_forms),
     };
