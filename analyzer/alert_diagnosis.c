@@ -31,7 +31,7 @@ static const char *const server_chain_codes[] = {
 static bool append_chain_findings(GString *text, const mtls_handshake *handshake, const char *const *codes)
 {
     bool any = false;
-    for (guint i = 0; i < handshake->findings->len; i++) {
+    for (unsigned i = 0; i < handshake->findings->len; i++) {
         const mtls_finding *finding = g_ptr_array_index(handshake->findings, i);
         for (const char *const *code = codes; *code; code++) {
             if (g_strcmp0(finding->info->code, *code) != 0)
@@ -58,7 +58,7 @@ bool mtls_append_client_chain_findings(GString *text, const mtls_handshake *hand
 
 bool mtls_client_chain_has_findings(const mtls_handshake *handshake)
 {
-    for (guint i = 0; i < handshake->findings->len; i++) {
+    for (unsigned i = 0; i < handshake->findings->len; i++) {
         const mtls_finding *finding = g_ptr_array_index(handshake->findings, i);
         for (const char *const *code = client_chain_codes; *code; code++) {
             if (g_strcmp0(finding->info->code, *code) == 0)

@@ -40,7 +40,7 @@ char *mtls_ca_names_for_message(const GPtrArray *ca_names)
     if (ca_names == NULL || ca_names->len == 0)
         return g_strdup("(none)");
     GString *text = g_string_new(NULL);
-    for (guint i = 0; i < ca_names->len && i < CA_NAMES_SHOWN; i++) {
+    for (unsigned i = 0; i < ca_names->len && i < CA_NAMES_SHOWN; i++) {
         const mtls_ca_name *ca_name = g_ptr_array_index(ca_names, i);
         g_string_append_printf(text, "%s'%s'", i ? ", " : "", ca_name->text);
     }

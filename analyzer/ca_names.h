@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 typedef struct mtls_ca_name {
-    gint reference_count;
+    int reference_count;
     GBytes *der;
     char *text;
 } mtls_ca_name;

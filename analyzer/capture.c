@@ -31,9 +31,9 @@ static void cached_certificate_free(gpointer data)
 }
 
 /* A SHA-256 digest is uniformly distributed: its first bytes are a hash. */
-static guint digest_hash(gconstpointer digest)
+static unsigned digest_hash(gconstpointer digest)
 {
-    guint hash;
+    unsigned hash;
     memcpy(&hash, digest, sizeof hash);
     return hash;
 }
@@ -44,7 +44,7 @@ static gboolean digest_equal(gconstpointer a, gconstpointer b)
 }
 
 /* A (certificate, issuer) pair: the two digests side by side. */
-static guint pair_hash(gconstpointer pair)
+static unsigned pair_hash(gconstpointer pair)
 {
     return digest_hash(pair) ^ (digest_hash((const uint8_t *)pair + SHA256_SIZE) * 31u);
 }
@@ -57,9 +57,9 @@ static gboolean pair_equal(gconstpointer a, gconstpointer b)
 /* The DER eight bytes at a time: g_bytes_hash takes one byte per step, which
  * made hashing a received certificate cost more than the rest of its lookup.
  * Every byte counts, so no crafted set of certificates shares one hash. */
-static guint der_hash(gconstpointer key)
+static unsigned der_hash(gconstpointer key)
 {
-    gsize length;
+    size_t length;
     const uint8_t *bytes = g_bytes_get_data((GBytes *)key, &length);
     uint64_t hash = 0x9e3779b97f4a7c15u ^ length;
     size_t i = 0;
@@ -70,7 +70,7 @@ static guint der_hash(gconstpointer key)
     }
     for (; i < length; i++)
         hash = (((hash << 29) | (hash >> 35)) ^ bytes[i]) * 0x9e3779b97f4a7c15u;
-    return (guint)(hash ^ (hash >> 32));
+    return (unsigned)(hash ^ (hash >> 32));
 }
 
 mtls_capture *mtls_capture_new(mtls_config *config)
@@ -156,7 +156,7 @@ const mtls_ca_name *mtls_capture_ca_name(mtls_capture *capture, const uint8_t *d
 
 void mtls_capture_trim(mtls_capture *capture)
 {
-    const guint limit = capture->config->cache_limit;
+    const unsigned limit = capture->config->cache_limit;
     if (g_hash_table_size(capture->certificates) > limit) {
         for (size_t i = 0; i < MTLS_ISSUER_SOURCE_COUNT; i++)
             g_hash_table_remove_all(capture->issuers[i]);

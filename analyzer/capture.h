@@ -17,7 +17,7 @@
 #include "config.h"
 
 struct mtls_capture {
-    gint reference_count;
+    int reference_count;
     mtls_config *config;
     /* Emptied by mtls_capture_trim when over the limit; the handshakes hold
      * references to what their summaries show. */

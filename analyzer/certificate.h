@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 typedef struct {
-    gint reference_count;
+    int reference_count;
     gnutls_x509_crt_t crt;
     GBytes *raw_subject;      /* DER Name, as it would appear in a CertificateRequest */
     GBytes *raw_issuer;

@@ -47,7 +47,7 @@ void mtls_transcript_add(mtls_transcript *transcript, const uint8_t *message, si
         transcript->incomplete = true;
         return;
     }
-    g_byte_array_append(transcript->messages, message, (guint)length);
+    g_byte_array_append(transcript->messages, message, (unsigned)length);
 }
 
 void mtls_transcript_mark_hello_retry(mtls_transcript *transcript)
@@ -118,7 +118,7 @@ static bool tls13_signed_content(const mtls_transcript *transcript, uint16_t cip
     uint8_t padding[64];
     memset(padding, 0x20, sizeof padding);
     g_byte_array_append(content, padding, sizeof padding);
-    g_byte_array_append(content, (const guint8 *)context, sizeof context); /* with its 0 byte */
+    g_byte_array_append(content, (const uint8_t *)context, sizeof context); /* with its 0 byte */
     g_byte_array_append(content, hash, hash_length);
     return true;
 }

@@ -16,7 +16,7 @@
  * names with its chain's, byte for byte; so does this. */
 static const mtls_ca_name *listed_name(const GPtrArray *ca_names, GBytes *name)
 {
-    for (guint i = 0; i < ca_names->len; i++) {
+    for (unsigned i = 0; i < ca_names->len; i++) {
         const mtls_ca_name *ca_name = g_ptr_array_index(ca_names, i);
         if (g_bytes_equal(ca_name->der, name))
             return ca_name;
@@ -32,26 +32,26 @@ typedef struct {
     bool path_reaches_root;  /* the last certificate on the path is self-signed */
 } chain_check;
 
-static const mtls_certificate *certificate_at(const chain_check *check, guint index)
+static const mtls_certificate *certificate_at(const chain_check *check, unsigned index)
 {
     return g_ptr_array_index(check->input->certificates, index);
 }
 
-static const mtls_certificate *path_certificate(const chain_check *check, guint position)
+static const mtls_certificate *path_certificate(const chain_check *check, unsigned position)
 {
-    return certificate_at(check, g_array_index(check->path, guint, position));
+    return certificate_at(check, g_array_index(check->path, unsigned, position));
 }
 
-static bool path_contains(const chain_check *check, guint index)
+static bool path_contains(const chain_check *check, unsigned index)
 {
-    for (guint position = 0; position < check->path->len; position++) {
-        if (g_array_index(check->path, guint, position) == index)
+    for (unsigned position = 0; position < check->path->len; position++) {
+        if (g_array_index(check->path, unsigned, position) == index)
             return true;
     }
     return false;
 }
 
-static const char *position_name(const chain_check *check, guint index)
+static const char *position_name(const chain_check *check, unsigned index)
 {
     if (index == 0)
         return "leaf";
@@ -73,14 +73,14 @@ static const char *side_name(const chain_check *check)
 static void build_path(chain_check *check)
 {
     const GPtrArray *certificates = check->input->certificates;
-    gboolean *used = g_new0(gboolean, certificates->len);
-    guint current = 0;
+    bool *used = g_new0(bool, certificates->len);
+    unsigned current = 0;
     used[0] = TRUE;
     g_array_append_val(check->path, current);
     while (!certificate_at(check, current)->self_signed) {
-        guint next = G_MAXUINT;
-        for (guint offset = 1; offset < certificates->len && next == G_MAXUINT; offset++) {
-            guint candidate = (current + offset) % certificates->len;
+        unsigned next = G_MAXUINT;
+        for (unsigned offset = 1; offset < certificates->len && next == G_MAXUINT; offset++) {
+            unsigned candidate = (current + offset) % certificates->len;
             if (!used[candidate] &&
                 mtls_capture_issued_by(check->input->capture, certificate_at(check, current),
                                        certificate_at(check, candidate)))
@@ -118,7 +118,7 @@ static void check_validity(chain_check *check)
     const int64_t now = check->input->capture_time;
     GString *expired = NULL, *premature = NULL, *expiring = NULL;
     const int64_t warning_horizon = now + (int64_t)check->input->capture->config->expiry_warning_days * SECONDS_PER_DAY;
-    for (guint i = 0; i < check->input->certificates->len; i++) {
+    for (unsigned i = 0; i < check->input->certificates->len; i++) {
         const mtls_certificate *certificate = certificate_at(check, i);
         if (certificate->not_after >= 0 && now > certificate->not_after) {
             char *when = mtls_format_time(certificate->not_after);
@@ -243,8 +243,8 @@ static void check_issuer_roles(chain_check *check)
     entry_list not_ca = {NULL, 0};
     entry_list no_cert_sign = {NULL, 0};
     entry_list too_deep = {NULL, 0};
-    guint intermediates_below = 0;
-    for (guint position = 1; position < check->path->len; position++) {
+    unsigned intermediates_below = 0;
+    for (unsigned position = 1; position < check->path->len; position++) {
         const mtls_certificate *issuer = path_certificate(check, position);
         const mtls_certificate *issued = path_certificate(check, position - 1);
         /* X.509 v1 roots predate extensions and are accepted as CAs; grid
@@ -259,7 +259,7 @@ static void check_issuer_roles(chain_check *check)
         /* A leaf used as a CA lacks keyCertSign as well; not being a CA says it all. */
         if (!not_a_ca && !issued->is_proxy && issuer->has_key_usage && !(issuer->key_usage & GNUTLS_KEY_KEY_CERT_SIGN))
             append_entry(&no_cert_sign, "the CA '%s' has a Key Usage without keyCertSign", issuer->subject);
-        if (issuer->path_length_limit >= 0 && intermediates_below > (guint)issuer->path_length_limit)
+        if (issuer->path_length_limit >= 0 && intermediates_below > (unsigned)issuer->path_length_limit)
             append_entry(&too_deep, "'%s' allows %d CA(s) below it (pathLenConstraint) and %u follow it",
                          issuer->subject, issuer->path_length_limit, intermediates_below);
         if (!issuer->self_issued && !issuer->is_proxy && issuer->is_ca)
@@ -325,7 +325,7 @@ static void check_algorithms(chain_check *check)
 {
     entry_list weak_keys = {NULL, 0};
     entry_list weak_signatures = {NULL, 0};
-    for (guint i = 0; i < check->input->certificates->len; i++) {
+    for (unsigned i = 0; i < check->input->certificates->len; i++) {
         const mtls_certificate *certificate = certificate_at(check, i);
         if (certificate->weak_key)
             append_entry(&weak_keys, "%s '%s' has a %s key", position_name(check, i), certificate->subject,
@@ -354,9 +354,9 @@ static void check_algorithms(chain_check *check)
     entries_clear(&weak_signatures);
 }
 
-static bool sent_earlier(const chain_check *check, guint index)
+static bool sent_earlier(const chain_check *check, unsigned index)
 {
-    for (guint earlier = 0; earlier < index; earlier++) {
+    for (unsigned earlier = 0; earlier < index; earlier++) {
         if (strcmp(certificate_at(check, earlier)->sha256, certificate_at(check, index)->sha256) == 0)
             return true;
     }
@@ -366,7 +366,7 @@ static bool sent_earlier(const chain_check *check, guint index)
 static void check_duplicates(chain_check *check)
 {
     entry_list duplicates = {NULL, 0};
-    for (guint i = 1; i < check->input->certificates->len; i++) {
+    for (unsigned i = 1; i < check->input->certificates->len; i++) {
         if (sent_earlier(check, i))
             append_entry(&duplicates, "'%s' again as certificate %u", certificate_at(check, i)->subject, i + 1);
     }
@@ -383,23 +383,23 @@ static void check_duplicates(chain_check *check)
 
 static void check_order(chain_check *check)
 {
-    const guint sent = check->input->certificates->len;
+    const unsigned sent = check->input->certificates->len;
     bool reordered = false;
     /* Positions may skip duplicates and strays, but never go backwards. */
-    for (guint position = 1; position < check->path->len; position++)
+    for (unsigned position = 1; position < check->path->len; position++)
         reordered = reordered ||
-                    g_array_index(check->path, guint, position) < g_array_index(check->path, guint, position - 1);
+                    g_array_index(check->path, unsigned, position) < g_array_index(check->path, unsigned, position - 1);
     /* A certificate off the path but issued by one on it means the leaf was
      * not sent first (a reversed chain). Other leftovers after a complete
      * path are strays; after an incomplete one the missing link explains them. */
-    guint distinct = 0;
-    for (guint index = 0; index < sent; index++)
+    unsigned distinct = 0;
+    for (unsigned index = 0; index < sent; index++)
         distinct += sent_earlier(check, index) ? 0 : 1;
     bool strays = check->path->len < distinct && check->path_reaches_root;
-    for (guint index = 0; index < sent && !reordered; index++) {
+    for (unsigned index = 0; index < sent && !reordered; index++) {
         if (path_contains(check, index) || sent_earlier(check, index))
             continue;
-        for (guint position = 0; position < check->path->len && !reordered; position++)
+        for (unsigned position = 0; position < check->path->len && !reordered; position++)
             reordered = mtls_capture_issued_by(check->input->capture, certificate_at(check, index),
                                                path_certificate(check, position));
     }
@@ -407,7 +407,7 @@ static void check_order(chain_check *check)
         return;
 
     GString *order = g_string_new(NULL);
-    for (guint i = 0; i < sent && i < ENTRIES_SHOWN; i++)
+    for (unsigned i = 0; i < sent && i < ENTRIES_SHOWN; i++)
         g_string_append_printf(order, "%s%u: '%s'", i ? ", " : "", i + 1, certificate_at(check, i)->subject);
     if (sent > ENTRIES_SHOWN)
         g_string_append_printf(order, " and %u more", sent - ENTRIES_SHOWN);
@@ -425,7 +425,7 @@ static void check_order(chain_check *check)
 static const mtls_ca_name *listed_ca_of_chain(const chain_check *check)
 {
     const GPtrArray *ca_names = check->input->ca_names;
-    for (guint position = 0; position < check->path->len; position++) {
+    for (unsigned position = 0; position < check->path->len; position++) {
         const mtls_certificate *certificate = path_certificate(check, position);
         const mtls_ca_name *found = listed_name(ca_names, certificate->raw_issuer);
         if (found == NULL)
@@ -439,7 +439,7 @@ static const mtls_ca_name *listed_ca_of_chain(const chain_check *check)
 /* The certificate among those seen elsewhere that issued `certificate`. */
 static const mtls_certificate *known_issuer_of(const mtls_chain_input *input, const mtls_certificate *certificate)
 {
-    for (guint i = 0; input->known_certificates != NULL && i < input->known_certificates->len; i++) {
+    for (unsigned i = 0; input->known_certificates != NULL && i < input->known_certificates->len; i++) {
         const mtls_certificate *candidate = g_ptr_array_index(input->known_certificates, i);
         if (mtls_capture_issued_by(input->capture, certificate, candidate))
             return candidate;
@@ -453,7 +453,7 @@ static char *key_identifier_hint(const mtls_certificate *certificate)
     if (certificate->authority_key_id == NULL)
         return g_strdup("");
     size_t length;
-    const guint8 *id = g_bytes_get_data(certificate->authority_key_id, &length);
+    const uint8_t *id = g_bytes_get_data(certificate->authority_key_id, &length);
     GString *hint = g_string_new(" (authority key identifier ");
     mtls_append_hex(hint, id, length, ":");
     g_string_append(hint, ")");
@@ -619,7 +619,7 @@ static bool check_broken_signature(chain_check *check, const mtls_certificate *t
     if (top->self_signed)
         return false;
     const mtls_certificate *named_issuer = NULL;
-    for (guint i = 0; i < check->input->certificates->len && named_issuer == NULL; i++) {
+    for (unsigned i = 0; i < check->input->certificates->len && named_issuer == NULL; i++) {
         const mtls_certificate *candidate = certificate_at(check, i);
         if (candidate != top && mtls_certificate_names_issuer(top, candidate))
             named_issuer = candidate;
@@ -643,7 +643,7 @@ const mtls_ca_name *mtls_check_chain(const mtls_chain_input *input, GPtrArray *f
         .input = input,
         .findings = findings,
         .evidence = {{input->certificate_request_frame}},
-        .path = g_array_new(FALSE, FALSE, sizeof(guint)),
+        .path = g_array_new(FALSE, FALSE, sizeof(unsigned)),
     };
     build_path(&check);
     check_validity(&check);

@@ -108,7 +108,7 @@ bool mtls_split_tls13_certificate_message(const uint8_t *body, size_t length, GA
         *error = g_strdup("its certificate_list length does not match the message");
         return false;
     }
-    guint added = 0;
+    unsigned added = 0;
     while (offset < length) {
         size_t certificate_length, extensions_length;
         if (!read_length(body, length, &offset, 3, &certificate_length) || certificate_length == 0) {

@@ -18,7 +18,7 @@ typedef struct {
 } mtls_trust_store;
 
 struct mtls_config {
-    gint reference_count;
+    int reference_count;
     mtls_trust_store trust_stores[2]; /* indexed by mtls_trust_purpose */
     bool check_server_chain;
     bool verify_every_certificate_verify;

@@ -80,7 +80,7 @@ void mtls_check_expected_client_certificate(const GPtrArray *expected, const mtl
     if (expected == NULL || expected->len == 0)
         return;
     const mtls_certificate *same_subject = NULL;
-    for (guint i = 0; i < expected->len; i++) {
+    for (unsigned i = 0; i < expected->len; i++) {
         const mtls_certificate *candidate = g_ptr_array_index(expected, i);
         if (strcmp(candidate->sha256, leaf->sha256) == 0)
             return;
@@ -90,7 +90,7 @@ void mtls_check_expected_client_certificate(const GPtrArray *expected, const mtl
     GString *sent = g_string_new(NULL);
     describe(sent, leaf);
     GString *registered = g_string_new(NULL);
-    for (guint i = 0; i < expected->len && i < EXPECTED_SHOWN; i++) {
+    for (unsigned i = 0; i < expected->len && i < EXPECTED_SHOWN; i++) {
         if (i)
             g_string_append(registered, "; ");
         describe(registered, g_ptr_array_index(expected, i));

@@ -20,7 +20,7 @@ GPtrArray *mtls_findings_new(void)
 
 static bool findings_have(const GPtrArray *findings, const char *code)
 {
-    for (guint i = 0; i < findings->len; i++) {
+    for (unsigned i = 0; i < findings->len; i++) {
         const mtls_finding *finding = g_ptr_array_index(findings, i);
         if (strcmp(finding->info->code, code) == 0)
             return true;

@@ -91,7 +91,7 @@ static const char *step_text(const mtls_event *event, char *buffer, size_t size)
 
 static bool seen(const mtls_flow *flow, char side, const char *text)
 {
-    for (guint i = 0; i < flow->steps->len; i++) {
+    for (unsigned i = 0; i < flow->steps->len; i++) {
         const mtls_flow_step *step = &g_array_index(flow->steps, mtls_flow_step, i);
         if (step->side == side && g_strcmp0(step->step, text) == 0)
             return true;

@@ -16,7 +16,7 @@ typedef struct {
     GArray *steps;      /* mtls_flow_step, their texts in `texts` */
     GStringChunk *texts;
     GString *line;      /* the rendered line, brought up to date when read */
-    guint line_steps;   /* steps already in `line` */
+    unsigned line_steps;   /* steps already in `line` */
     bool line_cut;      /* `line` ends with the mark of a cut */
     bool cut;           /* steps were left out past the cap */
 } mtls_flow;

@@ -386,9 +386,9 @@ void mtls_handshake_settle_held_chain_findings(mtls_handshake *handshake, const 
     if (held->len == 0)
         return;
     const mtls_handshake_summary *summary = &handshake->summary;
-    gsize count = 0;
+    size_t count = 0;
     mtls_finding **findings = (mtls_finding **)g_ptr_array_steal(held, &count);
-    for (gsize i = 0; i < count; i++) {
+    for (size_t i = 0; i < count; i++) {
         mtls_finding *finding = findings[i];
         if (accepted) {
             const bool answered = summary->answer_frame != 0;

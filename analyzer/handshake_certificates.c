@@ -139,7 +139,7 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
                                                          .certificate_frame = packet->frame},
                                handshake->findings);
     } else {
-        for (guint i = 0; i < chain->len; i++) {
+        for (unsigned i = 0; i < chain->len; i++) {
             const mtls_certificate *certificate = g_ptr_array_index(chain, i);
             g_ptr_array_add(handshake->held_certificates, mtls_certificate_ref(certificate));
             mtls_certificate_summary entry = {
@@ -180,7 +180,7 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
         GPtrArray *found = side == MTLS_SIDE_CLIENT ? g_ptr_array_new() : handshake->findings;
         const mtls_ca_name *listed_ca = mtls_check_chain(&input, found);
         if (side == MTLS_SIDE_CLIENT) {
-            for (guint i = 0; i < found->len; i++) {
+            for (unsigned i = 0; i < found->len; i++) {
                 mtls_finding *finding = g_ptr_array_index(found, i);
                 if (strcmp(finding->info->code, MTLS_CODE_MISSING_INTERMEDIATE) == 0)
                     mtls_findings_take(handshake->held_chain_findings, finding);

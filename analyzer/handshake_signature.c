@@ -42,7 +42,7 @@ static void check_certificate_verify_scheme(mtls_handshake *handshake, const mtl
     if (scheme == 0 || requested->len == 0)
         return;
     const uint16_t *schemes = (const uint16_t *)(const void *)requested->data;
-    for (guint i = 0; i < requested->len; i++) {
+    for (unsigned i = 0; i < requested->len; i++) {
         if (schemes[i] == scheme)
             return;
     }
@@ -148,7 +148,7 @@ void mtls_handshake_on_client_certificate_verify(mtls_handshake *handshake, cons
 
 static bool has_problem(const mtls_handshake *handshake)
 {
-    for (guint i = 0; i < handshake->findings->len; i++) {
+    for (unsigned i = 0; i < handshake->findings->len; i++) {
         const mtls_finding *finding = g_ptr_array_index(handshake->findings, i);
         if (finding->info->is_problem)
             return true;

@@ -14,8 +14,8 @@
 
 typedef struct {
     GString *listed;      /* "'a', 'b', '*.c'" for messages */
-    guint shown;
-    guint dns_names;
+    unsigned shown;
+    unsigned dns_names;
     bool wildcard;
 } certificate_names;
 

@@ -67,8 +67,8 @@ static mtls_blob body_start(const field_info *fi)
     mtls_blob body = {NULL, 0};
     if (fi == NULL || fi->ds_tvb == NULL || fi->length <= 0)
         return body;
-    gint available = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
-    gint length = MIN(MIN(fi->length, available), BODY_BYTES_READ);
+    int available = tvb_captured_length_remaining(fi->ds_tvb, fi->start);
+    int length = MIN(MIN(fi->length, available), BODY_BYTES_READ);
     if (length <= 0)
         return body;
     body.data = tvb_get_ptr(fi->ds_tvb, fi->start, length);
@@ -89,7 +89,7 @@ static uint16_t status_of(field_info *fi)
     case FT_STRING:
     case FT_STRINGZ: {
         const char *text = fvalue_get_string(MTLS_FI_VALUE(fi));
-        guint64 value = 0;
+        uint64_t value = 0;
         return text && g_ascii_string_to_unsigned(text, 10, 100, 599, &value, NULL) ? (uint16_t)value : 0;
     }
     default:

@@ -77,13 +77,13 @@ static int hf_mtls_text_line = -1;
 static int hf_mtls_flow = -1;
 static int hf_mtls_flow_step = -1;
 
-static gint ett_mtls = -1;
-static gint ett_mtls_ca_names = -1;
-static gint ett_mtls_finding = -1;
-static gint ett_mtls_client_chain = -1;
-static gint ett_mtls_certificate = -1;
-static gint ett_mtls_text = -1;
-static gint ett_mtls_flow = -1;
+static int ett_mtls = -1;
+static int ett_mtls_ca_names = -1;
+static int ett_mtls_finding = -1;
+static int ett_mtls_client_chain = -1;
+static int ett_mtls_certificate = -1;
+static int ett_mtls_text = -1;
+static int ett_mtls_flow = -1;
 
 /* One expert field per finding code, indexed like mtls_code_at(), and the
  * index of each code's catalogue entry (registration data, made once). */
@@ -97,8 +97,8 @@ static mtls_ws_bool pref_check_server_chain = TRUE;
 static mtls_ws_bool pref_verify_every_certificate_verify = FALSE;
 static mtls_ws_bool pref_public_roots = TRUE;
 static mtls_ws_bool pref_show_chat_notes = TRUE;
-static guint pref_expiry_warning_days = MTLS_DEFAULT_EXPIRY_WARNING_DAYS;
-static guint pref_cache_limit = MTLS_DEFAULT_CACHE_LIMIT;
+static unsigned pref_expiry_warning_days = MTLS_DEFAULT_EXPIRY_WARNING_DAYS;
+static unsigned pref_cache_limit = MTLS_DEFAULT_CACHE_LIMIT;
 
 /* The analyzer configuration built from the preferences above. */
 static mtls_config *applied_config;
@@ -115,25 +115,21 @@ typedef struct {
 } frame_feed;
 
 /* The analysis of the file being dissected, shared by its streams so that a
- * certificate sent in many handshakes is parsed and verified once. Made at
- * the file's first TLS frame and released with the file's scope, which
- * Wireshark also clears to redissect (after a change of preferences). */
+ * certificate sent in many handshakes is parsed and verified once. Made when
+ * Wireshark starts a file, or starts it again to redissect (after a change of
+ * preferences), with the configuration then in force; released when it is
+ * done with the file. The streams hold references of their own, released
+ * with the file's scope. */
 static mtls_capture *file_capture;
 
-static mtls_ws_bool release_file_capture(wmem_allocator_t *allocator _U_, wmem_cb_event_t event _U_,
-                                         void *user_data _U_)
+static void open_file_capture(void)
 {
-    g_clear_pointer(&file_capture, mtls_capture_unref);
-    return FALSE;
+    file_capture = mtls_capture_new(applied_config);
 }
 
-static mtls_capture *capture_of_file(void)
+static void close_file_capture(void)
 {
-    if (file_capture == NULL) {
-        file_capture = mtls_capture_new(applied_config);
-        wmem_register_callback(wmem_file_scope(), release_file_capture, NULL);
-    }
-    return file_capture;
+    g_clear_pointer(&file_capture, mtls_capture_unref);
 }
 
 static mtls_ws_bool free_stream_with_file(wmem_allocator_t *allocator _U_, wmem_cb_event_t event _U_, void *stream)
@@ -151,7 +147,8 @@ static mtls_stream *stream_for(packet_info *pinfo, proto_tree *tree)
     uint32_t stream_number;
     if (!tls_reader_stream_number(tree, &stream_number))
         stream_number = conversation->conv_index;
-    stream = mtls_stream_new(capture_of_file(), stream_number);
+    DISSECTOR_ASSERT(file_capture != NULL);
+    stream = mtls_stream_new(file_capture, stream_number);
     wmem_register_callback(wmem_file_scope(), free_stream_with_file, stream);
     conversation_add_proto_data(conversation, proto_mtls, stream);
     return stream;
@@ -167,9 +164,9 @@ static const char *endpoint_name(packet_info *pinfo)
 
 static void remember_handshake(frame_record *record, mtls_handshake *handshake)
 {
-    guint count = wmem_array_get_count(record->handshakes);
+    unsigned count = wmem_array_get_count(record->handshakes);
     mtls_handshake **known = wmem_array_get_raw(record->handshakes);
-    for (guint i = 0; i < count; i++) {
+    for (unsigned i = 0; i < count; i++) {
         if (known[i] == handshake)
             return;
     }
@@ -215,7 +212,7 @@ static frame_record *analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree
     };
     tls_reader_read_frame(tree, feed_event, &feed);
     http_reader_read_frame(tree, feed_event, &feed);
-    guint count = wmem_array_get_count(gathered.handshakes);
+    unsigned count = wmem_array_get_count(gathered.handshakes);
     if (count == 0)
         return NULL;
     frame_record *record = wmem_new(wmem_file_scope(), frame_record);
@@ -507,9 +504,9 @@ static void show_record(const frame_record *record, tvbuff_t *tvb, packet_info *
     /* After the first pass every frame has been read, so a handshake
      * without an outcome is one the capture cut short. */
     const bool capture_complete = PINFO_FD_VISITED(pinfo);
-    guint count = wmem_array_get_count(record->handshakes);
+    unsigned count = wmem_array_get_count(record->handshakes);
     mtls_handshake **handshakes = wmem_array_get_raw(record->handshakes);
-    for (guint i = 0; i < count; i++) {
+    for (unsigned i = 0; i < count; i++) {
         mtls_handshake *handshake = handshakes[i];
         const char *verdict = mtls_verdict_name(mtls_handshake_verdict(handshake, capture_complete));
         const char *problems = problems_on_frame(handshake, pinfo);
@@ -767,7 +764,7 @@ void proto_register_mtls(void)
          {"Line", "mtls.text_line", FT_STRING, BASE_NONE, NULL, 0x0,
           "A line of a long explanation or reason, shown whole (the field above holds the whole text)", HFILL}},
     };
-    static gint *ett[] = {&ett_mtls,         &ett_mtls_ca_names, &ett_mtls_finding, &ett_mtls_client_chain,
+    static int *ett[] = {&ett_mtls,         &ett_mtls_ca_names, &ett_mtls_finding, &ett_mtls_client_chain,
                           &ett_mtls_certificate, &ett_mtls_text,     &ett_mtls_flow};
 
     proto_mtls = proto_register_protocol("mTLS client-certificate analysis", "mTLS", "mtls");
@@ -775,6 +772,8 @@ void proto_register_mtls(void)
     proto_register_subtree_array(ett, array_length(ett));
     register_expert_fields();
     mtls_tap = register_tap(MTLS_TAP_NAME);
+    register_init_routine(open_file_capture);
+    register_cleanup_routine(close_file_capture);
 
     module_t *module = prefs_register_protocol(proto_mtls, apply_preferences);
     prefs_register_filename_preference(module, "trust_store", "Server's client-CA trust store",

@@ -14,7 +14,7 @@
 #include "stats-mtls.h"
 #include "ws_compat.h"
 
-WS_DLL_PUBLIC_DEF const gchar plugin_version[] = MTLS_ANALYZER_VERSION;
+WS_DLL_PUBLIC_DEF const char plugin_version[] = MTLS_ANALYZER_VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 

@@ -137,7 +137,7 @@ GArray *tls_reader_init(void)
     int lower_layers[G_N_ELEMENTS(lower_layer_protocols)];
     g_free(kind_by_id);
     kind_by_id_size = 0;
-    for (guint i = 0; i < wanted->len; i++)
+    for (unsigned i = 0; i < wanted->len; i++)
         kind_by_id_size = MAX(kind_by_id_size, g_array_index(wanted, int, i) + 1);
     for (size_t i = 0; i < G_N_ELEMENTS(lower_layer_protocols); i++) {
         lower_layers[i] = proto_get_id_by_filter_name(lower_layer_protocols[i]);
@@ -199,7 +199,7 @@ typedef struct {
 
     bool opaque_record_pending;  /* a TLS 1.3 record whose content we cannot read */
     tvbuff_t *opaque_record_tvb; /* where that record's type byte is */
-    gint opaque_record_offset;
+    int opaque_record_offset;
     bool handshake_record_unread; /* a handshake record in which no message was read yet */
     bool alert_pending;
     int alert_level;
@@ -208,7 +208,7 @@ typedef struct {
     uint16_t record_version;     /* of the record being read */
     int message_type;            /* -1: no handshake message open */
     tvbuff_t *message_tvb;       /* where the open message's type byte is */
-    gint message_offset;
+    int message_offset;
     mtls_blob message;           /* the whole message, once its length is read */
     uint16_t legacy_version;
     bool legacy_version_seen;
@@ -220,7 +220,7 @@ typedef struct {
     bool psk_selected;
     bool post_handshake_auth;    /* the ClientHello offers post_handshake_auth */
     GArray *certificates;        /* mtls_blob */
-    guint certificate_entries;   /* entries announced by their length fields */
+    unsigned certificate_entries;   /* entries announced by their length fields */
     GArray *ca_names;            /* mtls_blob */
     uint16_t compression_algorithm;
     uint32_t uncompressed_length;
@@ -461,7 +461,7 @@ static void read_message_field(reader_state *state, field_kind kind, field_info 
     case FIELD_HANDSHAKE_LENGTH: {
         /* The length directly follows the type byte; the message is those
          * four bytes and the body, when the capture holds all of it. */
-        gint length = (gint)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
+        int length = (int)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
         if (state->message.data == NULL && fi->ds_tvb == state->message_tvb &&
             fi->start == state->message_offset + 1)
             field_bytes(fi, state->message_offset, length + TLS_HANDSHAKE_HEADER_LENGTH, &state->message);

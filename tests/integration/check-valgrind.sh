@@ -24,7 +24,12 @@ run_one() { # INDEX CAPTURE OPTIONS
         --errors-for-leak-kinds=definite --xml=yes --xml-file="$reports/$1.xml" \
         tshark -n -2 -V -r "$pcaps/$2" "${options[@]}" >/dev/null 2>&1
 }
-export -f run_one mtls_as_test_user
+run_line() { # "INDEX<TAB>CAPTURE<TAB>OPTIONS", a line of the selection
+    local index capture options
+    IFS=$'\t' read -r index capture options <<<"$1"
+    run_one "$index" "$capture" "$options" || echo "FAIL: tshark under valgrind failed on $capture"
+}
+export -f run_one run_line mtls_as_test_user
 export pcaps reports
 
 # Every line, except that the real-software captures and the key-log
@@ -35,8 +40,7 @@ selected=$reports/selected.tsv
 grep -v '^#' "$pcaps/expected.tsv" | awk -F'\t' '{print NR "\t" $1 "\t" $2}' |
     awk -F'\t' '!($2 ~ /^real\// && !($3 != "" && $2 ~ /(nginx-tls12-curl-(expired|good)|nginx-tls13-curl-h2-expired|apache-tls13-python-no-post-handshake-auth)\.pcapng$/)) &&
                  !($3 ~ /@PCAPS@\/keys\// && $2 !~ /certificate-verify-failed|tls12-expired/)' >"$selected"
-xargs -P "$(nproc)" -d '\n' -I{} bash -c 'IFS=$'"'"'\t'"'"' read -r index capture options <<<"$1"
-        run_one "$index" "$capture" "$options" || echo "FAIL: tshark under valgrind failed on $capture"' _ {} <"$selected"
+xargs -P "$(nproc)" -d '\n' -I{} bash -c 'run_line "$1"' _ {} <"$selected"
 
 python3 - "$reports" "$pcaps/expected.tsv" "$(wc -l <"$selected")" <<'PY'
 import glob
