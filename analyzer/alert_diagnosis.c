@@ -12,39 +12,23 @@
 
 #define OFFERED_SHOWN 8
 
-static const char *const client_chain_codes[] = {
-    MTLS_CODE_MISSING_INTERMEDIATE, MTLS_CODE_UNTRUSTED_ROOT, MTLS_CODE_SELF_SIGNED,
-    MTLS_CODE_ISSUER_NOT_ACCEPTED, MTLS_CODE_EXPIRED, MTLS_CODE_NOT_YET_VALID,
-    MTLS_CODE_CLIENT_AUTH_EKU_MISSING, MTLS_CODE_CHAIN_ORDER, MTLS_CODE_BAD_SIGNATURE, MTLS_CODE_NOT_A_CA,
-    MTLS_CODE_PATH_LENGTH_EXCEEDED, MTLS_CODE_KEY_USAGE, MTLS_CODE_WEAK_KEY, MTLS_CODE_WEAK_SIGNATURE,
-    MTLS_CODE_CERTIFICATE_VERIFY_FAILED, NULL};
-
-static const char *const server_chain_codes[] = {
-    MTLS_CODE_SERVER_MISSING_INTERMEDIATE, MTLS_CODE_SERVER_UNTRUSTED_ROOT, MTLS_CODE_SERVER_SELF_SIGNED,
-    MTLS_CODE_SERVER_EXPIRED, MTLS_CODE_SERVER_NOT_YET_VALID, MTLS_CODE_SERVER_AUTH_EKU_MISSING,
-    MTLS_CODE_SERVER_CHAIN_ORDER, MTLS_CODE_SERVER_BAD_SIGNATURE, MTLS_CODE_SERVER_NOT_A_CA,
-    MTLS_CODE_SERVER_PATH_LENGTH_EXCEEDED, MTLS_CODE_SERVER_KEY_USAGE, MTLS_CODE_SERVER_WEAK_KEY,
-    MTLS_CODE_SERVER_WEAK_SIGNATURE, NULL};
-
 /* Appends "code (frame N): title; ..." for the chain findings already made,
  * returning whether there were any. */
-static bool append_chain_findings(GString *text, const mtls_handshake *handshake, const char *const *codes)
+static bool append_chain_findings(GString *text, const mtls_handshake *handshake, mtls_refusal_explained refusal)
 {
     bool any = false;
     for (unsigned i = 0; i < handshake->findings->len; i++) {
         const mtls_finding *finding = g_ptr_array_index(handshake->findings, i);
-        for (const char *const *code = codes; *code; code++) {
-            if (g_strcmp0(finding->info->code, *code) != 0)
-                continue;
-            /* A finding held for the outcome is reported on the alert; its
-             * evidence is the frame that shows it. */
-            uint32_t shown = finding->frame == handshake->summary.alert_frame && finding->evidence_count > 0
-                                 ? finding->evidence[0]
-                                 : finding->frame;
-            g_string_append_printf(text, "%s%s (frame %u): %s", any ? "; " : " The capture shows why: ",
-                                   finding->info->code, shown, finding->info->title);
-            any = true;
-        }
+        if (finding->info->explains != refusal)
+            continue;
+        /* A finding held for the outcome is reported on the alert; its
+         * evidence is the frame that shows it. */
+        uint32_t shown = finding->frame == handshake->summary.alert_frame && finding->evidence_count > 0
+                             ? finding->evidence[0]
+                             : finding->frame;
+        g_string_append_printf(text, "%s%s (frame %u): %s", any ? "; " : " The capture shows why: ",
+                               finding->info->code, shown, finding->info->title);
+        any = true;
     }
     if (any)
         g_string_append(text, ".");
@@ -53,17 +37,15 @@ static bool append_chain_findings(GString *text, const mtls_handshake *handshake
 
 bool mtls_append_client_chain_findings(GString *text, const mtls_handshake *handshake)
 {
-    return append_chain_findings(text, handshake, client_chain_codes);
+    return append_chain_findings(text, handshake, MTLS_EXPLAINS_CLIENT_CHAIN_REFUSAL);
 }
 
 bool mtls_client_chain_has_findings(const mtls_handshake *handshake)
 {
     for (unsigned i = 0; i < handshake->findings->len; i++) {
         const mtls_finding *finding = g_ptr_array_index(handshake->findings, i);
-        for (const char *const *code = client_chain_codes; *code; code++) {
-            if (g_strcmp0(finding->info->code, *code) == 0)
-                return true;
-        }
+        if (finding->info->explains == MTLS_EXPLAINS_CLIENT_CHAIN_REFUSAL)
+            return true;
     }
     return false;
 }
@@ -82,7 +64,8 @@ static void explain_server_rejecting_client_certificate(GString *text, const mtl
     const char *issuer = summary->client_issuer ? summary->client_issuer : "(unparsable)";
     g_string_append_printf(text, " The server rejected the client certificate '%s' sent in frame %u.", subject,
                            summary->client_certificate_frame);
-    if (append_chain_findings(text, handshake, client_chain_codes) && description != MTLS_ALERT_ACCESS_DENIED)
+    if (append_chain_findings(text, handshake, MTLS_EXPLAINS_CLIENT_CHAIN_REFUSAL) &&
+        description != MTLS_ALERT_ACCESS_DENIED)
         return;
     switch (description) {
     case MTLS_ALERT_HANDSHAKE_FAILURE:
@@ -192,7 +175,7 @@ static void explain_client_rejecting_server(GString *text, const mtls_handshake 
     const char *subject = handshake->summary.server_subject;
     g_string_append_printf(text, " The client rejected the server's certificate%s%s%s.", subject ? " '" : "",
                            subject ? subject : "", subject ? "'" : "");
-    if (append_chain_findings(text, handshake, server_chain_codes))
+    if (append_chain_findings(text, handshake, MTLS_EXPLAINS_SERVER_CHAIN_REFUSAL))
         return;
     if (description == MTLS_ALERT_UNKNOWN_CA || description == MTLS_ALERT_CERTIFICATE_UNKNOWN)
         g_string_append(text, " The client does not trust the server's CA: add the server's root CA to the client's "

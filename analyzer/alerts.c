@@ -9,9 +9,9 @@
 /* Every alert is registered as a problem code; the handshake logic decides
  * which alerts are reported at all (close_notify never is, warnings become notes). */
 #define CERTIFICATE_ALERT(number, name, meaning) \
-    {number, {name, true, MTLS_SEVERITY_ERROR, MTLS_CATEGORY_SECURITY, meaning}}
+    {number, {name, true, MTLS_SEVERITY_ERROR, MTLS_CATEGORY_SECURITY, meaning, MTLS_EXPLAINS_NO_REFUSAL}}
 #define PROTOCOL_ALERT(number, name, meaning) \
-    {number, {name, true, MTLS_SEVERITY_ERROR, MTLS_CATEGORY_PROTOCOL, meaning}}
+    {number, {name, true, MTLS_SEVERITY_ERROR, MTLS_CATEGORY_PROTOCOL, meaning, MTLS_EXPLAINS_NO_REFUSAL}}
 
 static const mtls_alert_info alert_registry[] = {
     PROTOCOL_ALERT(0, "close_notify", "the sender is closing the connection"),
@@ -67,7 +67,8 @@ const mtls_alert_info *mtls_alert_at(size_t index)
 const mtls_alert_info *mtls_alert_unassigned(void)
 {
     static const mtls_alert_info unassigned = {
-        -1, {MTLS_CODE_UNKNOWN_ALERT, true, MTLS_SEVERITY_ERROR, MTLS_CATEGORY_PROTOCOL, MTLS_UNKNOWN_ALERT_TITLE}};
+        -1, {MTLS_CODE_UNKNOWN_ALERT, true, MTLS_SEVERITY_ERROR, MTLS_CATEGORY_PROTOCOL, MTLS_UNKNOWN_ALERT_TITLE,
+             MTLS_EXPLAINS_NO_REFUSAL}};
     return &unassigned;
 }
 

@@ -60,7 +60,7 @@ char *mtls_answer_page_title(const uint8_t *body, size_t length)
     return g_string_free(title, FALSE);
 }
 
-static mtls_answer_kind classify_titled(uint16_t status, const char *title)
+mtls_answer_kind mtls_classify_answer(uint16_t status, const char *title)
 {
     if (status == HTTP_UNAUTHORIZED || status == HTTP_FORBIDDEN)
         return MTLS_ANSWER_DENIED;
@@ -71,14 +71,6 @@ static mtls_answer_kind classify_titled(uint16_t status, const char *title)
     if (g_ascii_strcasecmp(title, nginx_certificate_error) == 0)
         return MTLS_ANSWER_NGINX_CERTIFICATE_ERROR;
     return MTLS_ANSWER_SERVED;
-}
-
-mtls_answer_kind mtls_classify_answer(uint16_t status, const uint8_t *body, size_t length)
-{
-    char *title = mtls_answer_page_title(body, length);
-    mtls_answer_kind kind = classify_titled(status, title);
-    g_free(title);
-    return kind;
 }
 
 static bool completed(const mtls_handshake *handshake)
@@ -217,7 +209,7 @@ static void judge_page(mtls_handshake *handshake, const mtls_packet *packet, con
     mtls_handshake_summary *summary = &handshake->summary;
     handshake->answer_title = mtls_answer_page_title(body->data, body->length);
     summary->answer_title = handshake->answer_title;
-    handshake->answer_kind = classify_titled(summary->answer_status, handshake->answer_title);
+    handshake->answer_kind = mtls_classify_answer(summary->answer_status, handshake->answer_title);
     /* A 400 whose page is still to come may yet be nginx's refusal. */
     if (more_may_follow && handshake->answer_kind == MTLS_ANSWER_SERVED && summary->answer_status == HTTP_BAD_REQUEST &&
         handshake->answer_title == NULL)

@@ -23,9 +23,9 @@ typedef enum {
     MTLS_ANSWER_DENIED                  /* 401 or 403 */
 } mtls_answer_kind;
 
-/* What an HTTP answer says about the client, from its status and the start of
- * its body (which may be empty or cut short). */
-mtls_answer_kind mtls_classify_answer(uint16_t status, const uint8_t *body, size_t length);
+/* What an HTTP answer says about the client, from its status and the title of
+ * its error page (mtls_answer_page_title; NULL when it has none). */
+mtls_answer_kind mtls_classify_answer(uint16_t status, const char *title);
 
 /* The title of an HTML error page without its leading status number ("The
  * SSL certificate error"), printable and at most 120 characters; NULL when

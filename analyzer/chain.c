@@ -60,12 +60,13 @@ static const char *position_name(const chain_check *check, unsigned index)
 
 static const char *code_for(const chain_check *check, const char *client_code, const char *server_code)
 {
-    return check->input->role == MTLS_ROLE_CLIENT ? client_code : server_code;
+    return check->input->side == MTLS_SIDE_CLIENT ? client_code : server_code;
 }
 
-static const char *side_name(const chain_check *check)
+/* "client" or "server": whose chain the messages speak of. */
+static const char *whose(const chain_check *check)
 {
-    return check->input->role == MTLS_ROLE_CLIENT ? "client" : "server";
+    return mtls_side_name(check->input->side);
 }
 
 /* Follows issuers among the certificates sent, in whatever order they came,
@@ -155,14 +156,14 @@ static void check_validity(chain_check *check)
                           check->input->certificate_frame, check->evidence,
                           "The %s chain holds a certificate that had expired when this handshake was captured "
                           "(%s): %s. Renew it and install the new certificate on the %s.",
-                          side_name(check), capture_time, expired->str, side_name(check));
+                          whose(check), capture_time, expired->str, whose(check));
     if (premature != NULL)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_NOT_YET_VALID, MTLS_CODE_SERVER_NOT_YET_VALID),
                           check->input->certificate_frame, check->evidence,
                           "The %s chain holds a certificate that was not yet valid when this handshake was "
                           "captured (%s): %s. Check the clock of the machine that issued it, or wait until it "
                           "becomes valid.",
-                          side_name(check), capture_time, premature->str);
+                          whose(check), capture_time, premature->str);
     if (expiring != NULL)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_EXPIRES_SOON, MTLS_CODE_SERVER_EXPIRES_SOON),
                           check->input->certificate_frame, check->evidence,
@@ -170,7 +171,7 @@ static void check_validity(chain_check *check)
                           "Nothing fails yet; renew it now and, for a client certificate, register the new one on "
                           "the server side (certificate-to-user mapping, service key) before the old one expires, "
                           "or the handshake or the login after it will fail on that day.",
-                          side_name(check), check->input->capture->config->expiry_warning_days, capture_time,
+                          whose(check), check->input->capture->config->expiry_warning_days, capture_time,
                           expiring->str);
     list_free(expired);
     list_free(premature);
@@ -183,7 +184,7 @@ static void check_extended_key_usage(chain_check *check)
     const mtls_certificate *leaf = certificate_at(check, 0);
     if (!leaf->has_extended_key_usage)
         return;
-    if (check->input->role == MTLS_ROLE_CLIENT && !leaf->eku_client_auth)
+    if (check->input->side == MTLS_SIDE_CLIENT && !leaf->eku_client_auth)
         mtls_findings_add(check->findings, MTLS_CODE_CLIENT_AUTH_EKU_MISSING, check->input->certificate_frame,
                           check->evidence,
                           "The client certificate '%s' has an Extended Key Usage extension without clientAuth "
@@ -191,7 +192,7 @@ static void check_extended_key_usage(chain_check *check)
                           "(typically with unsupported_certificate). Request a certificate with the clientAuth "
                           "purpose, e.g. from a client-certificate template.",
                           leaf->subject);
-    if (check->input->role == MTLS_ROLE_SERVER && !leaf->eku_server_auth)
+    if (check->input->side == MTLS_SIDE_SERVER && !leaf->eku_server_auth)
         mtls_findings_add(check->findings, MTLS_CODE_SERVER_AUTH_EKU_MISSING, check->input->certificate_frame,
                           check->evidence,
                           "The server certificate '%s' has an Extended Key Usage extension without serverAuth "
@@ -273,7 +274,7 @@ static void check_issuer_roles(chain_check *check)
                           "the chain (OpenSSL: 'invalid CA certificate'). A leaf certificate was probably used as an "
                           "issuer: issue the certificate from a real CA, or re-issue the intermediate with "
                           "basicConstraints CA:TRUE.",
-                          side_name(check), entries_text(&not_ca));
+                          whose(check), entries_text(&not_ca));
     if (too_deep.count)
         mtls_findings_add(check->findings,
                           code_for(check, MTLS_CODE_PATH_LENGTH_EXCEEDED, MTLS_CODE_SERVER_PATH_LENGTH_EXCEEDED),
@@ -281,14 +282,14 @@ static void check_issuer_roles(chain_check *check)
                           "In the %s chain, %s: the chain is deeper than that CA permits, so verifiers reject it "
                           "(OpenSSL: 'path length constraint exceeded'). Issue the certificate from a CA higher up, "
                           "or re-issue the constraining CA with a larger pathLenConstraint.",
-                          side_name(check), entries_text(&too_deep));
+                          whose(check), entries_text(&too_deep));
     if (no_cert_sign.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_KEY_USAGE, MTLS_CODE_SERVER_KEY_USAGE), frame,
                           check->evidence,
                           "In the %s chain, %s, so it may not sign certificates and verifiers reject the chain "
                           "(OpenSSL: 'key usage does not include certificate signing'). Re-issue the CA certificate "
                           "with keyCertSign in its Key Usage.",
-                          side_name(check), entries_text(&no_cert_sign));
+                          whose(check), entries_text(&no_cert_sign));
     entries_clear(&not_ca);
     entries_clear(&no_cert_sign);
     entries_clear(&too_deep);
@@ -302,13 +303,13 @@ static void check_leaf_key_usage(chain_check *check)
     /* A CA sent first is a chain-order problem, reported as such. */
     if (!leaf->has_key_usage || leaf->is_ca)
         return;
-    if (check->input->role == MTLS_ROLE_CLIENT && !(leaf->key_usage & GNUTLS_KEY_DIGITAL_SIGNATURE))
+    if (check->input->side == MTLS_SIDE_CLIENT && !(leaf->key_usage & GNUTLS_KEY_DIGITAL_SIGNATURE))
         mtls_findings_add(check->findings, MTLS_CODE_KEY_USAGE, check->input->certificate_frame, check->evidence,
                           "The client certificate '%s' has a Key Usage without digitalSignature, but a client proves "
                           "it holds the key by signing (CertificateVerify): servers reject it (OpenSSL: "
                           "unsupported_certificate). Request a certificate with digitalSignature in its Key Usage.",
                           leaf->subject);
-    if (check->input->role == MTLS_ROLE_SERVER &&
+    if (check->input->side == MTLS_SIDE_SERVER &&
         !(leaf->key_usage & (GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_ENCIPHERMENT | GNUTLS_KEY_KEY_AGREEMENT)))
         mtls_findings_add(check->findings, MTLS_CODE_SERVER_KEY_USAGE, check->input->certificate_frame,
                           check->evidence,
@@ -342,14 +343,14 @@ static void check_algorithms(chain_check *check)
                           "refused by current defaults (OpenSSL security level 2: 'key too small'; Java: "
                           "jdk.certpath.disabledAlgorithms). Issue a new certificate with an RSA 2048+ or EC P-256+ "
                           "key.",
-                          side_name(check), entries_text(&weak_keys));
+                          whose(check), entries_text(&weak_keys));
     if (weak_signatures.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_WEAK_SIGNATURE, MTLS_CODE_SERVER_WEAK_SIGNATURE),
                           frame, check->evidence,
                           "In the %s chain, %s. MD5 and SHA-1 certificate signatures are refused by current "
                           "defaults (OpenSSL: 'CA signature digest algorithm too weak'; Java and Windows likewise). "
                           "Have the CA re-issue the certificate with SHA-256 or better.",
-                          side_name(check), entries_text(&weak_signatures));
+                          whose(check), entries_text(&weak_signatures));
     entries_clear(&weak_keys);
     entries_clear(&weak_signatures);
 }
@@ -377,7 +378,7 @@ static void check_duplicates(chain_check *check)
                           "The %s sent %s. Most peers ignore the copy, but strict ones reject the chain and it "
                           "wastes bytes in every handshake: the certificate file probably lists the intermediate "
                           "twice (once in the certificate, once in the chain file). Send each certificate once.",
-                          side_name(check), entries_text(&duplicates));
+                          whose(check), entries_text(&duplicates));
     entries_clear(&duplicates);
 }
 
@@ -416,7 +417,7 @@ static void check_order(chain_check *check)
                       "The %s sent its chain %s (sent order %s). TLS requires the leaf first and each "
                       "certificate followed by its issuer; strict peers (Java, SAP, many load balancers) reject "
                       "other orders. Send the chain leaf, intermediate(s), root.",
-                      side_name(check), reordered ? "out of order" : "with certificates that do not belong to it",
+                      whose(check), reordered ? "out of order" : "with certificates that do not belong to it",
                       order->str);
     g_string_free(order, TRUE);
 }
@@ -632,7 +633,7 @@ static bool check_broken_signature(chain_check *check, const mtls_certificate *t
                       "%s sent as its issuer: the certificate was altered, or it was issued by another CA of the "
                       "same name (a re-keyed or re-created CA). Peers reject it (OpenSSL with decrypt_error). "
                       "Re-issue the certificate, or send the issuing CA certificate that really signed it.",
-                      side_name(check), top->subject, named_issuer->subject, side_name(check));
+                      whose(check), top->subject, named_issuer->subject, whose(check));
     return true;
 }
 
@@ -665,9 +666,9 @@ const mtls_ca_name *mtls_check_chain(const mtls_chain_input *input, GPtrArray *f
         return listed_ca;
     }
     mtls_issuer_source trust_store =
-        input->role == MTLS_ROLE_CLIENT ? MTLS_ISSUER_CLIENT_TRUST_STORE : MTLS_ISSUER_SERVER_TRUST_STORE;
+        input->side == MTLS_SIDE_CLIENT ? MTLS_ISSUER_CLIENT_TRUST_STORE : MTLS_ISSUER_SERVER_TRUST_STORE;
     const mtls_certificate *trusted_issuer = mtls_capture_issuer_from(input->capture, trust_store, top);
-    if (input->role == MTLS_ROLE_CLIENT)
+    if (input->side == MTLS_SIDE_CLIENT)
         check_client_trust(&check, top, trusted_issuer);
     else
         check_server_trust(&check, top, trusted_issuer != NULL);

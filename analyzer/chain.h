@@ -13,11 +13,10 @@
 
 #include "ca_names.h"
 #include "capture.h"
-
-typedef enum { MTLS_ROLE_CLIENT, MTLS_ROLE_SERVER } mtls_role;
+#include "side.h"
 
 typedef struct {
-    mtls_role role;
+    mtls_side side;                 /* whose chain: MTLS_SIDE_CLIENT or MTLS_SIDE_SERVER */
     const GPtrArray *certificates;  /* mtls_certificate* (the capture's), in the order sent, at least one */
     const GPtrArray *ca_names;      /* mtls_ca_name*; empty when none were listed */
     mtls_capture *capture;          /* its configuration and certificate cache */

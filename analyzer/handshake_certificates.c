@@ -164,7 +164,7 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
     }
     if (side == MTLS_SIDE_CLIENT || handshake->capture->config->check_server_chain) {
         mtls_chain_input input = {
-            .role = side == MTLS_SIDE_CLIENT ? MTLS_ROLE_CLIENT : MTLS_ROLE_SERVER,
+            .side = side,
             .certificates = chain,
             .ca_names = handshake->ca_names,
             .capture = handshake->capture,

@@ -18,8 +18,6 @@
 #include "config.h"
 #include "flow.h"
 
-typedef enum { MTLS_SIDE_UNKNOWN, MTLS_SIDE_CLIENT, MTLS_SIDE_SERVER } mtls_side;
-
 struct mtls_handshake {
     mtls_capture *capture;              /* owned by the stream */
     mtls_handshake_summary summary;     /* its strings point into the fields below and the capture's certificates */
@@ -98,8 +96,6 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
  * handshake showed before it. */
 char *mtls_explain_alert(const mtls_handshake *handshake, mtls_side sender, const mtls_alert_info *alert,
                          uint32_t frame);
-
-const char *mtls_side_name(mtls_side side);
 
 /* The outcome decides what the client's unsent intermediate was: when the
  * server refused (`accepted` false), the likely cause, reported on

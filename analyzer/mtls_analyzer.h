@@ -37,12 +37,21 @@ typedef enum {
     MTLS_CATEGORY_SEQUENCE
 } mtls_category;
 
+/* Whose chain a finding judges as a peer would, so that it can explain the
+ * peer's refusal of it ("The capture shows why: ..."). */
+typedef enum {
+    MTLS_EXPLAINS_NO_REFUSAL,
+    MTLS_EXPLAINS_CLIENT_CHAIN_REFUSAL, /* the server refusing the client's chain */
+    MTLS_EXPLAINS_SERVER_CHAIN_REFUSAL  /* the client refusing the server's chain */
+} mtls_refusal_explained;
+
 typedef struct {
     const char *code;       /* stable identifier: the value of mtls.problem or mtls.note */
     bool is_problem;        /* false: a note, never shown as mtls.problem */
     mtls_severity severity;
     mtls_category category;
     const char *title;      /* constant one-line summary of the code */
+    mtls_refusal_explained explains;
 } mtls_code_info;
 
 size_t mtls_code_count(void);

@@ -3,7 +3,8 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "handshake_state.h"
+#include "mtls_analyzer.h"
+#include "side.h"
 #include "tls_versions.h"
 
 const char *mtls_version_name(uint16_t version)

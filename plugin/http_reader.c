@@ -8,6 +8,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define WS_BUILD_DLL
+#define WS_LOG_DOMAIN "mtls"
 #include <wireshark.h>
 
 #include "http_reader.h"
@@ -38,7 +39,7 @@ static void resolve(http_field *field, GArray *wanted)
         /* A Wireshark built without nghttp2 has no HTTP/2 header fields. Its
          * answers then stay unseen, which the verdict says; a warning on every
          * start would only be noise. */
-        ws_info("mtls: field %s is not registered in this Wireshark; answers it carries will not be read",
+        ws_info("field %s is not registered in this Wireshark; answers it carries will not be read",
                 field->name);
         return;
     }

@@ -10,6 +10,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define WS_BUILD_DLL
+#define WS_LOG_DOMAIN "mtls"
 #include <wireshark.h>
 
 #include <epan/column-utils.h>
@@ -127,8 +128,16 @@ static void open_file_capture(void)
     file_capture = mtls_capture_new(applied_config);
 }
 
+/* What the caches did, for tuning mtls.cache_limit (tshark --log-level debug). */
 static void close_file_capture(void)
 {
+    if (file_capture == NULL)
+        return;
+    const mtls_capture_statistics statistics = mtls_capture_get_statistics(file_capture);
+    ws_debug("%zu certificates received, %zu parsed; %zu issuer signatures asked about, %zu checked; "
+             "caches emptied %zu times (mtls.cache_limit)",
+             statistics.certificate_lookups, statistics.distinct_certificates, statistics.signature_lookups,
+             statistics.signature_checks, statistics.cache_flushes);
     g_clear_pointer(&file_capture, mtls_capture_unref);
 }
 
@@ -568,7 +577,9 @@ static void load_trust_store(mtls_config *config, mtls_trust_purpose purpose, co
     if (!mtls_config_load_trust_store(config, purpose, path, &error)) {
         report_failure("mTLS analyzer: %s; the checks that need this trust store are skipped.", error);
         g_free(error);
+        return;
     }
+    ws_info("%zu CA certificates read from %s", mtls_config_trust_store_size(config, purpose), path);
 }
 
 static void apply_preferences(void)
@@ -586,6 +597,9 @@ static void apply_preferences(void)
         if (!mtls_config_load_expected_client_certificates(config, pref_expected_client_certificates, &error)) {
             report_failure("mTLS analyzer: %s; the client certificate is not compared.", error);
             g_free(error);
+        } else {
+            ws_info("%zu registered client certificates read from %s",
+                    mtls_config_expected_client_certificate_count(config), pref_expected_client_certificates);
         }
     }
     mtls_config_unref(applied_config);

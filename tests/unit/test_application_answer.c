@@ -68,14 +68,13 @@ static void page_titles_are_read(void **state)
     assert_null(mtls_answer_page_title(NULL, 0));
     const char cut[] = "<html><head><title>400 No required SSL cert";
     assert_null(mtls_answer_page_title((const uint8_t *)cut, strlen(cut)));
-    assert_int_equal(mtls_classify_answer(400, (const uint8_t *)nginx_no_certificate_page,
-                                          strlen(nginx_no_certificate_page)),
-                     MTLS_ANSWER_NGINX_NO_CERTIFICATE);
-    assert_int_equal(mtls_classify_answer(400, (const uint8_t *)"bad request", 11), MTLS_ANSWER_SERVED);
-    assert_int_equal(mtls_classify_answer(403, NULL, 0), MTLS_ANSWER_DENIED);
-    assert_int_equal(mtls_classify_answer(200, (const uint8_t *)nginx_no_certificate_page,
-                                          strlen(nginx_no_certificate_page)),
-                     MTLS_ANSWER_SERVED);
+    title = mtls_answer_page_title((const uint8_t *)nginx_no_certificate_page, strlen(nginx_no_certificate_page));
+    assert_int_equal(mtls_classify_answer(400, title), MTLS_ANSWER_NGINX_NO_CERTIFICATE);
+    assert_int_equal(mtls_classify_answer(200, title), MTLS_ANSWER_SERVED);
+    g_free(title);
+    assert_int_equal(mtls_classify_answer(400, "Bad Request"), MTLS_ANSWER_SERVED);
+    assert_int_equal(mtls_classify_answer(400, NULL), MTLS_ANSWER_SERVED);
+    assert_int_equal(mtls_classify_answer(403, NULL), MTLS_ANSWER_DENIED);
 }
 
 /* Without keys (or without an answer) a completed handshake is not an
