@@ -388,6 +388,13 @@ capture tls12-fragmented-records "$server $require -max_send_frag 512" \
 (cd "$out" && mergecap -F pcapng -w sample.pcapng tls12-good-chain.pcapng tls12-empty-certificate.pcapng \
     tls12-missing-intermediate.pcapng tls12-expired.pcapng tls12-not-requested.pcapng tls13-good-chain.pcapng)
 echo "made sample.pcapng"
+# Twelve handshakes, each with a client certificate of its own: more than a small
+# mtls.cache_limit holds, so the caches are emptied while handshakes still show them.
+(cd "$out" && mergecap -F pcapng -w tls12-many-client-certificates.pcapng tls12-good-chain.pcapng \
+    tls12-issuer-not-accepted.pcapng tls12-self-signed.pcapng tls12-expired.pcapng tls12-not-yet-valid.pcapng \
+    tls12-client-eku-missing.pcapng tls12-bad-signature.pcapng tls12-not-a-ca.pcapng tls12-path-length.pcapng \
+    tls12-key-usage.pcapng tls12-weak-key.pcapng tls12-weak-signature.pcapng)
+echo "made tls12-many-client-certificates.pcapng"
 
 # The CA certificates (no keys) so tests can use them as a trust store.
 mkdir -p "$out/pki"
