@@ -15,8 +15,9 @@ source "$(dirname "$0")/../lib/plugin-env.sh" "$build_dir"
 
 pcaps=$MTLS_TEST_ROOT/pcaps
 read -r -a extra <<<"${options//@PCAPS@/$pcaps}"
-failures=0
-fail() { echo "FAIL: $capture: $*"; failures=$((failures + 1)); }
+# shellcheck source=../lib/checks.sh
+source "$(dirname "$0")/../lib/checks.sh"
+fail() { check_status 1 "$capture: $*"; }
 
 findings() { # PASS_OPTION...
     mtls_tshark -r "$pcaps/$capture" "${extra[@]}" "$@" -Y 'mtls.problem || mtls.note' -T fields \
@@ -54,7 +55,7 @@ for code in $(tr ',' '\n' <<<"$got_problems" | sort -u | grep -v '^-$' || true);
     [ "$got_frames" = "$want_frames" ] || fail "filter mtls.problem == \"$code\": want frames $want_frames, got $got_frames"
 done
 
-if [ "$failures" -eq 0 ]; then
-    echo "ok: $capture ${options:+($options) }problems=$got_problems notes=$got_notes verdicts=$got_verdicts"
+if [ "$checks_failed" -eq 0 ]; then
+    check_status 0 "$capture ${options:+($options) }problems=$got_problems notes=$got_notes verdicts=$got_verdicts"
 fi
-exit "$failures"
+checks_summary

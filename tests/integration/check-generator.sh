@@ -35,7 +35,8 @@ if grep -q '^12\.' /etc/debian_version 2>/dev/null; then
 fi
 cp "$top/pcaps/expected.tsv" "$fresh/"
 export MTLS_PCAPS_SOURCE=$fresh
-passed=0 failed=0
+# shellcheck source=../lib/checks.sh
+source "$here/../lib/checks.sh"
 # The checks run side by side, one per core: each reads its fresh capture with tshark, twice.
 results=$(mktemp -d /tmp/mtls-generator-results.XXXXXX)
 index=0
@@ -45,8 +46,7 @@ while IFS= read -r line; do
     case $capture in '#'* | third-party/*) continue ;; real/*) $real_software || continue ;; esac
     index=$((index + 1))
     if [ ! -f "$fresh/$capture" ]; then
-        echo "FAIL: the generator did not make $capture"
-        failed=$((failed + 1))
+        check_status 1 "the generator made $capture"
     else
         printf '%s\0' "$index" "$capture" "$options" "$problems" "$notes" "$verdicts" >"$results/$index.args"
     fi
@@ -65,12 +65,16 @@ export here build_dir
 find "$results" -name '*.args' -print0 | xargs -0 -r -P "$(nproc)" -n 1 bash -c 'check_one "$1"' _
 checks=$(find "$results" -name '*.args' | wc -l)
 answered=$(find "$results" -name '*.rc' | wc -l)
-[ "$checks" = "$answered" ] || { echo "FAIL: $answered of $checks checks ran"; failed=$((failed + 1)); }
+[ "$checks" = "$answered" ] || check_status 1 "every check ran ($answered of $checks did)"
 for rc in "$results"/*.rc; do
     [ -e "$rc" ] || continue
-    cat "${rc%.rc}.out"
-    if [ "$(cat "$rc")" = passed ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+    # What check-capture.sh said of the fresh capture: its verdict line, or its failures.
+    if [ "$(cat "$rc")" = passed ]; then
+        check_status 0 "fresh $(sed -n 's/^ok: //p' "${rc%.rc}.out")"
+    else
+        grep -v ' passed, ' "${rc%.rc}.out"
+        check_status 1 "fresh $(tr '\0' '\n' <"${rc%.rc}.args" | sed -n 2p) (${rc##*/})"
+    fi
 done
 rm -rf "$results"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_summary

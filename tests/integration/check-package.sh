@@ -28,10 +28,11 @@ plugin_dir="$(pkg-config --variable=plugindir wireshark)/epan"
 profile_dir="$(pkg-config --variable=prefix wireshark)/share/wireshark/profiles/mTLS"
 abi=$(dpkg-query -W -f='${Depends}' libwireshark-dev | grep -o 'libwireshark[0-9]*' | head -n 1)
 version=$(sed -n 's/^project(mtls-analyzer VERSION \([0-9.]*\).*/\1/p' "$top/CMakeLists.txt")
-passed=0 failed=0
-result() { # STATUS MESSAGE
-    if [ "$1" = 0 ]; then echo "ok: $2"; passed=$((passed + 1)); else echo "FAIL: $2"; failed=$((failed + 1)); fi
-}
+# shellcheck source=../lib/checks.sh
+source "$top/tests/lib/checks.sh"
+# Each check below reads the status of the command before it: one that fails
+# is counted and reported, not a reason to stop.
+set +e
 
 contents=$(dpkg-deb -c "$deb")
 missing=""
@@ -40,34 +41,33 @@ for path in "$plugin_dir/mtls.so" /usr/bin/mtls-report /usr/share/man/man1/mtls-
     grep -q " \\.$path\$" <<<"$contents" || missing+=" $path"
 done
 [ -z "$missing" ]
-result $? "$(basename "$deb") holds the plugin, mtls-report, its manual page and the mTLS profile${missing:+ (missing:$missing)}"
+check_status $? "$(basename "$deb") holds the plugin, mtls-report, its manual page and the mTLS profile${missing:+ (missing:$missing)}"
 dpkg-deb -f "$deb" Depends | grep -q "$abi"
-result $? "the package depends on $abi (the libwireshark ABI it was built for): $(dpkg-deb -f "$deb" Depends)"
+check_status $? "the package depends on $abi (the libwireshark ABI it was built for): $(dpkg-deb -f "$deb" Depends)"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ]
-result $? "the package version is the project's ($version)"
+check_status $? "the package version is the project's ($version)"
 
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$deb" >"$out/install.log" 2>&1
 status=$?
 installed=$(dpkg-deb -f "$deb" Package)
-result $status "apt installs the package"
+check_status $status "apt installs the package"
 
 # Installed, the plugin needs no environment: tshark's own plugin search finds it.
 listing=$(env -u WIRESHARK_PLUGIN_DIR tshark -G plugins 2>/dev/null)
 grep -qE "^mtls\.so\s.*$plugin_dir/mtls\.so" <<<"$listing"
-result $? "tshark loads the installed plugin from $plugin_dir"
+check_status $? "tshark loads the installed plugin from $plugin_dir"
 
 sample=$top/pcaps/sample.pcapng
 report_status=0
 report=$(env -u WIRESHARK_PLUGIN_DIR mtls-report "$sample" 2>&1) || report_status=$?
 [ "$report_status" = 1 ] && grep -q "6 handshakes in 1 capture(s)" <<<"$report"
-result $? "the installed mtls-report analyses the sample (exit $report_status)"
+check_status $? "the installed mtls-report analyses the sample (exit $report_status)"
 
 man -w mtls-report >/dev/null 2>&1 || [ -f /usr/share/man/man1/mtls-report.1 ]
-result $? "man mtls-report is installed"
+check_status $? "man mtls-report is installed"
 
 columns=$(env -u WIRESHARK_PLUGIN_DIR tshark -C mTLS -2 -r "$sample" -Y 'mtls.problem == "unknown_ca"' 2>&1)
 grep -q ' rejected CN=integration-client' <<<"$columns"
-result $? "tshark -C mTLS uses the installed profile's columns"
+check_status $? "tshark -C mTLS uses the installed profile's columns"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+checks_summary

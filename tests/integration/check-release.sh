@@ -11,9 +11,10 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "$1" && pwd)
 version=$(sed -n 's/^project(mtls-analyzer VERSION \([0-9.]*\).*/\1/p' "$top/CMakeLists.txt")
-failed=0
+# shellcheck source=../lib/checks.sh
+source "$top/tests/lib/checks.sh"
 expect() { # DESCRIPTION ACTUAL
-    if [ "$2" = "$version" ]; then echo "ok: $1 is $version"; else echo "FAIL: $1 is '$2', not $version"; failed=1; fi
+    if [ "$2" = "$version" ]; then check_status 0 "$1 is $version"; else check_status 1 "$1 is '$2', not $version"; fi
 }
 [ -n "$version" ] || { echo "FAIL: no version in CMakeLists.txt"; exit 1; }
 plugin=$(find "$build/plugins" -name mtls.so | head -n 1)
@@ -23,13 +24,10 @@ expect "the plugin's plugin_version" "$(source "$top/tests/lib/plugin-env.sh" "$
 expect "mtls-report --version" "$("$build/mtls-report" --version | awk '{print $2}')"
 expect "the manual page" "$(sed -n 's/^\.TH .*"mtls-analyzer \([0-9.]*\)".*/\1/p' "$build/mtls-report.1")"
 expect "CHANGELOG.md's newest entry" "$(sed -n 's/^## \([0-9][0-9.]*\) .*/\1/p' "$top/CHANGELOG.md" | head -n 1)"
-if grep -q "GNU GENERAL PUBLIC LICENSE" "$top/LICENSE" && grep -q "Version 2, June 1991" "$top/LICENSE" &&
-    ! grep -rL "SPDX-License-Identifier: GPL-2.0-or-later" "$top"/analyzer/*.[ch] "$top"/plugin/*.[ch] | grep -q .; then
-    echo "ok: LICENSE is the GPL 2 and every C source says GPL-2.0-or-later"
-else
-    echo "FAIL: LICENSE or an SPDX line is missing"
-    failed=1
-fi
-[ -n "$plugin" ] || failed=1
-echo "$((failed == 0 ? 1 : 0)) passed, $failed failed"
-exit "$failed"
+licence=1
+grep -q "GNU GENERAL PUBLIC LICENSE" "$top/LICENSE" && grep -q "Version 2, June 1991" "$top/LICENSE" &&
+    ! grep -rL "SPDX-License-Identifier: GPL-2.0-or-later" "$top"/analyzer/*.[ch] "$top"/plugin/*.[ch] | grep -q . &&
+    licence=0
+check_status $licence "LICENSE is the GPL 2 and every C source says GPL-2.0-or-later"
+if [ -n "$plugin" ]; then check_status 0 "the plugin is built"; else check_status 1 "the plugin is built"; fi
+checks_summary
