@@ -46,12 +46,33 @@ static const char *other_message_name(const mtls_blob *message)
     }
 }
 
-/* The step's text: a constant, or written into `buffer`. */
+const char *mtls_event_name(mtls_event_kind kind)
+{
+    switch (kind) {
+    case MTLS_EVENT_CLIENT_HELLO: return "ClientHello";
+    case MTLS_EVENT_SERVER_HELLO: return "ServerHello";
+    case MTLS_EVENT_CERTIFICATE_REQUEST: return "CertificateRequest";
+    case MTLS_EVENT_CERTIFICATE: return "Certificate";
+    case MTLS_EVENT_COMPRESSED_CERTIFICATE: return "CompressedCertificate";
+    case MTLS_EVENT_SERVER_HELLO_DONE: return "ServerHelloDone";
+    case MTLS_EVENT_CERTIFICATE_VERIFY: return "CertificateVerify";
+    case MTLS_EVENT_FINISHED: return "Finished";
+    case MTLS_EVENT_NEW_SESSION_TICKET: return "NewSessionTicket";
+    case MTLS_EVENT_CHANGE_CIPHER_SPEC: return "ChangeCipherSpec";
+    case MTLS_EVENT_ALERT: return "Alert";
+    case MTLS_EVENT_APPLICATION_DATA: return APPLICATION_DATA;
+    case MTLS_EVENT_ENCRYPTED_HANDSHAKE: return "encrypted handshake message";
+    case MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE: return "handshake message";
+    case MTLS_EVENT_CAPTURE_GAP: return "(gap in the capture)";
+    case MTLS_EVENT_HTTP_RESPONSE: return "HTTP response";
+    }
+    return "event";
+}
+
+/* The step's text: the event's name, or what it carries written into `buffer`. */
 static const char *step_text(const mtls_event *event, char *buffer, size_t size)
 {
     switch (event->kind) {
-    case MTLS_EVENT_CLIENT_HELLO: return "ClientHello";
-    case MTLS_EVENT_SERVER_HELLO: return "ServerHello";
     case MTLS_EVENT_CERTIFICATE_REQUEST:
         if (event->u.certificate_request.ca_name_count == 0)
             return "CertificateRequest(no CA names)";
@@ -62,16 +83,7 @@ static const char *step_text(const mtls_event *event, char *buffer, size_t size)
             return "Certificate(empty)";
         g_snprintf(buffer, size, "Certificate(%zu)", event->u.certificate.certificate_count);
         return buffer;
-    case MTLS_EVENT_COMPRESSED_CERTIFICATE: return "CompressedCertificate";
-    case MTLS_EVENT_SERVER_HELLO_DONE: return "ServerHelloDone";
-    case MTLS_EVENT_CERTIFICATE_VERIFY: return "CertificateVerify";
-    case MTLS_EVENT_FINISHED: return "Finished";
-    case MTLS_EVENT_NEW_SESSION_TICKET: return "NewSessionTicket";
-    case MTLS_EVENT_CHANGE_CIPHER_SPEC: return "ChangeCipherSpec";
-    case MTLS_EVENT_APPLICATION_DATA: return APPLICATION_DATA;
-    case MTLS_EVENT_ENCRYPTED_HANDSHAKE: return "encrypted handshake message";
     case MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE: return other_message_name(&event->message);
-    case MTLS_EVENT_CAPTURE_GAP: return "(gap in the capture)";
     case MTLS_EVENT_HTTP_RESPONSE:
         if (event->u.http_response.status == 0)
             return NULL;
@@ -85,8 +97,8 @@ static const char *step_text(const mtls_event *event, char *buffer, size_t size)
                    name ? name : "unassigned ", name ? "" : "description");
         return buffer;
     }
+    default: return mtls_event_name(event->kind);
     }
-    return NULL;
 }
 
 static bool seen(const mtls_flow *flow, char side, const char *text)

@@ -27,6 +27,10 @@ void mtls_flow_clear(mtls_flow *flow);
  * same step by the same side in a row, and application data after the first
  * of each side, add nothing. */
 void mtls_flow_add(mtls_flow *flow, uint32_t frame, char side, const mtls_event *event);
+/* "ClientHello", "Certificate", "encrypted handshake message": what the flow
+ * and the messages call an event of this kind. */
+const char *mtls_event_name(mtls_event_kind kind);
+
 /* "C: ClientHello · S: ServerHello, ..."; owned by the flow, valid until the next add. */
 const char *mtls_flow_line(mtls_flow *flow);
 

@@ -175,25 +175,6 @@ bool mtls_handshake_is_settled(const mtls_handshake *handshake)
     return mtls_handshake_decided(handshake) || handshake->encrypted_handshake || handshake->encrypted_alert_frame != 0;
 }
 
-static const char *event_name(mtls_event_kind kind)
-{
-    switch (kind) {
-    case MTLS_EVENT_CLIENT_HELLO: return "ClientHello";
-    case MTLS_EVENT_SERVER_HELLO: return "ServerHello";
-    case MTLS_EVENT_CERTIFICATE_REQUEST: return "CertificateRequest";
-    case MTLS_EVENT_CERTIFICATE: return "Certificate";
-    case MTLS_EVENT_COMPRESSED_CERTIFICATE: return "CompressedCertificate";
-    case MTLS_EVENT_SERVER_HELLO_DONE: return "ServerHelloDone";
-    case MTLS_EVENT_CERTIFICATE_VERIFY: return "CertificateVerify";
-    case MTLS_EVENT_FINISHED: return "Finished";
-    case MTLS_EVENT_NEW_SESSION_TICKET: return "NewSessionTicket";
-    case MTLS_EVENT_CHANGE_CIPHER_SPEC: return "ChangeCipherSpec";
-    case MTLS_EVENT_ALERT: return "Alert";
-    case MTLS_EVENT_ENCRYPTED_HANDSHAKE: return "encrypted handshake record";
-    default: return "application data";
-    }
-}
-
 static void note_missing_start(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
 {
     if (handshake->first_event_seen)
@@ -205,7 +186,7 @@ static void note_missing_start(mtls_handshake *handshake, const mtls_packet *pac
                       "This handshake's ClientHello is not in the capture: it starts at frame %u with a %s. "
                       "What the client offered (versions, server name) is unknown and no finding is drawn from it; "
                       "start the capture before the client connects.",
-                      packet->frame, event_name(event->kind));
+                      packet->frame, mtls_event_name(event->kind));
 }
 
 /* Every version the client offered, as listed in supported_versions (RFC

@@ -716,31 +716,51 @@ static void hostile_sizes_are_bounded(void **state)
 /* The verdict caches are bounded: with room for three signature verdicts,
  * six distinct chains empty the cache as it fills, and every chain is still
  * judged the same (verdicts are computed again when needed). */
+enum { CACHED_CHAINS = 6, CACHE_LIMIT = 3 };
+
+/* CACHED_CHAINS chains under the test root, each an issuer "PREFIX issuer N"
+ * and its client "PREFIX client N", all distinct; and a session whose caches
+ * hold CACHE_LIMIT entries. */
+static void make_cached_chains(const test_pki *pki, const char *prefix, test_cert **issuers, test_cert **leaves,
+                               test_session *session)
+{
+    for (int i = 0; i < CACHED_CHAINS; i++) {
+        char *name = g_strdup_printf("%s issuer %d", prefix, i);
+        issuers[i] = test_cert_new(&(test_cert_spec){.common_name = name, .issuer = pki->root, .ca = true});
+        g_free(name);
+        name = g_strdup_printf("%s client %d", prefix, i);
+        leaves[i] = test_cert_new(&(test_cert_spec){.common_name = name, .issuer = issuers[i],
+                                                    .eku = {OID_CLIENT_AUTH}});
+        g_free(name);
+    }
+    mtls_config *config = mtls_config_new();
+    mtls_config_set_cache_limit(config, CACHE_LIMIT);
+    test_session_init(session, config);
+}
+
+static void free_cached_chains(test_cert **issuers, test_cert **leaves, test_session *session)
+{
+    test_session_clear(session);
+    for (int i = 0; i < CACHED_CHAINS; i++) {
+        test_cert_free(leaves[i]);
+        test_cert_free(issuers[i]);
+    }
+}
+
 static void verdict_cache_stays_within_its_limit(void **state)
 {
     test_pki *pki = *state;
-    enum { CHAINS = 6, LIMIT = 3 };
-    mtls_config *config = mtls_config_new();
-    mtls_config_set_cache_limit(config, LIMIT);
+    enum { CHAINS = CACHED_CHAINS, LIMIT = CACHE_LIMIT };
     test_session session;
-    test_session_init(&session, config);
     test_cert *issuers[CHAINS], *leaves[CHAINS];
+    make_cached_chains(pki, "Bounded", issuers, leaves, &session);
     for (int i = 0; i < CHAINS; i++) {
-        char *name = g_strdup_printf("Bounded issuer %d", i);
-        issuers[i] = test_cert_new(&(test_cert_spec){.common_name = name, .issuer = pki->root, .ca = true});
-        g_free(name);
-        leaves[i] = test_cert_new(&(test_cert_spec){.common_name = "bounded client", .issuer = issuers[i],
-                                                    .eku = {OID_CLIENT_AUTH}});
         client_sends(&session, pki, CERTS(pki->root), 1, CERTS(leaves[i], issuers[i]), 2);
         assert_codes(session.last, true, "-");
         assert_true(mtls_capture_get_statistics(session.capture).cached_signature_verdicts <= LIMIT);
     }
     assert_true(mtls_capture_get_statistics(session.capture).cache_flushes > 0);
-    test_session_clear(&session);
-    for (int i = 0; i < CHAINS; i++) {
-        test_cert_free(leaves[i]);
-        test_cert_free(issuers[i]);
-    }
+    free_cached_chains(issuers, leaves, &session);
 }
 
 /* The certificate and CA-name caches hold at most the limit (the issue: a
@@ -749,21 +769,12 @@ static void verdict_cache_stays_within_its_limit(void **state)
 static void certificate_cache_stays_within_its_limit(void **state)
 {
     test_pki *pki = *state;
-    enum { CHAINS = 6, LIMIT = 3 };
-    mtls_config *config = mtls_config_new();
-    mtls_config_set_cache_limit(config, LIMIT);
+    enum { CHAINS = CACHED_CHAINS, LIMIT = CACHE_LIMIT };
     test_session session;
-    test_session_init(&session, config);
     test_cert *issuers[CHAINS], *leaves[CHAINS];
+    make_cached_chains(pki, "Cached", issuers, leaves, &session);
     const mtls_handshake *first = NULL;
     for (int i = 0; i < CHAINS; i++) {
-        char *name = g_strdup_printf("Cached issuer %d", i);
-        issuers[i] = test_cert_new(&(test_cert_spec){.common_name = name, .issuer = pki->root, .ca = true});
-        g_free(name);
-        name = g_strdup_printf("cached client %d", i);
-        leaves[i] = test_cert_new(&(test_cert_spec){.common_name = name, .issuer = issuers[i],
-                                                    .eku = {OID_CLIENT_AUTH}});
-        g_free(name);
         client_sends(&session, pki, CERTS(issuers[i], pki->root), 2, CERTS(leaves[i], issuers[i]), 2);
         assert_codes(session.last, true, "-");
         if (first == NULL)
@@ -778,15 +789,11 @@ static void certificate_cache_stays_within_its_limit(void **state)
      * the cache was emptied after each handshake, and the server's chain parsed again. */
     assert_int_equal(statistics.distinct_certificates, 4 * CHAINS);
     const mtls_handshake_summary *summary = mtls_handshake_get_summary(first);
-    assert_string_equal(summary->client_subject, "O=Unit Test,CN=cached client 0");
+    assert_string_equal(summary->client_subject, "O=Unit Test,CN=Cached client 0");
     assert_string_equal(summary->client_chain[1].subject, "O=Unit Test,CN=Cached issuer 0");
     assert_string_equal(summary->ca_names[0], "O=Unit Test,CN=Cached issuer 0");
     assert_string_equal(summary->client_listed_ca, "O=Unit Test,CN=Cached issuer 0");
-    test_session_clear(&session);
-    for (int i = 0; i < CHAINS; i++) {
-        test_cert_free(leaves[i]);
-        test_cert_free(issuers[i]);
-    }
+    free_cached_chains(issuers, leaves, &session);
 }
 
 static void undecodable_ca_names_are_shown_not_fatal(void **state)
