@@ -238,90 +238,80 @@ static void emit_simple(reader_state *state, mtls_event_kind kind)
     emit(state, &event);
 }
 
-static void flush_message(reader_state *state)
+static void fill_client_hello(const reader_state *state, mtls_event *event)
 {
-    mtls_event event = {.message = state->message};
-    switch (state->message_type) {
-    case TLS_HANDSHAKE_CLIENT_HELLO:
-        event.kind = MTLS_EVENT_CLIENT_HELLO;
-        event.u.client_hello.legacy_version = state->legacy_version;
-        event.u.client_hello.supported_versions = (const uint16_t *)(void *)state->supported_versions->data;
-        event.u.client_hello.supported_version_count = state->supported_versions->len;
-        event.u.client_hello.server_name = state->server_name;
-        event.u.client_hello.record_version = state->record_version;
-        event.u.client_hello.cipher_suites = (const uint16_t *)(void *)state->cipher_suites->data;
-        event.u.client_hello.cipher_suite_count = state->cipher_suites->len;
-        event.u.client_hello.signature_algorithms = (const uint16_t *)(void *)state->signature_algorithms->data;
-        event.u.client_hello.signature_algorithm_count = state->signature_algorithms->len;
-        event.u.client_hello.offers_post_handshake_auth = state->post_handshake_auth;
-        emit(state, &event);
-        break;
-    case TLS_HANDSHAKE_SERVER_HELLO:
-        event.kind = MTLS_EVENT_SERVER_HELLO;
-        event.u.server_hello.legacy_version = state->legacy_version;
-        event.u.server_hello.selected_version =
-            state->supported_versions->len ? g_array_index(state->supported_versions, uint16_t, 0) : 0;
-        event.u.server_hello.random = state->random;
-        event.u.server_hello.psk_accepted = state->psk_selected;
-        event.u.server_hello.cipher_suite =
-            state->cipher_suites->len ? g_array_index(state->cipher_suites, uint16_t, 0) : 0;
-        emit(state, &event);
-        break;
-    case TLS_HANDSHAKE_CERTIFICATE:
-        event.kind = MTLS_EVENT_CERTIFICATE;
-        event.u.certificate.certificates = (const mtls_blob *)(void *)state->certificates->data;
-        event.u.certificate.certificate_count = state->certificates->len;
-        /* An entry whose bytes the capture cut off has its length field only. */
-        event.u.certificate.truncated = state->certificate_entries > state->certificates->len;
-        emit(state, &event);
-        break;
-    case TLS_HANDSHAKE_COMPRESSED_CERTIFICATE:
-        /* Builds of Wireshark with the decompressor dissect the Certificate
-         * inside; the others show only the compressed bytes. */
-        if (state->certificates->len > 0) {
-            event.kind = MTLS_EVENT_CERTIFICATE;
-            event.u.certificate.certificates = (const mtls_blob *)(void *)state->certificates->data;
-            event.u.certificate.certificate_count = state->certificates->len;
-            event.u.certificate.truncated = state->certificate_entries > state->certificates->len;
-        } else {
-            event.kind = MTLS_EVENT_COMPRESSED_CERTIFICATE;
-            event.u.compressed_certificate.algorithm = state->compression_algorithm;
-            event.u.compressed_certificate.uncompressed_length = state->uncompressed_length;
-            event.u.compressed_certificate.data = state->compressed_certificate;
-        }
-        emit(state, &event);
-        break;
-    case TLS_HANDSHAKE_CERTIFICATE_REQUEST:
-        event.kind = MTLS_EVENT_CERTIFICATE_REQUEST;
-        event.u.certificate_request.ca_names = (const mtls_blob *)(void *)state->ca_names->data;
-        event.u.certificate_request.ca_name_count = state->ca_names->len;
-        event.u.certificate_request.signature_algorithms = (const uint16_t *)(void *)state->signature_algorithms->data;
-        event.u.certificate_request.signature_algorithm_count = state->signature_algorithms->len;
-        emit(state, &event);
-        break;
-    case TLS_HANDSHAKE_NEW_SESSION_TICKET:
-        event.kind = MTLS_EVENT_NEW_SESSION_TICKET;
-        emit(state, &event);
-        break;
-    case TLS_HANDSHAKE_SERVER_HELLO_DONE:
-        event.kind = MTLS_EVENT_SERVER_HELLO_DONE;
-        emit(state, &event);
-        break;
-    case TLS_HANDSHAKE_CERTIFICATE_VERIFY:
-        event.kind = MTLS_EVENT_CERTIFICATE_VERIFY;
-        emit(state, &event);
-        break;
-    case TLS_HANDSHAKE_FINISHED:
-        event.kind = MTLS_EVENT_FINISHED;
-        emit(state, &event);
-        break;
-    default:
-        if (state->message_type >= 0) {
-            event.kind = MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE;
-            emit(state, &event);
-        }
-        break;
+    event->kind = MTLS_EVENT_CLIENT_HELLO;
+    event->u.client_hello.legacy_version = state->legacy_version;
+    event->u.client_hello.supported_versions = (const uint16_t *)(void *)state->supported_versions->data;
+    event->u.client_hello.supported_version_count = state->supported_versions->len;
+    event->u.client_hello.server_name = state->server_name;
+    event->u.client_hello.record_version = state->record_version;
+    event->u.client_hello.cipher_suites = (const uint16_t *)(void *)state->cipher_suites->data;
+    event->u.client_hello.cipher_suite_count = state->cipher_suites->len;
+    event->u.client_hello.signature_algorithms = (const uint16_t *)(void *)state->signature_algorithms->data;
+    event->u.client_hello.signature_algorithm_count = state->signature_algorithms->len;
+    event->u.client_hello.offers_post_handshake_auth = state->post_handshake_auth;
+}
+
+static void fill_server_hello(const reader_state *state, mtls_event *event)
+{
+    event->kind = MTLS_EVENT_SERVER_HELLO;
+    event->u.server_hello.legacy_version = state->legacy_version;
+    event->u.server_hello.selected_version =
+        state->supported_versions->len ? g_array_index(state->supported_versions, uint16_t, 0) : 0;
+    event->u.server_hello.random = state->random;
+    event->u.server_hello.psk_accepted = state->psk_selected;
+    event->u.server_hello.cipher_suite =
+        state->cipher_suites->len ? g_array_index(state->cipher_suites, uint16_t, 0) : 0;
+}
+
+static void fill_certificate(const reader_state *state, mtls_event *event)
+{
+    event->kind = MTLS_EVENT_CERTIFICATE;
+    event->u.certificate.certificates = (const mtls_blob *)(void *)state->certificates->data;
+    event->u.certificate.certificate_count = state->certificates->len;
+    /* An entry whose bytes the capture cut off has its length field only. */
+    event->u.certificate.truncated = state->certificate_entries > state->certificates->len;
+}
+
+/* Builds of Wireshark with the decompressor dissect the Certificate inside;
+ * the others show only the compressed bytes, which the analyzer inflates. */
+static void fill_compressed_certificate(const reader_state *state, mtls_event *event)
+{
+    if (state->certificates->len > 0) {
+        fill_certificate(state, event);
+        return;
     }
+    event->kind = MTLS_EVENT_COMPRESSED_CERTIFICATE;
+    event->u.compressed_certificate.algorithm = state->compression_algorithm;
+    event->u.compressed_certificate.uncompressed_length = state->uncompressed_length;
+    event->u.compressed_certificate.data = state->compressed_certificate;
+}
+
+static void fill_certificate_request(const reader_state *state, mtls_event *event)
+{
+    event->kind = MTLS_EVENT_CERTIFICATE_REQUEST;
+    event->u.certificate_request.ca_names = (const mtls_blob *)(void *)state->ca_names->data;
+    event->u.certificate_request.ca_name_count = state->ca_names->len;
+    event->u.certificate_request.signature_algorithms = (const uint16_t *)(void *)state->signature_algorithms->data;
+    event->u.certificate_request.signature_algorithm_count = state->signature_algorithms->len;
+}
+
+/* The kind of a message the analyzer needs only to know was sent. */
+static mtls_event_kind plain_message_kind(int message_type)
+{
+    switch (message_type) {
+    case TLS_HANDSHAKE_NEW_SESSION_TICKET: return MTLS_EVENT_NEW_SESSION_TICKET;
+    case TLS_HANDSHAKE_SERVER_HELLO_DONE: return MTLS_EVENT_SERVER_HELLO_DONE;
+    case TLS_HANDSHAKE_CERTIFICATE_VERIFY: return MTLS_EVENT_CERTIFICATE_VERIFY;
+    case TLS_HANDSHAKE_FINISHED: return MTLS_EVENT_FINISHED;
+    default: return MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE;
+    }
+}
+
+/* Forgets the message just passed on, ready for the next. */
+static void reset_message(reader_state *state)
+{
     state->message_type = -1;
     state->message_tvb = NULL;
     state->message = (mtls_blob){NULL, 0};
@@ -340,6 +330,24 @@ static void flush_message(reader_state *state)
     g_array_set_size(state->ca_names, 0);
     g_array_set_size(state->cipher_suites, 0);
     g_array_set_size(state->signature_algorithms, 0);
+}
+
+/* Passes the open handshake message on as an event. */
+static void flush_message(reader_state *state)
+{
+    if (state->message_type >= 0) {
+        mtls_event event = {.message = state->message};
+        switch (state->message_type) {
+        case TLS_HANDSHAKE_CLIENT_HELLO: fill_client_hello(state, &event); break;
+        case TLS_HANDSHAKE_SERVER_HELLO: fill_server_hello(state, &event); break;
+        case TLS_HANDSHAKE_CERTIFICATE: fill_certificate(state, &event); break;
+        case TLS_HANDSHAKE_COMPRESSED_CERTIFICATE: fill_compressed_certificate(state, &event); break;
+        case TLS_HANDSHAKE_CERTIFICATE_REQUEST: fill_certificate_request(state, &event); break;
+        default: event.kind = plain_message_kind(state->message_type); break;
+        }
+        emit(state, &event);
+    }
+    reset_message(state);
 }
 
 static void flush_record(reader_state *state)
