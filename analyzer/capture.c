@@ -86,8 +86,8 @@ mtls_capture *mtls_capture_new(mtls_config *config)
     /* The key is the value's own DER, released with it. */
     capture->ca_names = g_hash_table_new_full(der_hash, g_bytes_equal, NULL, mtls_ca_name_unref);
     capture->signatures = g_hash_table_new_full(pair_hash, pair_equal, g_free, NULL);
-    /* Keys and values are borrowed from the certificates table, which keeps
-     * every certificate until the file closes. */
+    /* Keys and values are borrowed from the certificates table, and emptied
+     * with it. */
     for (size_t i = 0; i < MTLS_ISSUER_SOURCE_COUNT; i++)
         capture->issuers[i] = g_hash_table_new(digest_hash, digest_equal);
     return capture;
@@ -154,29 +154,28 @@ const mtls_ca_name *mtls_capture_ca_name(mtls_capture *capture, const uint8_t *d
     return ca_name;
 }
 
-void mtls_capture_trim(mtls_capture *capture)
+/* Empties `cache` when it holds more than the limit; its entries can all be
+ * made again. */
+static bool empty_when_over(mtls_capture *capture, GHashTable *cache)
 {
-    const unsigned limit = capture->config->cache_limit;
-    if (g_hash_table_size(capture->certificates) > limit) {
-        for (size_t i = 0; i < MTLS_ISSUER_SOURCE_COUNT; i++)
-            g_hash_table_remove_all(capture->issuers[i]);
-        g_hash_table_remove_all(capture->certificates);
-        capture->statistics.cache_flushes++;
-    }
-    if (g_hash_table_size(capture->ca_names) > limit) {
-        g_hash_table_remove_all(capture->ca_names);
-        capture->statistics.cache_flushes++;
-    }
-}
-
-/* Empties a verdict cache that reached the limit: its entries are only
- * answers that can be computed again. */
-static void make_room(mtls_capture *capture, GHashTable *cache)
-{
-    if (g_hash_table_size(cache) < capture->config->cache_limit)
-        return;
+    if (g_hash_table_size(cache) <= capture->config->cache_limit)
+        return false;
     g_hash_table_remove_all(cache);
     capture->statistics.cache_flushes++;
+    return true;
+}
+
+void mtls_capture_trim(mtls_capture *capture)
+{
+    const bool certificates_emptied = empty_when_over(capture, capture->certificates);
+    for (size_t i = 0; i < MTLS_ISSUER_SOURCE_COUNT; i++) {
+        if (certificates_emptied)
+            g_hash_table_remove_all(capture->issuers[i]);
+        else
+            empty_when_over(capture, capture->issuers[i]);
+    }
+    empty_when_over(capture, capture->signatures);
+    empty_when_over(capture, capture->ca_names);
 }
 
 bool mtls_capture_issued_by(mtls_capture *capture, const mtls_certificate *certificate,
@@ -194,7 +193,6 @@ bool mtls_capture_issued_by(mtls_capture *capture, const mtls_certificate *certi
     if (verdict == NULL) {
         verdict = mtls_certificate_issued_by(certificate, issuer) ? SIGNATURE_VERIFIES : SIGNATURE_FAILS;
         capture->statistics.signature_checks++;
-        make_room(capture, capture->signatures);
         g_hash_table_insert(capture->signatures, g_memdup2(pair, sizeof pair), verdict);
     }
     return verdict == SIGNATURE_VERIFIES;
@@ -215,7 +213,6 @@ const mtls_certificate *mtls_capture_issuer_from(mtls_capture *capture, mtls_iss
         if (candidate != NULL && mtls_capture_issued_by(capture, certificate, candidate))
             issuer = (gpointer)candidate;
     }
-    make_room(capture, issuers);
     g_hash_table_insert(issuers, (gpointer)certificate->sha256_digest, issuer);
     return issuer;
 }

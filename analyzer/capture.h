@@ -23,7 +23,7 @@ struct mtls_capture {
      * references to what their summaries show. */
     GHashTable *certificates;   /* DER (GBytes) -> cached_certificate* */
     GHashTable *ca_names;       /* DER Name (GBytes) -> mtls_ca_name* */
-    /* Verdicts, emptied when they reach the configured cache limit. */
+    /* Verdicts, emptied by mtls_capture_trim when over the limit. */
     GHashTable *signatures;     /* subject and issuer SHA-256 digests (64 bytes) -> verdict */
     /* Keys and values borrowed from `certificates`, and emptied with it. */
     GHashTable *issuers[MTLS_ISSUER_SOURCE_COUNT]; /* subject SHA-256 digest -> issuer (NULL: none) */
@@ -35,9 +35,9 @@ struct mtls_capture {
 const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const uint8_t *der, size_t length,
                                                  const char **error);
 
-/* Empties the certificate and CA-name caches that are over the limit. Called
- * between events, when no certificate handed out is in use but those whose
- * references were taken. */
+/* Empties every cache that is over the limit (the issuer answers with the
+ * certificates they borrow from). Called between events, when no certificate
+ * handed out is in use but those whose references were taken. */
 void mtls_capture_trim(mtls_capture *capture);
 
 /* The CA name with this DER encoding and its text. */

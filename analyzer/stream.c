@@ -74,7 +74,6 @@ mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet,
     if (event->kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE || event->kind == MTLS_EVENT_CAPTURE_GAP) {
         if (handshake != NULL)
             mtls_handshake_apply(handshake, packet, event);
-        mtls_capture_trim(stream->capture);
         return NULL;
     }
     bool handshake_message = mtls_event_is_handshake_message(event->kind);
