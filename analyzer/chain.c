@@ -97,41 +97,64 @@ static void build_path(chain_check *check)
     g_free(used);
 }
 
-/* The list of a message, made when its first item comes (most chains have
- * none), with "; " between items. */
-static GString *next_item(GString **list)
+/* A list of entries for a message: a chain of thousands must not make a
+ * message of thousands, so only the first few are spelled out. */
+#define ENTRIES_SHOWN 8
+
+typedef struct {
+    GString *text;
+    unsigned count;
+} entry_list;
+
+static void append_entry(entry_list *list, const char *format, ...) G_GNUC_PRINTF(2, 3);
+static void append_entry(entry_list *list, const char *format, ...)
 {
-    if (*list == NULL)
-        *list = g_string_new(NULL);
+    if (++list->count > ENTRIES_SHOWN)
+        return;
+    /* Made for the first entry: most chains have none to list. */
+    if (list->text == NULL)
+        list->text = g_string_new(NULL);
     else
-        g_string_append(*list, "; ");
-    return *list;
+        g_string_append(list->text, "; ");
+    va_list args;
+    va_start(args, format);
+    g_string_append_vprintf(list->text, format, args);
+    va_end(args);
 }
 
-static void list_free(GString *list)
+static const char *entries_text(entry_list *list)
 {
-    if (list != NULL)
-        g_string_free(list, TRUE);
+    if (list->count > ENTRIES_SHOWN) {
+        g_string_append_printf(list->text, "; and %u more", list->count - ENTRIES_SHOWN);
+        list->count = ENTRIES_SHOWN; /* said once */
+    }
+    return list->text->str;
+}
+
+static void entries_clear(entry_list *list)
+{
+    if (list->text != NULL)
+        g_string_free(list->text, TRUE);
 }
 
 static void check_validity(chain_check *check)
 {
     const int64_t now = check->input->capture_time;
-    GString *expired = NULL, *premature = NULL, *expiring = NULL;
+    entry_list expired = {NULL, 0}, premature = {NULL, 0}, expiring = {NULL, 0};
     const int64_t warning_horizon = now + (int64_t)check->input->capture->config->expiry_warning_days * SECONDS_PER_DAY;
     for (unsigned i = 0; i < check->input->certificates->len; i++) {
         const mtls_certificate *certificate = certificate_at(check, i);
         if (certificate->not_after >= 0 && now > certificate->not_after) {
             char *when = mtls_format_time(certificate->not_after);
-            g_string_append_printf(next_item(&expired), "%s '%s' expired %s (%" G_GINT64_FORMAT " days before the "
-                                   "capture)", position_name(check, i), certificate->subject, when,
-                                   (now - certificate->not_after) / SECONDS_PER_DAY);
+            append_entry(&expired, "%s '%s' expired %s (%" G_GINT64_FORMAT " days before the capture)",
+                         position_name(check, i), certificate->subject, when,
+                         (now - certificate->not_after) / SECONDS_PER_DAY);
             g_free(when);
         }
         if (certificate->not_before >= 0 && now < certificate->not_before) {
             char *when = mtls_format_time(certificate->not_before);
-            g_string_append_printf(next_item(&premature), "%s '%s' is valid only from %s", position_name(check, i),
-                                   certificate->subject, when);
+            append_entry(&premature, "%s '%s' is valid only from %s", position_name(check, i), certificate->subject,
+                         when);
             g_free(when);
         }
         /* A certificate valid for no more than twice the window is short-lived
@@ -141,30 +164,30 @@ static void check_validity(chain_check *check)
             certificate->not_before >= 0 && lifetime > 2 * (warning_horizon - now)) {
             char *when = mtls_format_time(certificate->not_after);
             int64_t days = (certificate->not_after - now) / SECONDS_PER_DAY;
-            g_string_append_printf(next_item(&expiring),
-                                   "%s '%s' (SHA-256 %.16s...) expires %s, %" G_GINT64_FORMAT " day%s after "
-                                   "the capture", position_name(check, i),
-                                   certificate->subject, certificate->sha256, when, days, days == 1 ? "" : "s");
+            append_entry(&expiring,
+                         "%s '%s' (SHA-256 %.16s...) expires %s, %" G_GINT64_FORMAT " day%s after the capture",
+                         position_name(check, i), certificate->subject, certificate->sha256, when, days,
+                         days == 1 ? "" : "s");
             g_free(when);
         }
     }
-    if (expired == NULL && premature == NULL && expiring == NULL)
+    if (expired.count == 0 && premature.count == 0 && expiring.count == 0)
         return;
     char *capture_time = mtls_format_time(now);
-    if (expired != NULL)
+    if (expired.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_EXPIRED, MTLS_CODE_SERVER_EXPIRED),
                           check->input->certificate_frame, check->evidence,
                           "The %s chain holds a certificate that had expired when this handshake was captured "
                           "(%s): %s. Renew it and install the new certificate on the %s.",
-                          whose(check), capture_time, expired->str, whose(check));
-    if (premature != NULL)
+                          whose(check), capture_time, entries_text(&expired), whose(check));
+    if (premature.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_NOT_YET_VALID, MTLS_CODE_SERVER_NOT_YET_VALID),
                           check->input->certificate_frame, check->evidence,
                           "The %s chain holds a certificate that was not yet valid when this handshake was "
                           "captured (%s): %s. Check the clock of the machine that issued it, or wait until it "
                           "becomes valid.",
-                          whose(check), capture_time, premature->str);
-    if (expiring != NULL)
+                          whose(check), capture_time, entries_text(&premature));
+    if (expiring.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_EXPIRES_SOON, MTLS_CODE_SERVER_EXPIRES_SOON),
                           check->input->certificate_frame, check->evidence,
                           "The %s chain holds a certificate that expires within %u days of this capture (%s): %s. "
@@ -172,10 +195,10 @@ static void check_validity(chain_check *check)
                           "the server side (certificate-to-user mapping, service key) before the old one expires, "
                           "or the handshake or the login after it will fail on that day.",
                           whose(check), check->input->capture->config->expiry_warning_days, capture_time,
-                          expiring->str);
-    list_free(expired);
-    list_free(premature);
-    list_free(expiring);
+                          entries_text(&expiring));
+    entries_clear(&expired);
+    entries_clear(&premature);
+    entries_clear(&expiring);
     g_free(capture_time);
 }
 
@@ -199,41 +222,6 @@ static void check_extended_key_usage(chain_check *check)
                           "(TLS Web Server Authentication), so clients refuse it. Issue the server a certificate "
                           "with the serverAuth purpose.",
                           leaf->subject);
-}
-
-/* A list of entries for a message: a chain of thousands must not make a
- * message of thousands, so only the first few are spelled out. */
-#define ENTRIES_SHOWN 8
-
-typedef struct {
-    GString *text;
-    unsigned count;
-} entry_list;
-
-static void append_entry(entry_list *list, const char *format, ...) G_GNUC_PRINTF(2, 3);
-static void append_entry(entry_list *list, const char *format, ...)
-{
-    if (++list->count > ENTRIES_SHOWN)
-        return;
-    next_item(&list->text);
-    va_list args;
-    va_start(args, format);
-    g_string_append_vprintf(list->text, format, args);
-    va_end(args);
-}
-
-static const char *entries_text(entry_list *list)
-{
-    if (list->count > ENTRIES_SHOWN) {
-        g_string_append_printf(list->text, "; and %u more", list->count - ENTRIES_SHOWN);
-        list->count = ENTRIES_SHOWN; /* said once */
-    }
-    return list->text->str;
-}
-
-static void entries_clear(entry_list *list)
-{
-    list_free(list->text);
 }
 
 /* What each issuer on the path must be to sign: a CA (basicConstraints),

@@ -641,7 +641,7 @@ static void make_deep_chain(test_cert **chain, int depth, const char *prefix)
 }
 
 /* Hostile sizes: a chain as long as the analyzer judges (sent leaf to root,
- * and reversed), a 100-certificate chain (only its start judged), the same
+ * reversed, and all expired), a 100-certificate chain (only its start judged), the same
  * certificate 100 times, and a CertificateRequest with 5000 CA names. Work is
  * bounded: each distinct certificate parsed once, signatures checked only
  * between certificates whose names match (linear in the chain, not its
@@ -669,6 +669,11 @@ static void hostile_sizes_are_bounded(void **state)
     mtls_capture_statistics statistics = mtls_capture_get_statistics(session.capture);
     assert_int_equal(statistics.distinct_certificates, JUDGED + 2); /* and the server's two */
     assert_true(statistics.signature_checks <= 2 * (JUDGED + 2));
+    /* Captured when all sixteen had expired: the message names eight. */
+    session.time = TEST_NOW + 400 * TEST_DAY;
+    client_sends(&session, pki, CERTS(whole[JUDGED - 1]), 1, (const test_cert *const *)whole, JUDGED);
+    assert_codes(session.last, true, "expired,server_expired"); /* the server's chain too */
+    assert_message_mentions(session.last, "expired", "; and 8 more");
     test_session_clear(&session);
 
     /* A hundred: the first sixteen are judged, each on its own, and a note says so. */
