@@ -3,9 +3,10 @@
  * A completed handshake proves only that the TLS layer did not refuse the
  * client. nginx with ssl_verify_client on completes it for any certificate,
  * or none, and refuses with an HTTP 400 page instead of an alert; SAP and
- * Spring refuse a certificate mapped to no user with 401/403; Apache asks for
- * a certificate per path after the handshake and answers 403 to a TLS 1.3
- * client that cannot be asked. So the first HTTP response is what settles it.
+ * Spring refuse a certificate mapped to no user with 401/403; PostgreSQL,
+ * MariaDB, Mosquitto, Postfix and slapd check the certificate against their
+ * own rules after the handshake and refuse in their protocol. So the first
+ * answer is what settles it.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -17,74 +18,24 @@
 #include "findings.h"
 #include "handshake_state.h"
 
-#define TITLE_SHOWN 120
-#define HTTP_BAD_REQUEST 400
-#define HTTP_UNAUTHORIZED 401
-#define HTTP_FORBIDDEN 403
-
-/* nginx's own reasons, as its 400 pages give them (ngx_http_special_response.c). */
-static const char nginx_no_certificate[] = "No required SSL certificate was sent";
-static const char nginx_certificate_error[] = "The SSL certificate error";
-
-static const uint8_t *find_text(const uint8_t *data, size_t length, const char *text)
-{
-    const size_t text_length = strlen(text);
-    for (size_t i = 0; i + text_length <= length; i++) {
-        if (g_ascii_strncasecmp((const char *)data + i, text, text_length) == 0)
-            return data + i;
-    }
-    return NULL;
-}
-
-char *mtls_answer_page_title(const uint8_t *body, size_t length)
-{
-    if (body == NULL)
-        return NULL;
-    const uint8_t *open = find_text(body, length, "<title>");
-    if (open == NULL)
-        return NULL;
-    const uint8_t *start = open + strlen("<title>");
-    const uint8_t *end = find_text(start, length - (size_t)(start - body), "</title>");
-    if (end == NULL)
-        return NULL;
-    /* "400 The SSL certificate error": the status is shown elsewhere. */
-    while (start < end && (g_ascii_isdigit(*start) || *start == ' '))
-        start++;
-    GString *title = g_string_new(NULL);
-    for (const uint8_t *p = start; p < end && title->len < TITLE_SHOWN; p++)
-        g_string_append_c(title, g_ascii_isprint(*p) ? (char)*p : ' ');
-    if (title->len == 0) {
-        g_string_free(title, TRUE);
-        return NULL;
-    }
-    return g_string_free(title, FALSE);
-}
-
-mtls_answer_kind mtls_classify_answer(uint16_t status, const char *title)
-{
-    if (status == HTTP_UNAUTHORIZED || status == HTTP_FORBIDDEN)
-        return MTLS_ANSWER_DENIED;
-    if (status != HTTP_BAD_REQUEST || title == NULL)
-        return MTLS_ANSWER_SERVED;
-    if (g_ascii_strcasecmp(title, nginx_no_certificate) == 0)
-        return MTLS_ANSWER_NGINX_NO_CERTIFICATE;
-    if (g_ascii_strcasecmp(title, nginx_certificate_error) == 0)
-        return MTLS_ANSWER_NGINX_CERTIFICATE_ERROR;
-    return MTLS_ANSWER_SERVED;
-}
-
 static bool completed(const mtls_handshake *handshake)
 {
     return handshake->accepted_frame != 0 || handshake->resumed_frame != 0;
 }
 
-/* A TLS 1.3 server that did not ask for a certificate in the handshake can
- * ask later only a client that offered post_handshake_auth. */
+/* A TLS 1.3 server that did not ask for a certificate in a full handshake
+ * can ask later only a client that offered post_handshake_auth; a 403 then
+ * is the refusal of a path that needs one. A 401 asks for credentials of
+ * another kind (a token, a password), and a resumed session was
+ * authenticated, if at all, when it began. */
 static bool could_not_ask_after_the_handshake(const mtls_handshake *handshake)
 {
     const mtls_handshake_summary *summary = &handshake->summary;
     return handshake->tls13 && !summary->certificate_requested && !summary->post_handshake &&
-           summary->client_hello_frame != 0 && !summary->post_handshake_auth_offered;
+           handshake->resumed_frame == 0 && summary->client_hello_frame != 0 &&
+           !summary->post_handshake_auth_offered && summary->answer_status == 403 &&
+           (handshake->answer_application == MTLS_APPLICATION_HTTP1 ||
+            handshake->answer_application == MTLS_APPLICATION_HTTP2);
 }
 
 static bool refuses(const mtls_handshake *handshake)
@@ -105,14 +56,73 @@ bool mtls_handshake_answer_refuses(const mtls_handshake *handshake)
     return handshake->summary.answer_frame != 0 && refuses(handshake);
 }
 
+bool mtls_handshake_answer_settled(const mtls_handshake *handshake)
+{
+    return handshake->summary.answer_frame != 0 && handshake->answer_kind != MTLS_ANSWER_PAGE_PENDING;
+}
+
 static const char *text_or(const char *text, const char *fallback)
 {
     return text ? text : fallback;
 }
 
+/* Per protocol: where the client's certificate is configured, and how the
+ * server maps a certificate to an identity. */
+typedef struct {
+    const char *send_certificate;
+    const char *map_identity;
+} protocol_advice;
+
+static const protocol_advice advice[MTLS_APPLICATION_COUNT] = {
+    [MTLS_APPLICATION_HTTP1] =
+        {"Configure the client to send its certificate.",
+         "Usually the certificate is mapped to no user, or that user lacks the permission (SAP, Spring: 'An "
+         "Authentication object was not found in the SecurityContext'). Map the certificate's subject and issuer to "
+         "a user in the application (SAP: transaction CERTRULE or the table VUSREXTID; Spring Security: the x509 "
+         "principal extractor and its user details service), register the renewed certificate there, or grant that "
+         "user the role."},
+    [MTLS_APPLICATION_POSTGRESQL] =
+        {"Give the client its certificate and key (libpq and psql: sslcert and sslkey, or "
+         "~/.postgresql/postgresql.crt and .key; JDBC: sslcert and sslkey).",
+         "PostgreSQL's cert authentication takes the certificate's CN as the database user name, or maps it with "
+         "pg_ident.conf (map= in the pg_hba.conf line): connect as the user the CN names, or add the mapping."},
+    [MTLS_APPLICATION_MYSQL] =
+        {"Give the client its certificate and key (mysql and mariadb: --ssl-cert and --ssl-key; Connector/J: a "
+         "client keystore).",
+         "The account's REQUIRE X509, SUBJECT or ISSUER clause must match this certificate: compare SHOW CREATE USER "
+         "with the certificate's subject and issuer."},
+    [MTLS_APPLICATION_MQTT] =
+        {"Give the client its certificate and key (mosquitto_pub and mosquitto_sub: --cert and --key).",
+         "A broker that takes the certificate's CN as the user name (Mosquitto: use_identity_as_username) must "
+         "allow that user in its ACL or authentication plugin."},
+    [MTLS_APPLICATION_SMTP] =
+        {"Give the sending server its certificate (Postfix: smtp_tls_cert_file and smtp_tls_key_file).",
+         "A mail server that trusts client certificates one by one (Postfix: relay_clientcerts, by fingerprint; "
+         "or permit_tls_all_clientcerts for every certificate its CAs verify) must list this one."},
+    [MTLS_APPLICATION_LDAP] =
+        {"Give the client its certificate and key (OpenLDAP clients: TLS_CERT and TLS_KEY in ldaprc).",
+         "The directory must map the certificate's subject to an identity for a SASL EXTERNAL bind (slapd: "
+         "olcAuthzRegexp) and its access rules must allow that identity."},
+};
+
+static const protocol_advice *advice_for(const mtls_handshake *handshake)
+{
+    mtls_application application = handshake->answer_application;
+    if (application == MTLS_APPLICATION_HTTP2 || application >= MTLS_APPLICATION_COUNT)
+        application = MTLS_APPLICATION_HTTP1;
+    return &advice[application];
+}
+
 static void explain_nginx_no_certificate(GString *text, const mtls_handshake *handshake)
 {
     const mtls_handshake_summary *summary = &handshake->summary;
+    if (summary->client_chain_length > 0) {
+        g_string_append_printf(text, " nginx saw no client certificate, although the client sent '%s' in frame %u "
+                                     "of this handshake: check that ssl_verify_client applies to the server block "
+                                     "this name selects.",
+                               text_or(summary->client_subject, "(unparsable)"), summary->client_certificate_frame);
+        return;
+    }
     g_string_append(text, " nginx requires a client certificate here (ssl_verify_client on) and the client sent ");
     if (summary->client_certificate_sent)
         g_string_append_printf(text, "none (empty Certificate in frame %u)", summary->client_certificate_frame);
@@ -155,33 +165,36 @@ static void explain_denied(GString *text, const mtls_handshake *handshake)
         return;
     }
     if (summary->client_chain_length == 0) {
-        g_string_append_printf(text, " The client sent no certificate%s and the server continued without one "
-                                     "(optional client authentication), so the application had none to identify "
-                                     "the client by. Configure the client to send its certificate.",
-                               summary->client_certificate_sent ? " (empty Certificate)" : "");
+        g_string_append_printf(text, " The client sent no certificate%s and the server continued without one, so "
+                                     "the application had none to identify the client by. %s",
+                               summary->client_certificate_sent ? " (empty Certificate)" : "",
+                               advice_for(handshake)->send_certificate);
         return;
     }
-    g_string_append_printf(
-        text,
-        " The TLS layer accepted the client certificate '%s' (issued by '%s', frame %u); the application refused the "
-        "request. Usually the certificate is mapped to no user, or that user lacks the permission (SAP, Spring: 'An "
-        "Authentication object was not found in the SecurityContext'). Map the certificate's subject and issuer to a "
-        "user in the application (SAP: transaction CERTRULE or the table VUSREXTID; Spring Security: the x509 "
-        "principal extractor and its user details service), register the renewed certificate there, or grant that "
-        "user the role.",
-        text_or(summary->client_subject, "(unparsable)"), text_or(summary->client_issuer, "(unparsable)"),
-        summary->client_certificate_frame);
+    g_string_append_printf(text, " The TLS layer did not refuse the client certificate '%s' (issued by '%s', frame "
+                                 "%u); the application refused the client.",
+                           text_or(summary->client_subject, "(unparsable)"),
+                           text_or(summary->client_issuer, "(unparsable)"), summary->client_certificate_frame);
+    /* A chain the capture shows to be bad explains the refusal; mapping
+     * advice is for a valid certificate the application does not map. */
+    if (mtls_append_client_chain_findings(text, handshake))
+        return;
+    g_string_append_c(text, ' ');
+    g_string_append(text, advice_for(handshake)->map_identity);
 }
 
 static void report_refusal(mtls_handshake *handshake, const mtls_packet *packet)
 {
     const mtls_handshake_summary *summary = &handshake->summary;
     GString *text = g_string_new(NULL);
-    g_string_append_printf(text, "The server answered %s %u%s%s%s in frame %u, after the handshake completed in "
-                                 "frame %u: the application refused the client.",
-                           text_or(summary->answer_protocol, "HTTP"), summary->answer_status,
-                           summary->answer_title ? " '" : "", text_or(summary->answer_title, ""),
-                           summary->answer_title ? "'" : "", packet->frame,
+    g_string_append_printf(text, "The server answered %s", text_or(summary->answer_protocol, "the application"));
+    if (summary->answer_status != 0)
+        g_string_append_printf(text, " %u", summary->answer_status);
+    if (summary->answer_title != NULL)
+        g_string_append_printf(text, " '%s'", summary->answer_title);
+    g_string_append_printf(text, " in frame %u, after the handshake completed in frame %u: the application refused "
+                                 "the client.",
+                           summary->answer_frame,
                            handshake->accepted_frame ? handshake->accepted_frame : handshake->resumed_frame);
     switch (handshake->answer_kind) {
     case MTLS_ANSWER_NGINX_NO_CERTIFICATE:
@@ -195,48 +208,72 @@ static void report_refusal(mtls_handshake *handshake, const mtls_packet *packet)
         break;
     }
     mtls_findings_add(handshake->findings, MTLS_CODE_APPLICATION_REJECTED, packet->frame,
-                      (mtls_evidence){{summary->client_certificate_frame, handshake->accepted_frame}}, "%s",
-                      text->str);
+                      (mtls_evidence){{summary->answer_frame, summary->client_certificate_frame,
+                                       handshake->accepted_frame}},
+                      "%s", text->str);
     g_string_free(text, TRUE);
 }
 
-/* Reads the answer's page, which may come with its status or, in HTTP/2,
- * in a later DATA frame (`more_may_follow` false then): what it says
- * settles the client's unsent intermediate and may be a refusal. */
-static void judge_page(mtls_handshake *handshake, const mtls_packet *packet, const mtls_blob *body,
-                       bool more_may_follow)
+static void set_words(mtls_handshake *handshake, char *words)
 {
-    mtls_handshake_summary *summary = &handshake->summary;
-    handshake->answer_title = mtls_answer_page_title(body->data, body->length);
-    summary->answer_title = handshake->answer_title;
-    handshake->answer_kind = mtls_classify_answer(summary->answer_status, handshake->answer_title);
-    /* A 400 whose page is still to come may yet be nginx's refusal. */
-    if (more_may_follow && handshake->answer_kind == MTLS_ANSWER_SERVED && summary->answer_status == HTTP_BAD_REQUEST &&
-        handshake->answer_title == NULL)
-        return;
-    mtls_handshake_settle_held_chain_findings(handshake, packet, !refuses(handshake));
-    if (refuses(handshake))
+    g_free(handshake->answer_title);
+    handshake->answer_title = words;
+    handshake->summary.answer_title = words;
+}
+
+void mtls_handshake_report_answer_refusal(mtls_handshake *handshake, const mtls_packet *packet)
+{
+    if (mtls_handshake_answer_settled(handshake) && refuses(handshake))
         report_refusal(handshake, packet);
 }
 
-void mtls_handshake_take_answer(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
+/* An HTTP/2 DATA frame: the page of an answer whose status came first, read
+ * once and only from the answer's own stream. */
+static bool take_page(mtls_handshake *handshake, const mtls_event *event)
+{
+    if (handshake->answer_kind != MTLS_ANSWER_PAGE_PENDING ||
+        event->u.application_answer.stream_id != handshake->answer_stream_id)
+        return false;
+    const mtls_blob *body = &event->u.application_answer.body;
+    set_words(handshake, mtls_answer_page_title(body->data, body->length));
+    handshake->answer_kind = mtls_classify_http_page(handshake->summary.answer_status, handshake->answer_title);
+    return true;
+}
+
+bool mtls_handshake_take_answer(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
 {
     mtls_handshake_summary *summary = &handshake->summary;
-    const uint16_t status = event->u.http_response.status;
-    if (status == 0 && summary->answer_frame != 0) {
-        /* More of the answer's body (HTTP/2 DATA after HEADERS). */
-        if (summary->answer_title == NULL && !refuses(handshake))
-            judge_page(handshake, packet, &event->u.http_response.body, false);
-        return;
+    if (summary->answer_frame != 0) {
+        if (event->u.application_answer.code == NULL)
+            return take_page(handshake, event);
+        return false;
     }
-    if (summary->answer_frame != 0 || !completed(handshake) || handshake->fatal_alert != NULL)
-        return;
-    /* 1xx answers are interim: the final one follows. */
-    if (status < 200 || status > 599)
-        return;
+    if (!completed(handshake) || handshake->fatal_alert != NULL || handshake->closed_refusal_frame != 0)
+        return false;
+    mtls_answer answer = mtls_classify_application_answer(event);
+    if (answer.kind == MTLS_ANSWER_NONE) {
+        g_free(answer.words);
+        return false;
+    }
+    const mtls_application application = event->u.application_answer.protocol;
     summary->answer_frame = packet->frame;
-    summary->answer_status = status;
-    handshake->answer_protocol = g_strdup(event->u.http_response.protocol);
+    summary->answer_status = answer.code;
+    handshake->answer_kind = answer.kind;
+    handshake->answer_application = application;
+    handshake->answer_stream_id = event->u.application_answer.stream_id;
+    g_free(handshake->answer_protocol);
+    handshake->answer_protocol = g_strdup(application == MTLS_APPLICATION_HTTP1 && event->u.application_answer.version
+                                              ? event->u.application_answer.version
+                                              : mtls_application_name(application));
     summary->answer_protocol = handshake->answer_protocol;
-    judge_page(handshake, packet, &event->u.http_response.body, true);
+    set_words(handshake, answer.words);
+    return true;
+}
+
+bool mtls_handshake_answer_at_close(mtls_handshake *handshake)
+{
+    if (handshake->summary.answer_frame == 0 || handshake->answer_kind != MTLS_ANSWER_PAGE_PENDING)
+        return false;
+    handshake->answer_kind = mtls_classify_http_page(handshake->summary.answer_status, NULL);
+    return true;
 }

@@ -1,9 +1,10 @@
 /* application_answer.h - the application's first answer after a completed
- * handshake: an HTTP response read from the decrypted connection. Owns the
- * question a completed handshake leaves open, whether the application then
- * accepted the client, and the explanation when it refused (nginx's 400
- * pages, 401/403 of an unmapped certificate, 403 for want of TLS 1.3
- * post-handshake authentication).
+ * handshake, in whichever protocol the connection speaks. Owns the question a
+ * completed handshake leaves open, whether the application then accepted the
+ * client, and the explanation when it refused (nginx's 400 pages, an HTTP
+ * 401/403, a PostgreSQL FATAL, a MySQL 1045, an MQTT CONNACK refusal, an SMTP
+ * 4.7.x reply, an LDAP bind result). What each protocol's codes mean is
+ * answer_classification.c's.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -14,29 +15,24 @@
 #include <stdint.h>
 #include <stddef.h>
 
+#include "answer_classification.h"
 #include "mtls_analyzer.h"
 
-typedef enum {
-    MTLS_ANSWER_SERVED,                 /* an answer that does not refuse the client */
-    MTLS_ANSWER_NGINX_NO_CERTIFICATE,   /* nginx's 400 "No required SSL certificate was sent" */
-    MTLS_ANSWER_NGINX_CERTIFICATE_ERROR,/* nginx's 400 "The SSL certificate error" */
-    MTLS_ANSWER_DENIED                  /* 401 or 403 */
-} mtls_answer_kind;
+/* Takes the server's first answer after `handshake` completed (or the page
+ * of one taken before). Returns whether the event was taken. Once the answer
+ * is settled, the caller settles the client's held chain findings, which a
+ * refusal cites, then calls mtls_handshake_report_answer_refusal. */
+bool mtls_handshake_take_answer(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event);
 
-/* What an HTTP answer says about the client, from its status and the title of
- * its error page (mtls_answer_page_title; NULL when it has none). */
-mtls_answer_kind mtls_classify_answer(uint16_t status, const char *title);
+/* Reports application_rejected, on `packet`'s frame, when the settled answer refuses the client. */
+void mtls_handshake_report_answer_refusal(mtls_handshake *handshake, const mtls_packet *packet);
 
-/* The title of an HTML error page without its leading status number ("The
- * SSL certificate error"), printable and at most 120 characters; NULL when
- * the body has none. Free with g_free. */
-char *mtls_answer_page_title(const uint8_t *body, size_t length);
+/* The connection ended: an answer whose page never came is judged as it
+ * stands. Returns whether that settled it. */
+bool mtls_handshake_answer_at_close(mtls_handshake *handshake);
 
-
-/* Takes the server's first HTTP response after `handshake` completed, and
- * reports application_rejected when it refuses the client. An event with
- * status 0 carries more of that response's body (HTTP/2 DATA after HEADERS). */
-void mtls_handshake_take_answer(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event);
+/* Whether the answer taken is final (its page read, if it needed one). */
+bool mtls_handshake_answer_settled(const mtls_handshake *handshake);
 
 /* Whether the answer taken refused the client. */
 bool mtls_handshake_answer_refuses(const mtls_handshake *handshake);

@@ -56,6 +56,8 @@ static const mtls_code_info finding_codes[] = {
             "the client certificate's key cannot sign with any algorithm the server accepts"),
     CLIENT_CHAIN_PROBLEM(MTLS_CODE_CERTIFICATE_VERIFY_FAILED, ERROR, SECURITY,
                          "the client's CertificateVerify was not signed with the key of its certificate"),
+    PROBLEM(MTLS_CODE_CLOSED_WITHOUT_ALERT, ERROR, SECURITY,
+            "the server closed the connection without an alert where it refused the client"),
     PROBLEM(MTLS_CODE_APPLICATION_REJECTED, ERROR, SECURITY,
             "the handshake completed and the application's answer refused the client"),
     PROBLEM(MTLS_CODE_UNEXPECTED_CLIENT_CERTIFICATE, WARNING, SECURITY,

@@ -62,6 +62,7 @@
 #define MTLS_CODE_INTERMEDIATE_NOT_SENT "intermediate_not_sent"
 #define MTLS_CODE_SERVER_NAME_MISMATCH "server_name_mismatch"
 #define MTLS_CODE_CHAIN_PARTLY_JUDGED "chain_partly_judged"
+#define MTLS_CODE_CLOSED_WITHOUT_ALERT "closed_without_alert"
 
 /* The title of unknown_alert, which is also what an unassigned alert says. */
 #define MTLS_UNKNOWN_ALERT_TITLE "an alert description not in the TLS registry"

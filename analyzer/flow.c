@@ -64,9 +64,27 @@ const char *mtls_event_name(mtls_event_kind kind)
     case MTLS_EVENT_ENCRYPTED_HANDSHAKE: return "encrypted handshake message";
     case MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE: return "handshake message";
     case MTLS_EVENT_CAPTURE_GAP: return "(gap in the capture)";
-    case MTLS_EVENT_HTTP_RESPONSE: return "HTTP response";
+    case MTLS_EVENT_APPLICATION_ANSWER: return "application answer";
+    case MTLS_EVENT_CONNECTION_CLOSED: return "connection closed";
+    case MTLS_EVENT_UNREAD_DATA: return "unread data";
     }
     return "event";
+}
+
+/* "HTTP 403", "PostgreSQL FATAL 28000", "MQTT 5": an answer with a code; NULL for the rest. */
+static const char *answer_step_text(const mtls_event *event, char *buffer, size_t size)
+{
+    const mtls_application protocol = event->u.application_answer.protocol;
+    const char *code = event->u.application_answer.code;
+    if (code == NULL)
+        return NULL;
+    const bool http = protocol == MTLS_APPLICATION_HTTP1 || protocol == MTLS_APPLICATION_HTTP2;
+    const char *severity = event->u.application_answer.severity;
+    if (protocol == MTLS_APPLICATION_POSTGRESQL && severity == NULL)
+        return NULL;
+    g_snprintf(buffer, size, "%s %s%s%s", http ? "HTTP" : mtls_application_name(protocol), severity ? severity : "",
+               severity ? " " : "", code);
+    return buffer;
 }
 
 /* The step's text: the event's name, or what it carries written into `buffer`. */
@@ -84,11 +102,9 @@ static const char *step_text(const mtls_event *event, char *buffer, size_t size)
         g_snprintf(buffer, size, "Certificate(%zu)", event->u.certificate.certificate_count);
         return buffer;
     case MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE: return other_message_name(&event->message);
-    case MTLS_EVENT_HTTP_RESPONSE:
-        if (event->u.http_response.status == 0)
-            return NULL;
-        g_snprintf(buffer, size, "HTTP %u", event->u.http_response.status);
-        return buffer;
+    case MTLS_EVENT_APPLICATION_ANSWER: return answer_step_text(event, buffer, size);
+    case MTLS_EVENT_CONNECTION_CLOSED: return event->u.connection_closed.reset ? "RST" : "FIN";
+    case MTLS_EVENT_UNREAD_DATA: return NULL;
     case MTLS_EVENT_ALERT: {
         if (event->u.alert.description == MTLS_ALERT_ENCRYPTED)
             return "encrypted Alert";

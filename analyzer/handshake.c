@@ -161,18 +161,21 @@ static mtls_side side_of(mtls_handshake *handshake, const char *sender, mtls_eve
 
 bool mtls_handshake_decided(const mtls_handshake *handshake)
 {
-    return handshake->fatal_alert != NULL || handshake->accepted_frame != 0 || handshake->resumed_frame != 0;
+    return handshake->fatal_alert != NULL || handshake->accepted_frame != 0 || handshake->resumed_frame != 0 ||
+           handshake->closed_refusal_frame != 0;
 }
 
 bool mtls_event_is_handshake_message(mtls_event_kind kind)
 {
     return kind != MTLS_EVENT_ALERT && kind != MTLS_EVENT_APPLICATION_DATA && kind != MTLS_EVENT_CHANGE_CIPHER_SPEC &&
-           kind != MTLS_EVENT_ENCRYPTED_HANDSHAKE && kind != MTLS_EVENT_HTTP_RESPONSE;
+           kind != MTLS_EVENT_ENCRYPTED_HANDSHAKE && kind != MTLS_EVENT_APPLICATION_ANSWER &&
+           kind != MTLS_EVENT_CONNECTION_CLOSED && kind != MTLS_EVENT_UNREAD_DATA;
 }
 
 bool mtls_handshake_is_settled(const mtls_handshake *handshake)
 {
-    return mtls_handshake_decided(handshake) || handshake->encrypted_handshake || handshake->encrypted_alert_frame != 0;
+    return mtls_handshake_decided(handshake) || handshake->encrypted_handshake || handshake->encrypted_alert_frame != 0 ||
+           handshake->server_closed_frame != 0;
 }
 
 static void note_missing_start(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
@@ -220,6 +223,17 @@ static char *describe_offered_versions(const mtls_event *event)
     return g_string_free(text, FALSE);
 }
 
+/* Application protocols offered by ALPN (RFC 7301) that are HTTP. */
+static bool offers_http(const mtls_event *event)
+{
+    for (size_t i = 0; i < event->u.client_hello.alpn_count; i++) {
+        const char *name = event->u.client_hello.alpn[i];
+        if (name != NULL && (strcmp(name, "h2") == 0 || strncmp(name, "http/", 5) == 0))
+            return true;
+    }
+    return false;
+}
+
 static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
 {
     if (handshake->hello_retry_pending) {
@@ -229,6 +243,7 @@ static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet
     mtls_handshake_summary *summary = &handshake->summary;
     summary->client_hello_frame = packet->frame;
     summary->post_handshake_auth_offered = event->u.client_hello.offers_post_handshake_auth;
+    handshake->offers_http = offers_http(event);
     uint16_t offered = event->u.client_hello.legacy_version;
     for (size_t i = 0; i < event->u.client_hello.supported_version_count; i++) {
         uint16_t version = event->u.client_hello.supported_versions[i];
@@ -361,48 +376,6 @@ static void on_server_flight_end(mtls_handshake *handshake, const mtls_packet *p
     report_not_requested(handshake, packet->frame);
 }
 
-void mtls_handshake_settle_held_chain_findings(mtls_handshake *handshake, const mtls_packet *packet, bool accepted)
-{
-    GPtrArray *held = handshake->held_chain_findings;
-    if (held->len == 0)
-        return;
-    const mtls_handshake_summary *summary = &handshake->summary;
-    size_t count = 0;
-    mtls_finding **findings = (mtls_finding **)g_ptr_array_steal(held, &count);
-    for (size_t i = 0; i < count; i++) {
-        mtls_finding *finding = findings[i];
-        if (accepted) {
-            const bool answered = summary->answer_frame != 0;
-            mtls_findings_add(handshake->findings, MTLS_CODE_INTERMEDIATE_NOT_SENT, packet->frame,
-                              (mtls_evidence){{summary->client_certificate_frame, handshake->accepted_frame}},
-                              "The client sent '%s' without its issuer '%s' (frame %u), and the server completed "
-                              "the handshake in frame %u%s. This chain works only with servers that hold the "
-                              "intermediate: configure the client to send the full chain to be safe with any other.",
-                              summary->client_subject ? summary->client_subject : "(unparsable)",
-                              summary->client_issuer ? summary->client_issuer : "(unparsable)",
-                              summary->client_certificate_frame, handshake->accepted_frame,
-                              answered ? " and its application answered without refusing: the server holds that "
-                                         "intermediate itself (nginx ssl_trusted_certificate, HAProxy "
-                                         "ca-verify-file, a trust store holding intermediates) or does not verify "
-                                         "client certificates"
-                                       : ". Either the server holds that intermediate itself (nginx "
-                                         "ssl_trusted_certificate, HAProxy ca-verify-file) and accepted the chain, "
-                                         "or it refuses in its HTTP answer, which the capture does not show (nginx "
-                                         "answers 400 'The SSL certificate error'; load the key log to see it)");
-            mtls_finding_free(finding);
-            continue;
-        }
-        if (finding->frame != packet->frame && finding->evidence_count < MTLS_MAX_EVIDENCE_FRAMES) {
-            memmove(finding->evidence + 1, finding->evidence, finding->evidence_count * sizeof finding->evidence[0]);
-            finding->evidence[0] = finding->frame;
-            finding->evidence_count++;
-        }
-        finding->frame = packet->frame;
-        mtls_findings_take(handshake->findings, finding);
-    }
-    g_free(findings);
-}
-
 static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
 {
     if (mtls_handshake_decided(handshake))
@@ -424,28 +397,35 @@ static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
                           (mtls_evidence){{summary->client_certificate_frame}},
                           "The handshake completed in frame %u after the client sent its certificate '%s' (issued "
                           "by '%s'%s%s%s, frame %u): the server did not refuse it during the handshake. Whether the "
-                          "application accepted it shows in its first answer (the verdict is 'ok' when an HTTP "
-                          "answer that does not refuse the client is in the capture, 'completed (answer unseen)' "
+                          "application accepted it shows in its first answer (the verdict is 'ok' when an answer "
+                          "that does not refuse the client is in the capture, 'completed (answer unseen)' "
                           "otherwise).%s",
                           packet->frame, summary->client_subject ? summary->client_subject : "(unparsable)",
                           summary->client_issuer ? summary->client_issuer : "(unparsable)",
                           summary->client_listed_ca ? ", under the requested CA '" : "",
                           summary->client_listed_ca ? summary->client_listed_ca : "",
                           summary->client_listed_ca ? "'" : "", summary->client_certificate_frame,
-                          chain_is_bad ? " The chain findings say the certificate is bad, yet the handshake "
-                                         "completed: this server does not enforce client verification at TLS. Either "
-                                         "it does not verify (nginx ssl_verify_client optional_no_ca) or it refuses "
-                                         "in the HTTP answer, as nginx does with 400 'The SSL certificate error'."
-                                       : "");
+                          !chain_is_bad ? ""
+                          : handshake->offers_http
+                              ? " The chain findings say the certificate is bad, yet the handshake completed: this "
+                                "server does not enforce client verification at TLS. Either it does not verify (nginx "
+                                "ssl_verify_client optional_no_ca) or it refuses in the HTTP answer, as nginx does "
+                                "with 400 'The SSL certificate error'."
+                              : " The chain findings say the certificate is bad, yet the handshake completed: this "
+                                "server does not enforce client verification at TLS. Either it does not verify, or "
+                                "its application refuses the client in its first answer.");
     } else if (summary->client_certificate_sent) {
         mtls_findings_add(handshake->findings, MTLS_CODE_COMPLETED_WITHOUT_CERTIFICATE, packet->frame,
                           (mtls_evidence){{summary->client_certificate_frame}},
                           "The server completed the handshake without a client certificate (frame %u). Either "
-                          "client authentication is optional on this server, or it refuses in the HTTP answer: nginx "
-                          "(ssl_verify_client on) answers 400 'No required SSL certificate was sent', applications "
-                          "answer 401/403 (SAP: 'An Authentication object was not found in the SecurityContext'). "
-                          "Then the client must be configured to send its certificate.",
-                          packet->frame);
+                          "client authentication is optional on this server, or %s Then the client must be "
+                          "configured to send its certificate.",
+                          packet->frame,
+                          handshake->offers_http
+                              ? "it refuses in the HTTP answer: nginx (ssl_verify_client on) answers 400 'No "
+                                "required SSL certificate was sent', applications answer 401/403 (SAP: 'An "
+                                "Authentication object was not found in the SecurityContext')."
+                              : "its application refuses the client in its first answer after the handshake.");
     }
 }
 
@@ -498,6 +478,8 @@ static void on_application_data(mtls_handshake *handshake, const mtls_packet *pa
 {
     if (side != MTLS_SIDE_SERVER)
         return;
+    if (handshake->accepted_frame != 0 && handshake->server_data_frame == 0)
+        handshake->server_data_frame = packet->frame;
     bool server_flight_readable = handshake->server_certificate_frame != 0 || handshake->server_flight_end_frame != 0;
     if (handshake->tls13 && !server_flight_readable && !handshake->encrypted_handshake) {
         handshake->encrypted_handshake = true;
@@ -519,6 +501,15 @@ static void on_encrypted_handshake(mtls_handshake *handshake, const mtls_packet 
 {
     if (handshake->tls13)
         return;
+    /* Before its ChangeCipherSpec a side's handshake records are cleartext:
+     * one Wireshark shows unread is a message it could not dissect. */
+    const uint32_t side_ccs = side == MTLS_SIDE_CLIENT ? handshake->client_ccs_frame : handshake->server_ccs_frame;
+    if (side != MTLS_SIDE_UNKNOWN && side_ccs == 0 && handshake->server_hello_frame != 0 &&
+        !mtls_handshake_decided(handshake)) {
+        if (handshake->unreadable_frame == 0)
+            handshake->unreadable_frame = packet->frame;
+        return;
+    }
     if (side == MTLS_SIDE_CLIENT && handshake->client_ccs_frame != 0 && handshake->client_finished_frame == 0) {
         on_finished(handshake, packet, side);
         return;
@@ -560,10 +551,12 @@ static void report_server_leaf_only(mtls_handshake *handshake, const mtls_packet
                       "send, and the client refused the server's chain with %s in frame %u. TLS requires the sender "
                       "to send its chain up to (not necessarily including) a root (RFC 5246 7.4.2, RFC 8446 "
                       "4.4.2): clients that do not already hold '%s' cannot verify the server. Configure the full "
-                      "chain on the server (nginx: ssl_certificate with leaf and intermediates; Apache: "
-                      "SSLCertificateFile holding both; HAProxy: the crt file).",
+                      "chain on the server%s.",
                       leaf->subject, handshake->server_certificate_frame, leaf->issuer, mtls_alert_name(description),
-                      packet->frame, leaf->issuer);
+                      packet->frame, leaf->issuer,
+                      handshake->offers_http ? " (nginx: ssl_certificate with leaf and intermediates; Apache: "
+                                               "SSLCertificateFile holding both; HAProxy: the crt file)"
+                                             : ": its certificate file holds the leaf followed by the intermediates");
 }
 
 static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event, mtls_side side)
@@ -582,7 +575,8 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
         return;
     }
     const mtls_alert_info *alert = mtls_alert_lookup(description);
-    if (description == MTLS_ALERT_CLOSE_NOTIFY)
+    /* After the server has hung up, an alert is the client's reaction to that. */
+    if (description == MTLS_ALERT_CLOSE_NOTIFY || handshake->server_closed_frame != 0)
         return;
     /* no_certificate is SSL 3.0's warning-level way of sending no certificate. */
     bool fatal = level == 2 || description == MTLS_ALERT_NO_CERTIFICATE;
@@ -614,6 +608,19 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
     g_free(message);
 }
 
+static void on_application_answer(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
+                                  mtls_side side)
+{
+    if (side != MTLS_SIDE_SERVER)
+        return;
+    if (handshake->accepted_frame != 0 && handshake->server_data_frame == 0)
+        handshake->server_data_frame = packet->frame;
+    if (mtls_handshake_take_answer(handshake, packet, event) && mtls_handshake_answer_settled(handshake)) {
+        mtls_handshake_settle_held_chain_findings(handshake, packet, !mtls_handshake_answer_refuses(handshake));
+        mtls_handshake_report_answer_refusal(handshake, packet);
+    }
+}
+
 static char side_letter(mtls_side side)
 {
     return side == MTLS_SIDE_CLIENT ? 'C' : side == MTLS_SIDE_SERVER ? 'S' : '?';
@@ -632,11 +639,16 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
     if (event->kind == MTLS_EVENT_CAPTURE_GAP) {
         if (handshake->summary.certificate_verify == MTLS_CERTIFICATE_VERIFY_NOT_SEEN)
             handshake->transcript.incomplete = true;
+        if (handshake->unreadable_frame == 0 && !mtls_handshake_is_settled(handshake))
+            handshake->unreadable_frame = packet->frame;
         return;
     }
     if (handshake->summary.first_frame == 0)
         handshake->summary.first_frame = packet->frame;
     bool client_certificate_verify = event->kind == MTLS_EVENT_CERTIFICATE_VERIFY && side == MTLS_SIDE_CLIENT;
+    if (mtls_event_is_handshake_message(event->kind) || event->kind == MTLS_EVENT_ENCRYPTED_HANDSHAKE ||
+        event->kind == MTLS_EVENT_CHANGE_CIPHER_SPEC)
+        handshake->last_message_nanoseconds = mtls_packet_nanoseconds(packet);
     if (mtls_event_is_handshake_message(event->kind)) {
         note_missing_start(handshake, packet, event);
         if (!client_certificate_verify)
@@ -689,9 +701,15 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
     case MTLS_EVENT_ENCRYPTED_HANDSHAKE:
         on_encrypted_handshake(handshake, packet, side);
         break;
-    case MTLS_EVENT_HTTP_RESPONSE:
-        if (side == MTLS_SIDE_SERVER)
-            mtls_handshake_take_answer(handshake, packet, event);
+    case MTLS_EVENT_APPLICATION_ANSWER:
+        on_application_answer(handshake, packet, event, side);
+        break;
+    case MTLS_EVENT_CONNECTION_CLOSED:
+        mtls_handshake_on_connection_closed(handshake, packet, event, side);
+        break;
+    case MTLS_EVENT_UNREAD_DATA:
+        if (side == MTLS_SIDE_SERVER && handshake->accepted_frame != 0 && handshake->server_data_frame == 0)
+            handshake->server_data_frame = packet->frame;
         break;
     }
     if (handshake->summary.outcome_frame == 0 && mtls_handshake_is_settled(handshake))

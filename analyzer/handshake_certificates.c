@@ -280,3 +280,48 @@ void mtls_handshake_on_compressed_certificate(mtls_handshake *handshake, const m
         g_bytes_unref(body);
 }
 
+/* The outcome decides what the client's unsent intermediate was. */
+void mtls_handshake_settle_held_chain_findings(mtls_handshake *handshake, const mtls_packet *packet, bool accepted)
+{
+    GPtrArray *held = handshake->held_chain_findings;
+    if (held->len == 0)
+        return;
+    const mtls_handshake_summary *summary = &handshake->summary;
+    size_t count = 0;
+    mtls_finding **findings = (mtls_finding **)g_ptr_array_steal(held, &count);
+    for (size_t i = 0; i < count; i++) {
+        mtls_finding *finding = findings[i];
+        if (accepted) {
+            const bool answered = summary->answer_frame != 0;
+            const bool http = handshake->offers_http || handshake->answer_application == MTLS_APPLICATION_HTTP1 ||
+                              handshake->answer_application == MTLS_APPLICATION_HTTP2;
+            mtls_findings_add(handshake->findings, MTLS_CODE_INTERMEDIATE_NOT_SENT, packet->frame,
+                              (mtls_evidence){{summary->client_certificate_frame, handshake->accepted_frame}},
+                              "The client sent '%s' without its issuer '%s' (frame %u), and the server completed "
+                              "the handshake in frame %u%s. This chain works only with servers that hold the "
+                              "intermediate: configure the client to send the full chain to be safe with any other.",
+                              summary->client_subject ? summary->client_subject : "(unparsable)",
+                              summary->client_issuer ? summary->client_issuer : "(unparsable)",
+                              summary->client_certificate_frame, handshake->accepted_frame,
+                              answered ? " and its application answered without refusing: the server holds that "
+                                         "intermediate itself or does not verify client certificates"
+                              : http ? ". Either the server holds that intermediate itself (nginx "
+                                       "ssl_trusted_certificate, HAProxy ca-verify-file) and accepted the chain, "
+                                       "or it refuses in its HTTP answer, which the capture does not show (nginx "
+                                       "answers 400 'The SSL certificate error'; load the key log to see it)"
+                                     : ". Either the server holds that intermediate itself and accepted the chain, "
+                                       "or its application refuses the client in an answer the capture does not "
+                                       "show (load the key log to see it)");
+            mtls_finding_free(finding);
+            continue;
+        }
+        if (finding->frame != packet->frame && finding->evidence_count < MTLS_MAX_EVIDENCE_FRAMES) {
+            memmove(finding->evidence + 1, finding->evidence, finding->evidence_count * sizeof finding->evidence[0]);
+            finding->evidence[0] = finding->frame;
+            finding->evidence_count++;
+        }
+        finding->frame = packet->frame;
+        mtls_findings_take(handshake->findings, finding);
+    }
+    g_free(findings);
+}

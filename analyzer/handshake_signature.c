@@ -146,16 +146,6 @@ void mtls_handshake_on_client_certificate_verify(mtls_handshake *handshake, cons
                                   "awaiting the server's answer: verified unless the server accepts the handshake");
 }
 
-static bool has_problem(const mtls_handshake *handshake)
-{
-    for (unsigned i = 0; i < handshake->findings->len; i++) {
-        const mtls_finding *finding = g_ptr_array_index(handshake->findings, i);
-        if (finding->info->is_problem)
-            return true;
-    }
-    return false;
-}
-
 /* Why a refusal's alert rules the client's signature out as its cause, or
  * NULL when the signature may be the cause and is worth a public-key
  * operation. Servers answer a CertificateVerify that does not verify with
@@ -176,12 +166,14 @@ static const char *refusal_rules_out_the_signature(const mtls_handshake *handsha
     case MTLS_ALERT_ILLEGAL_PARAMETER:
     case MTLS_ALERT_DECODE_ERROR:
     case MTLS_ALERT_INTERNAL_ERROR:
-        if (!has_problem(handshake))
+        /* Only a finding about the client's chain explains the server's
+         * refusal; one about the server's own chain does not. */
+        if (!mtls_client_chain_has_findings(handshake))
             return NULL;
-        return "not checked: a problem already found explains the server's alert (the preference "
+        return "a problem of the client chain already found explains the server's alert (the preference "
                "mtls.verify_every_certificate_verify checks every signature)";
     default:
-        return "not checked: the server's alert is about the certificate chain, not the signature (the "
+        return "the server's alert is about the certificate chain, not the signature (the "
                "preference mtls.verify_every_certificate_verify checks every signature)";
     }
 }

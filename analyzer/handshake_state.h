@@ -64,6 +64,19 @@ struct mtls_handshake {
     char *answer_protocol;              /* backing summary.answer_protocol */
     char *answer_title;                 /* backing summary.answer_title */
     mtls_answer_kind answer_kind;
+    mtls_application answer_application;
+    uint32_t answer_stream_id;          /* HTTP/2: the stream whose page completes the answer */
+    bool offers_http;                   /* the ClientHello's ALPN names HTTP: HTTP advice applies */
+    uint32_t server_data_frame;         /* the server's first application data after the handshake */
+
+    int64_t last_message_nanoseconds;   /* capture time of the last handshake record */
+    uint32_t server_closed_frame;       /* the server's FIN or RST */
+    uint32_t client_closed_frame;       /* the client's FIN or RST */
+    /* The server ended the connection without an alert where its refusal
+     * was due: after the client's certificate, before or right after the
+     * handshake completed and before any data of its own. */
+    uint32_t closed_refusal_frame;
+    uint32_t unreadable_frame;          /* Wireshark could not dissect part of the handshake here */
 
     GPtrArray *server_chain;            /* mtls_certificate*, referenced, until the client's chain is judged */
     GPtrArray *findings;                /* mtls_finding* */
@@ -83,6 +96,12 @@ void mtls_handshake_free(mtls_handshake *handshake);
 /* Another handshake began on the connection: this one will get no more
  * messages, so what it kept only to check a signature later is released. */
 void mtls_handshake_superseded(mtls_handshake *handshake);
+
+/* The packet's capture time in nanoseconds since the epoch. */
+static inline int64_t mtls_packet_nanoseconds(const mtls_packet *packet)
+{
+    return packet->time_seconds * 1000000000 + packet->time_nanoseconds;
+}
 
 /* Handshake messages, as opposed to records (alerts, data, cipher changes). */
 bool mtls_event_is_handshake_message(mtls_event_kind kind);
@@ -114,6 +133,11 @@ bool mtls_event_is_hello_retry_request(const mtls_event *event);
 
 /* Whether the server has accepted or refused the handshake. */
 bool mtls_handshake_decided(const mtls_handshake *handshake);
+
+/* handshake_close.c: the connection's end (FIN or RST) judged from where the
+ * handshake stood. */
+void mtls_handshake_on_connection_closed(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
+                                         mtls_side side);
 
 /* handshake_certificates.c: a Certificate message, or a compressed one. */
 void mtls_handshake_on_certificate(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,

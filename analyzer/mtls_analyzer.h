@@ -136,6 +136,7 @@ typedef struct {
     uint32_t frame;
     int64_t time_seconds;   /* capture time, seconds since the Unix epoch */
     const char *sender;
+    uint32_t time_nanoseconds; /* the fraction of that second */
 } mtls_packet;
 
 typedef enum {
@@ -164,10 +165,33 @@ typedef enum {
      * the snap length, a segment not captured): a handshake message may be
      * missing unseen, so nothing is checked against the transcript. */
     MTLS_EVENT_CAPTURE_GAP,
-    /* An HTTP response (HTTP/1.x or HTTP/2) read from the decrypted
-     * application data: the application's answer after the handshake. */
-    MTLS_EVENT_HTTP_RESPONSE
+    /* A message of the application protocol from the decrypted data (an
+     * HTTP response, a PostgreSQL ErrorResponse, an SMTP reply, ...): what
+     * the application said after the handshake. */
+    MTLS_EVENT_APPLICATION_ANSWER,
+    /* The transport connection ended: a TCP FIN or RST from the sender. */
+    MTLS_EVENT_CONNECTION_CLOSED,
+    /* Transport payload in which no TLS record was read (a segment of a
+     * record reassembled later, or bytes the TLS dissector did not take):
+     * it tells only that the sender sent something. */
+    MTLS_EVENT_UNREAD_DATA
 } mtls_event_kind;
+
+/* The application protocols whose answers are read, each with its own
+ * classifier (answer_classification.h). */
+typedef enum {
+    MTLS_APPLICATION_HTTP1,
+    MTLS_APPLICATION_HTTP2,
+    MTLS_APPLICATION_POSTGRESQL,
+    MTLS_APPLICATION_MYSQL,
+    MTLS_APPLICATION_MQTT,
+    MTLS_APPLICATION_SMTP,
+    MTLS_APPLICATION_LDAP,
+    MTLS_APPLICATION_COUNT
+} mtls_application;
+
+/* "HTTP/2", "PostgreSQL", "MySQL/MariaDB", "MQTT", "SMTP", "LDAP"; HTTP/1.x as "HTTP/1.x". */
+const char *mtls_application_name(mtls_application application);
 
 #define MTLS_ALERT_ENCRYPTED (-1)
 
@@ -189,6 +213,8 @@ typedef struct {
             const uint16_t *signature_algorithms; /* signature_algorithms(_cert) extensions */
             size_t signature_algorithm_count;
             bool offers_post_handshake_auth;    /* the post_handshake_auth extension (TLS 1.3) */
+            const char *const *alpn;            /* application protocols offered by ALPN ("h2", "http/1.1") */
+            size_t alpn_count;
         } client_hello;
         struct {
             uint16_t legacy_version;
@@ -218,10 +244,26 @@ typedef struct {
             int description;                    /* or MTLS_ALERT_ENCRYPTED */
         } alert;
         struct {
-            uint16_t status;                    /* 100..599; 0: more body of the response before */
-            const char *protocol;               /* "HTTP/1.1", "HTTP/2", or NULL */
-            mtls_blob body;                     /* the start of the body as captured; may be empty */
-        } http_response;
+            mtls_application protocol;
+            const char *version;                /* HTTP/1: the status line's version ("HTTP/1.1"), or NULL */
+            uint32_t stream_id;                 /* HTTP/2: the stream the frame belongs to; 0 otherwise */
+            /* The message's kind as the protocol names it: PostgreSQL's message
+             * type ("Error", "Authentication request"), MySQL's response code
+             * ("0xff" ERR, "0x00" OK), MQTT's message type ("2" CONNACK), LDAP's
+             * protocolOp ("1" bindResponse). NULL where the code says it all. */
+            const char *message_type;
+            /* The answer's code as written on the wire: an HTTP status ("403"),
+             * an SMTP reply code, a MySQL error number, a PostgreSQL SQLSTATE,
+             * an MQTT CONNACK return code, an LDAP resultCode; NULL when this
+             * message carries none (an HTTP/2 DATA frame). */
+            const char *code;
+            const char *severity;               /* PostgreSQL: "FATAL", "ERROR"; NULL otherwise */
+            const char *text;                   /* the server's own words, or NULL */
+            mtls_blob body;                     /* HTTP: the start of the body as captured; may be empty */
+        } application_answer;
+        struct {
+            bool reset;                         /* RST rather than FIN */
+        } connection_closed;
     } u;
 } mtls_event;
 
@@ -279,7 +321,11 @@ typedef enum {
     MTLS_VERDICT_INCOMPLETE_CAPTURE,    /* the capture ended before the outcome */
     MTLS_VERDICT_REJECTED_BY_APPLICATION, /* the handshake completed, the application's answer refused the client */
     /* completed with a client certificate; the application's answer is not visible */
-    MTLS_VERDICT_ANSWER_UNSEEN
+    MTLS_VERDICT_ANSWER_UNSEEN,
+    /* client certificate sent; the server closed the connection (FIN or RST) without an alert */
+    MTLS_VERDICT_CLOSED_WITHOUT_ALERT,
+    /* Wireshark could not dissect a message the verdict depends on */
+    MTLS_VERDICT_UNREADABLE
 } mtls_verdict;
 
 const char *mtls_verdict_name(mtls_verdict verdict);
@@ -342,10 +388,13 @@ typedef struct {
     const char *certificate_verify_detail; /* why it was not checked; NULL when it was */
     bool keys_loaded;               /* a Finished or an encrypted TLS 1.3 message was read: the capture decrypts */
     bool post_handshake_auth_offered; /* the ClientHello carried post_handshake_auth */
-    uint32_t answer_frame;          /* the server's first HTTP response after the handshake; 0 if none seen */
-    uint16_t answer_status;         /* its status code */
-    const char *answer_protocol;    /* "HTTP/1.1", "HTTP/2" */
-    const char *answer_title;       /* the title of the error page, when it has one (nginx's reason) */
+    uint32_t answer_frame;          /* the application's first answer after the handshake; 0 if none seen */
+    uint16_t answer_status;         /* its numeric code (HTTP status, SMTP reply, MySQL error, ...), 0 if none */
+    const char *answer_protocol;    /* "HTTP/1.1", "HTTP/2", "PostgreSQL", ... */
+    const char *answer_title;       /* the server's own words: an error page's title (nginx's reason), a
+                                     * PostgreSQL or MySQL error message, an SMTP reply's text; NULL if none */
+    uint32_t closed_frame;          /* the first FIN or RST of the connection after this handshake began; 0 if none */
+    char closed_by;                 /* 'C' or 'S': who sent it */
 } mtls_handshake_summary;
 
 const mtls_handshake_summary *mtls_handshake_get_summary(const mtls_handshake *handshake);

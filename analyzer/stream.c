@@ -98,7 +98,12 @@ mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet,
     mtls_handshake_apply(handshake, packet, event);
     /* Between two events nothing borrowed from the caches is in use. */
     mtls_capture_trim(stream->capture);
-    if (settled && !handshake_message && handshake->findings->len == findings_before)
+    /* The frame that brought the application's answer or the connection's
+     * end shows the handshake too: in a single pass it is where "ok" or the
+     * refusal first shows. */
+    const mtls_handshake_summary *summary = &handshake->summary;
+    bool concludes = summary->answer_frame == packet->frame || (!settled && mtls_handshake_is_settled(handshake));
+    if (settled && !handshake_message && handshake->findings->len == findings_before && !concludes)
         return NULL;
     return handshake;
 }

@@ -36,6 +36,8 @@ const char *mtls_verdict_name(mtls_verdict verdict)
     case MTLS_VERDICT_INCOMPLETE_CAPTURE: return "incomplete capture";
     case MTLS_VERDICT_REJECTED_BY_APPLICATION: return "rejected by the application";
     case MTLS_VERDICT_ANSWER_UNSEEN: return "completed (answer unseen)";
+    case MTLS_VERDICT_CLOSED_WITHOUT_ALERT: return "refused (connection closed)";
+    case MTLS_VERDICT_UNREADABLE: return "unreadable in the capture";
     default: return "in progress";
     }
 }
@@ -55,33 +57,98 @@ static mtls_verdict verdict_after_fatal_alert(const mtls_handshake *handshake)
     return MTLS_VERDICT_FAILED;
 }
 
-mtls_verdict mtls_handshake_verdict(const mtls_handshake *handshake, bool capture_complete)
+static mtls_verdict verdict_when_completed(const mtls_handshake *handshake)
+{
+    const mtls_handshake_summary *summary = &handshake->summary;
+    if (mtls_handshake_answer_refuses(handshake))
+        return MTLS_VERDICT_REJECTED_BY_APPLICATION;
+    if (!summary->certificate_requested)
+        return MTLS_VERDICT_NOT_REQUESTED;
+    if (summary->client_chain_length == 0)
+        return MTLS_VERDICT_NO_CLIENT_CERTIFICATE;
+    /* A completed handshake is not the application's acceptance: only its answer is. */
+    return mtls_handshake_answer_settled(handshake) ? MTLS_VERDICT_OK : MTLS_VERDICT_ANSWER_UNSEEN;
+}
+
+static mtls_verdict verdict_from_messages(const mtls_handshake *handshake, bool capture_complete)
 {
     const mtls_handshake_summary *summary = &handshake->summary;
     /* An alert after the handshake completed ends the connection, not the authentication. */
     if (handshake->fatal_alert != NULL && handshake->accepted_frame == 0)
         return verdict_after_fatal_alert(handshake);
+    if (handshake->closed_refusal_frame != 0)
+        return summary->client_chain_length > 0 ? MTLS_VERDICT_CLOSED_WITHOUT_ALERT
+                                                : MTLS_VERDICT_NO_CLIENT_CERTIFICATE;
     if (handshake->resumed_frame != 0)
         return MTLS_VERDICT_RESUMED;
     if (handshake->accepted_frame != 0 ||
-        (!summary->certificate_requested && handshake->server_flight_end_frame != 0)) {
-        if (mtls_handshake_answer_refuses(handshake))
-            return MTLS_VERDICT_REJECTED_BY_APPLICATION;
-        if (!summary->certificate_requested)
-            return MTLS_VERDICT_NOT_REQUESTED;
-        if (summary->client_chain_length == 0)
-            return MTLS_VERDICT_NO_CLIENT_CERTIFICATE;
-        /* A completed handshake is not the application's acceptance: only its answer is. */
-        return summary->answer_frame != 0 ? MTLS_VERDICT_OK : MTLS_VERDICT_ANSWER_UNSEEN;
-    }
+        (!summary->certificate_requested && handshake->server_flight_end_frame != 0))
+        return verdict_when_completed(handshake);
     if (handshake->encrypted_alert_frame != 0)
         return MTLS_VERDICT_FAILED;
     if (handshake->encrypted_handshake)
         return MTLS_VERDICT_ENCRYPTED;
+    /* The connection ended before the outcome, and not where a refusal was due. */
+    if (handshake->server_closed_frame != 0 || handshake->client_closed_frame != 0)
+        return MTLS_VERDICT_FAILED;
     return capture_complete ? MTLS_VERDICT_INCOMPLETE_CAPTURE : MTLS_VERDICT_IN_PROGRESS;
 }
 
-static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verdict)
+/* A verdict that rests on a message not being there cannot stand where
+ * Wireshark could not dissect part of the handshake before its outcome. */
+static bool rests_on_absence(const mtls_handshake *handshake, mtls_verdict verdict)
+{
+    switch (verdict) {
+    case MTLS_VERDICT_NOT_REQUESTED:
+    case MTLS_VERDICT_FAILED:
+    case MTLS_VERDICT_INCOMPLETE_CAPTURE:
+        return true;
+    case MTLS_VERDICT_NO_CLIENT_CERTIFICATE:
+    case MTLS_VERDICT_REJECTED:
+    case MTLS_VERDICT_CLOSED_WITHOUT_ALERT:
+        return !handshake->summary.client_certificate_sent;
+    default:
+        return false;
+    }
+}
+
+mtls_verdict mtls_handshake_verdict(const mtls_handshake *handshake, bool capture_complete)
+{
+    mtls_verdict verdict = verdict_from_messages(handshake, capture_complete);
+    if (handshake->unreadable_frame != 0 && rests_on_absence(handshake, verdict))
+        return MTLS_VERDICT_UNREADABLE;
+    return verdict;
+}
+
+static char *describe_unseen_answer(const mtls_handshake *handshake, bool capture_complete)
+{
+    const mtls_handshake_summary *summary = &handshake->summary;
+    const char *subject = summary->client_subject ? summary->client_subject : "(unparsable)";
+    if (!summary->keys_loaded)
+        return g_strdup_printf("the handshake completed with client certificate '%s'; the application's answer is "
+                               "encrypted, so whether it accepted the certificate is not visible (load the session "
+                               "keys)",
+                               subject);
+    if (summary->answer_frame != 0)
+        return g_strdup_printf("the handshake completed with client certificate '%s'; the answer in frame %u is "
+                               "not complete in the capture",
+                               subject, summary->answer_frame);
+    if (handshake->server_data_frame != 0)
+        return g_strdup_printf("the handshake completed with client certificate '%s'; the server's data (frame %u) "
+                               "was not decoded as an application protocol whose answers are read (HTTP, "
+                               "PostgreSQL, MySQL, MQTT, SMTP, LDAP): on a non-standard port, use Decode As (tshark "
+                               "-d tcp.port==PORT,PROTOCOL)",
+                               subject, handshake->server_data_frame);
+    if (!capture_complete && handshake->server_closed_frame == 0)
+        return g_strdup_printf("the handshake completed with client certificate '%s'; the application's answer is "
+                               "not read yet at this frame",
+                               subject);
+    return g_strdup_printf("the handshake completed with client certificate '%s'; the server sent no application "
+                           "data in the capture, so whether the application accepted it is not visible",
+                           subject);
+}
+
+static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verdict, bool capture_complete)
 {
     const mtls_handshake_summary *summary = &handshake->summary;
     const char *alert = handshake->fatal_alert ? handshake->fatal_alert->code.code : "";
@@ -89,24 +156,27 @@ static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verd
     switch (verdict) {
     case MTLS_VERDICT_OK:
         return g_strdup_printf("client certificate '%s' accepted: the handshake completed and the server answered "
-                               "%s %u in frame %u",
+                               "in %s in frame %u",
                                summary->client_subject ? summary->client_subject : "(unparsable)",
-                               summary->answer_protocol ? summary->answer_protocol : "HTTP", summary->answer_status,
+                               summary->answer_protocol ? summary->answer_protocol : "its protocol",
                                summary->answer_frame);
     case MTLS_VERDICT_ANSWER_UNSEEN:
-        return g_strdup_printf("the handshake completed with client certificate '%s'; %s",
-                               summary->client_subject ? summary->client_subject : "(unparsable)",
-                               summary->keys_loaded
-                                   ? "no HTTP answer from the server could be read in the capture, so whether the "
-                                     "application accepted it is not visible"
-                                   : "the application's answer is encrypted, so whether it accepted the certificate "
-                                     "is not visible (load the session keys; nginx, for one, refuses a bad "
-                                     "certificate only in its HTTP answer)");
+        return describe_unseen_answer(handshake, capture_complete);
     case MTLS_VERDICT_REJECTED_BY_APPLICATION:
-        return g_strdup_printf("the handshake completed, then the server answered %s %u%s%s%s in frame %u",
-                               summary->answer_protocol ? summary->answer_protocol : "HTTP", summary->answer_status,
+        return g_strdup_printf("the handshake completed, then the server answered %s%s%.0u%s%s%s in frame %u",
+                               summary->answer_protocol ? summary->answer_protocol : "in its protocol",
+                               summary->answer_status ? " " : "", summary->answer_status,
                                summary->answer_title ? " '" : "", summary->answer_title ? summary->answer_title : "",
                                summary->answer_title ? "'" : "", summary->answer_frame);
+    case MTLS_VERDICT_CLOSED_WITHOUT_ALERT:
+        return g_strdup_printf("the server closed the connection in frame %u without an alert, after the client "
+                               "certificate",
+                               handshake->closed_refusal_frame);
+    case MTLS_VERDICT_UNREADABLE:
+        return g_strdup_printf("Wireshark could not dissect part of this handshake (frame %u), so what the verdict "
+                               "rests on is not in the capture as read: check for lost segments, a snap length "
+                               "that cut frames, or a message too large for the dissector's reassembly",
+                               handshake->unreadable_frame);
     case MTLS_VERDICT_REJECTED:
         return g_strdup_printf("the %s sent %s after the client certificate", alert_sender, alert);
     case MTLS_VERDICT_SERVER_REJECTED:
@@ -115,6 +185,10 @@ static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verd
         if (handshake->fatal_alert != NULL && handshake->accepted_frame == 0)
             return g_strdup_printf("no client certificate sent; the %s ended the handshake with %s", alert_sender,
                                    alert);
+        if (handshake->closed_refusal_frame != 0)
+            return g_strdup_printf("no client certificate sent; the server closed the connection in frame %u "
+                                   "without an alert",
+                                   handshake->closed_refusal_frame);
         return g_strdup("no client certificate sent; the server continued without one");
     case MTLS_VERDICT_NOT_REQUESTED:
         return g_strdup("the server did not send a CertificateRequest");
@@ -122,7 +196,11 @@ static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verd
         if (handshake->fatal_alert != NULL)
             return g_strdup_printf("the %s ended the handshake with %s before client authentication", alert_sender,
                                    alert);
-        return g_strdup("an encrypted alert ended the handshake");
+        if (handshake->encrypted_alert_frame != 0)
+            return g_strdup("an encrypted alert ended the handshake");
+        return g_strdup_printf("the %s closed the connection in frame %u, without an alert, before the handshake's "
+                               "outcome",
+                               summary->closed_by == 'C' ? "client" : "server", summary->closed_frame);
     case MTLS_VERDICT_RESUMED:
         return g_strdup("session resumed without certificates");
     case MTLS_VERDICT_ENCRYPTED:
@@ -137,7 +215,8 @@ static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verd
 const char *mtls_handshake_verdict_reason(mtls_handshake *handshake, bool capture_complete)
 {
     /* The text a caller holds stays valid while the reason is the same. */
-    char *reason = describe_verdict(handshake, mtls_handshake_verdict(handshake, capture_complete));
+    char *reason =
+        describe_verdict(handshake, mtls_handshake_verdict(handshake, capture_complete), capture_complete);
     if (g_strcmp0(reason, handshake->verdict_reason) == 0) {
         g_free(reason);
     } else {

@@ -25,7 +25,6 @@
 
 #include "mtls_analyzer.h"
 #include "packet-mtls.h"
-#include "http_reader.h"
 #include "tls_reader.h"
 #include "ws_compat.h"
 
@@ -190,6 +189,13 @@ static void feed_event(const mtls_event *event, void *user_data)
         remember_handshake(feed->record, handshake);
 }
 
+/* The analysis of this frame's connection, if one was seen as TLS. */
+static mtls_stream *known_stream(packet_info *pinfo)
+{
+    conversation_t *conversation = find_conversation_pinfo(pinfo, 0);
+    return conversation ? conversation_get_proto_data(conversation, proto_mtls) : NULL;
+}
+
 /* A frame cut short by the snap length, or after lost segments, may hide a
  * handshake message entirely: the connection's analysis must not trust its
  * transcript. Only a connection already seen as TLS is told. */
@@ -197,11 +203,11 @@ static void report_capture_gap(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 {
     if (tvb_captured_length(tvb) >= tvb_reported_length(tvb) && !tls_reader_frame_shows_a_gap(tree))
         return;
-    conversation_t *conversation = find_conversation_pinfo(pinfo, 0);
-    mtls_stream *stream = conversation ? conversation_get_proto_data(conversation, proto_mtls) : NULL;
+    mtls_stream *stream = known_stream(pinfo);
     if (stream == NULL)
         return;
-    const mtls_packet packet = {pinfo->num, (int64_t)pinfo->abs_ts.secs, endpoint_name(pinfo)};
+    const mtls_packet packet = {pinfo->num, (int64_t)pinfo->abs_ts.secs, endpoint_name(pinfo),
+                                (uint32_t)pinfo->abs_ts.nsecs};
     const mtls_event gap = {.kind = MTLS_EVENT_CAPTURE_GAP};
     mtls_stream_feed(stream, &packet, &gap);
 }
@@ -209,18 +215,37 @@ static void report_capture_gap(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
 static frame_record *analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     report_capture_gap(tvb, pinfo, tree);
-    if (!tls_reader_frame_has_tls(tree) || proto_is_frame_protocol(pinfo->layers, "quic"))
+    if (proto_is_frame_protocol(pinfo->layers, "quic"))
+        return NULL;
+    const bool has_tls = tls_reader_frame_has_tls(tree);
+    bool reset = false;
+    const bool ends = tls_reader_connection_end(tree, &reset);
+    const bool unread_data = !has_tls && tls_reader_frame_has_payload(tree);
+    if (!has_tls && !ends && !unread_data)
+        return NULL;
+    /* A FIN, an RST or bytes without a record matter only on a connection already seen as TLS. */
+    mtls_stream *stream = has_tls ? stream_for(pinfo, tree) : known_stream(pinfo);
+    if (stream == NULL)
         return NULL;
     /* Gathered in the packet's scope: only a frame that touched a handshake
      * keeps a record for the file, so a long connection's data costs nothing. */
     frame_record gathered = {wmem_array_new(pinfo->pool, sizeof(mtls_handshake *))};
     frame_feed feed = {
-        .stream = stream_for(pinfo, tree),
-        .packet = {pinfo->num, (int64_t)pinfo->abs_ts.secs, endpoint_name(pinfo)},
+        .stream = stream,
+        .packet = {pinfo->num, (int64_t)pinfo->abs_ts.secs, endpoint_name(pinfo), (uint32_t)pinfo->abs_ts.nsecs},
         .record = &gathered,
     };
-    tls_reader_read_frame(tree, feed_event, &feed);
-    http_reader_read_frame(tree, feed_event, &feed);
+    if (has_tls) {
+        tls_reader_read_frame(tree, feed_event, &feed);
+    } else if (unread_data) {
+        const mtls_event data = {.kind = MTLS_EVENT_UNREAD_DATA};
+        feed_event(&data, &feed);
+    }
+    if (ends) {
+        mtls_event closed = {.kind = MTLS_EVENT_CONNECTION_CLOSED};
+        closed.u.connection_closed.reset = reset;
+        feed_event(&closed, &feed);
+    }
     unsigned count = wmem_array_get_count(gathered.handshakes);
     if (count == 0)
         return NULL;
@@ -850,6 +875,5 @@ void proto_register_mtls(void)
 void proto_reg_handoff_mtls(void)
 {
     GArray *wanted = tls_reader_init();
-    http_reader_init(wanted);
     set_postdissector_wanted_hfids(mtls_handle, wanted);
 }

@@ -13,6 +13,8 @@
 
 #include "tls_reader.h"
 
+#include "answer_reader.h"
+
 #include <epan/proto.h>
 #include <epan/tvbuff.h>
 #include <string.h>
@@ -64,10 +66,15 @@ typedef enum {
     FIELD_COMPRESSED_CERTIFICATE,
     FIELD_LOST_SEGMENT,
     FIELD_MALFORMED,
+    FIELD_ALPN,
+    FIELD_TCP_FLAGS,
+    FIELD_TCP_PAYLOAD,
     FIELD_KIND_COUNT,
     FIELD_OTHER = FIELD_KIND_COUNT,
     /* A protocol below TLS and DTLS: its subtree holds none of their fields. */
-    FIELD_LOWER_LAYER
+    FIELD_LOWER_LAYER,
+    /* A field of an application protocol's answer (answer_reader.c). */
+    FIELD_ANSWER
 } field_kind;
 
 static const char *const lower_layer_protocols[] = {"frame", "eth", "sll", "ip", "ipv6", "tcp", "udp"};
@@ -105,6 +112,9 @@ static const char *const field_names[FIELD_KIND_COUNT][2] = {
     [FIELD_LOST_SEGMENT] = {"tcp.analysis.lost_segment", "tcp.analysis.ack_lost_segment"},
     /* A dissector gave up on the frame: what it did not show may be a handshake message. */
     [FIELD_MALFORMED] = {"_ws.malformed", NULL},
+    [FIELD_ALPN] = {"tls.handshake.extensions_alpn_str", "dtls.handshake.extensions_alpn_str"},
+    [FIELD_TCP_FLAGS] = {"tcp.flags", NULL},
+    [FIELD_TCP_PAYLOAD] = {"tcp.len", NULL},
 };
 
 /* Registration ids, resolved once at handoff. One name can have several
@@ -134,6 +144,9 @@ GArray *tls_reader_init(void)
             }
         }
     }
+    GArray *answer_ids = g_array_new(FALSE, FALSE, sizeof(int));
+    answer_reader_init(answer_ids);
+    g_array_append_vals(wanted, answer_ids->data, answer_ids->len);
     int lower_layers[G_N_ELEMENTS(lower_layer_protocols)];
     g_free(kind_by_id);
     kind_by_id_size = 0;
@@ -153,6 +166,9 @@ GArray *tls_reader_init(void)
         for (int n = 0; n < MAX_REGISTRATIONS_PER_KIND && field_ids[kind][n] != 0; n++)
             kind_by_id[field_ids[kind][n]] = (uint8_t)kind;
     }
+    for (unsigned i = 0; i < answer_ids->len; i++)
+        kind_by_id[g_array_index(answer_ids, int, i)] = FIELD_ANSWER;
+    g_array_free(answer_ids, TRUE);
     return wanted;
 }
 
@@ -183,6 +199,25 @@ bool tls_reader_frame_shows_a_gap(proto_tree *tree)
            (first_field(tree, FIELD_LOST_SEGMENT) != NULL || first_field(tree, FIELD_MALFORMED) != NULL);
 }
 
+#define TCP_FLAG_FIN 0x001
+#define TCP_FLAG_RST 0x004
+
+bool tls_reader_connection_end(proto_tree *tree, bool *reset)
+{
+    field_info *fi = tree ? first_field(tree, FIELD_TCP_FLAGS) : NULL;
+    if (fi == NULL)
+        return false;
+    uint32_t flags = fvalue_get_uinteger(MTLS_FI_VALUE(fi));
+    *reset = (flags & TCP_FLAG_RST) != 0;
+    return (flags & (TCP_FLAG_FIN | TCP_FLAG_RST)) != 0;
+}
+
+bool tls_reader_frame_has_payload(proto_tree *tree)
+{
+    field_info *fi = tree ? first_field(tree, FIELD_TCP_PAYLOAD) : NULL;
+    return fi != NULL && fvalue_get_uinteger(MTLS_FI_VALUE(fi)) > 0;
+}
+
 bool tls_reader_stream_number(proto_tree *tree, uint32_t *stream_number)
 {
     field_info *fi = first_field(tree, FIELD_STREAM);
@@ -194,8 +229,9 @@ bool tls_reader_stream_number(proto_tree *tree, uint32_t *stream_number)
 
 /* What has been read of the record and the handshake message being parsed. */
 typedef struct {
-    tls_event_sink sink;
+    frame_event_sink sink;
     void *user_data;
+    answer_gathering answers;
 
     bool opaque_record_pending;  /* a TLS 1.3 record whose content we cannot read */
     tvbuff_t *opaque_record_tvb; /* where that record's type byte is */
@@ -216,6 +252,7 @@ typedef struct {
     const char *server_name;
     GArray *cipher_suites;       /* uint16_t */
     GArray *signature_algorithms;/* uint16_t: signature_algorithms and signature_algorithms_cert, one field */
+    GPtrArray *alpn;             /* const char*, the ClientHello's ALPN protocols */
     const uint8_t *random;
     bool psk_selected;
     bool post_handshake_auth;    /* the ClientHello offers post_handshake_auth */
@@ -251,6 +288,8 @@ static void fill_client_hello(const reader_state *state, mtls_event *event)
     event->u.client_hello.signature_algorithms = (const uint16_t *)(void *)state->signature_algorithms->data;
     event->u.client_hello.signature_algorithm_count = state->signature_algorithms->len;
     event->u.client_hello.offers_post_handshake_auth = state->post_handshake_auth;
+    event->u.client_hello.alpn = (const char *const *)state->alpn->pdata;
+    event->u.client_hello.alpn_count = state->alpn->len;
 }
 
 static void fill_server_hello(const reader_state *state, mtls_event *event)
@@ -330,6 +369,7 @@ static void reset_message(reader_state *state)
     g_array_set_size(state->ca_names, 0);
     g_array_set_size(state->cipher_suites, 0);
     g_array_set_size(state->signature_algorithms, 0);
+    g_ptr_array_set_size(state->alpn, 0);
 }
 
 /* Passes the open handshake message on as an event. */
@@ -462,6 +502,9 @@ static void read_message_field(reader_state *state, field_kind kind, field_info 
     case FIELD_PSK_SELECTED:
         state->psk_selected = true;
         break;
+    case FIELD_ALPN:
+        g_ptr_array_add(state->alpn, (void *)fvalue_get_string(MTLS_FI_VALUE(fi)));
+        break;
     case FIELD_EXTENSION_TYPE:
         if (fvalue_get_uinteger(MTLS_FI_VALUE(fi)) == TLS_EXTENSION_POST_HANDSHAKE_AUTH)
             state->post_handshake_auth = true;
@@ -548,7 +591,9 @@ static void visit_node(proto_node *node, gpointer data)
          * records beside the lower layers, never under them. */
         if (kind == FIELD_LOWER_LAYER)
             return;
-        if (kind != FIELD_OTHER)
+        if (kind == FIELD_ANSWER)
+            answer_reader_take_field(&state->answers, fi);
+        else if (kind != FIELD_OTHER)
             read_field(state, kind, fi);
         if (kind == FIELD_CERTIFICATE)
             return;
@@ -556,7 +601,7 @@ static void visit_node(proto_node *node, gpointer data)
     proto_tree_children_foreach(node, visit_node, data);
 }
 
-void tls_reader_read_frame(proto_tree *tree, tls_event_sink sink, void *user_data)
+void tls_reader_read_frame(proto_tree *tree, frame_event_sink sink, void *user_data)
 {
     reader_state state = {
         .sink = sink,
@@ -567,9 +612,13 @@ void tls_reader_read_frame(proto_tree *tree, tls_event_sink sink, void *user_dat
         .ca_names = g_array_new(FALSE, FALSE, sizeof(mtls_blob)),
         .cipher_suites = g_array_new(FALSE, FALSE, sizeof(uint16_t)),
         .signature_algorithms = g_array_new(FALSE, FALSE, sizeof(uint16_t)),
+        .alpn = g_ptr_array_new(),
     };
+    answer_reader_start(&state.answers, sink, user_data);
     proto_tree_children_foreach(tree, visit_node, &state);
     flush_record(&state);
+    answer_reader_finish(&state.answers);
+    g_ptr_array_free(state.alpn, TRUE);
     g_array_free(state.supported_versions, TRUE);
     g_array_free(state.certificates, TRUE);
     g_array_free(state.ca_names, TRUE);

@@ -9,13 +9,13 @@
 
 #include <epan/packet.h>
 
+#include "answer_reader.h"
 #include "mtls_analyzer.h"
 
-typedef void (*tls_event_sink)(const mtls_event *event, void *user_data);
-
-/* Resolves the TLS field ids; call from the handoff routine, when the TLS
- * dissector has registered them. Returns the ids to pass to
- * set_postdissector_wanted_hfids (ownership passes to the caller). */
+/* Resolves the TLS field ids and the answer fields' (answer_reader.h); call
+ * from the handoff routine, when the dissectors have registered them.
+ * Returns the ids to pass to set_postdissector_wanted_hfids (ownership
+ * passes to the caller). */
 GArray *tls_reader_init(void);
 
 /* True when the frame's tree holds any TLS or DTLS record (cheap: no tree walk). */
@@ -28,7 +28,14 @@ bool tls_reader_frame_shows_a_gap(proto_tree *tree);
 /* The TCP or UDP stream number (tcp.stream / udp.stream) of the frame. */
 bool tls_reader_stream_number(proto_tree *tree, uint32_t *stream_number);
 
-/* Emits one event per TLS message, alert, cipher change and data record. */
-void tls_reader_read_frame(proto_tree *tree, tls_event_sink sink, void *user_data);
+/* Whether the frame carries TCP payload. */
+bool tls_reader_frame_has_payload(proto_tree *tree);
+
+/* Whether the frame's TCP header carries FIN or RST (*reset: RST). */
+bool tls_reader_connection_end(proto_tree *tree, bool *reset);
+
+/* Emits one event per TLS message, alert, cipher change and data record,
+ * then one per application answer, in the order the dissectors added them. */
+void tls_reader_read_frame(proto_tree *tree, frame_event_sink sink, void *user_data);
 
 #endif

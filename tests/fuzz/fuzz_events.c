@@ -65,6 +65,11 @@ static size_t take_blobs(reader *in, mtls_blob *blobs)
     return count;
 }
 
+/* Codes, message types and words the answer classifiers tell apart, valid and not. */
+static const char *const answer_words[] = {NULL, "200", "400", "401", "403", "0403", "4030", "101", "28000",
+                                           "1045", "0", "2", "5", "255", "421", "49", "Error", "FATAL",
+                                           "Authentication request", "4.7.1 No client certificate presented", ""};
+
 static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender, uint8_t kind, bool with_bytes,
                         reader payload)
 {
@@ -73,7 +78,7 @@ static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender,
     uint16_t versions[MAX_VERSIONS];
     mtls_event event;
     memset(&event, 0, sizeof event);
-    event.kind = (mtls_event_kind)(kind % (MTLS_EVENT_HTTP_RESPONSE + 1));
+    event.kind = (mtls_event_kind)(kind % (MTLS_EVENT_UNREAD_DATA + 1));
     if (with_bytes || event.kind == MTLS_EVENT_CERTIFICATE_VERIFY || event.kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE)
         event.message = (mtls_blob){payload.data, payload.length};
     switch (event.kind) {
@@ -121,10 +126,17 @@ static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender,
         event.u.alert.level = (int)take_number(&payload, 1) - 1;
         event.u.alert.description = (int)take_number(&payload, 1) - 1;
         break;
-    case MTLS_EVENT_HTTP_RESPONSE:
-        event.u.http_response.status = (uint16_t)take_number(&payload, 2);
-        event.u.http_response.protocol = take_number(&payload, 1) & 1 ? "HTTP/2" : NULL;
-        event.u.http_response.body = (mtls_blob){payload.data, payload.length};
+    case MTLS_EVENT_APPLICATION_ANSWER:
+        event.u.application_answer.protocol = (mtls_application)(take_number(&payload, 1) % (MTLS_APPLICATION_COUNT + 1));
+        event.u.application_answer.code = answer_words[take_number(&payload, 1) % G_N_ELEMENTS(answer_words)];
+        event.u.application_answer.message_type = answer_words[take_number(&payload, 1) % G_N_ELEMENTS(answer_words)];
+        event.u.application_answer.severity = answer_words[take_number(&payload, 1) % G_N_ELEMENTS(answer_words)];
+        event.u.application_answer.text = answer_words[take_number(&payload, 1) % G_N_ELEMENTS(answer_words)];
+        event.u.application_answer.stream_id = (uint32_t)take_number(&payload, 1) % 4;
+        event.u.application_answer.body = (mtls_blob){payload.data, payload.length};
+        break;
+    case MTLS_EVENT_CONNECTION_CLOSED:
+        event.u.connection_closed.reset = take_number(&payload, 1) & 1;
         break;
     case MTLS_EVENT_COMPRESSED_CERTIFICATE:
         event.u.compressed_certificate.algorithm = (uint16_t)take_number(&payload, 2);
@@ -134,7 +146,7 @@ static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender,
     default:
         break;
     }
-    mtls_packet packet = {frame, 1767225600 + frame, sender};
+    mtls_packet packet = {frame, 1767225600 + frame, sender, 0};
     mtls_handshake *handshake = mtls_stream_feed(stream, &packet, &event);
     if (handshake == NULL)
         return;

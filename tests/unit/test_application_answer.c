@@ -26,13 +26,32 @@ static const char nginx_certificate_error_page[] =
     "<center><h1>400 Bad Request</h1></center>\r\n<center>The SSL certificate error</center>\r\n"
     "<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n";
 
+static void feed_http_answer(test_session *session, const char *sender, const char *status, const char *body)
+{
+    mtls_event event = {.kind = MTLS_EVENT_APPLICATION_ANSWER};
+    event.u.application_answer.protocol = MTLS_APPLICATION_HTTP1;
+    event.u.application_answer.code = status;
+    event.u.application_answer.version = "HTTP/1.1";
+    event.u.application_answer.body = (mtls_blob){(const uint8_t *)body, body ? strlen(body) : 0};
+    feed_event(session, sender, &event);
+}
+
+/* An HTTP/2 frame on `stream`: HEADERS with `status`, or DATA (status NULL). */
+static void feed_http2(test_session *session, uint32_t stream, const char *status, const char *body)
+{
+    mtls_event event = {.kind = MTLS_EVENT_APPLICATION_ANSWER};
+    event.u.application_answer.protocol = MTLS_APPLICATION_HTTP2;
+    event.u.application_answer.stream_id = stream;
+    event.u.application_answer.code = status;
+    event.u.application_answer.body = (mtls_blob){(const uint8_t *)body, body ? strlen(body) : 0};
+    feed_event(session, TEST_SERVER, &event);
+}
+
 static void feed_answer(test_session *session, const char *sender, uint16_t status, const char *body)
 {
-    mtls_event event = {.kind = MTLS_EVENT_HTTP_RESPONSE};
-    event.u.http_response.status = status;
-    event.u.http_response.protocol = "HTTP/1.1";
-    event.u.http_response.body = (mtls_blob){(const uint8_t *)body, body ? strlen(body) : 0};
-    feed_event(session, sender, &event);
+    char code[8];
+    g_snprintf(code, sizeof code, "%u", status);
+    feed_http_answer(session, sender, code, body);
 }
 
 /* TLS 1.2 with a CertificateRequest; the client sends `chain` (count 0: an
@@ -69,12 +88,16 @@ static void page_titles_are_read(void **state)
     const char cut[] = "<html><head><title>400 No required SSL cert";
     assert_null(mtls_answer_page_title((const uint8_t *)cut, strlen(cut)));
     title = mtls_answer_page_title((const uint8_t *)nginx_no_certificate_page, strlen(nginx_no_certificate_page));
-    assert_int_equal(mtls_classify_answer(400, title), MTLS_ANSWER_NGINX_NO_CERTIFICATE);
-    assert_int_equal(mtls_classify_answer(200, title), MTLS_ANSWER_SERVED);
+    assert_int_equal(mtls_classify_http_page(400, title), MTLS_ANSWER_NGINX_NO_CERTIFICATE);
+    assert_int_equal(mtls_classify_http_page(200, title), MTLS_ANSWER_SERVED);
     g_free(title);
-    assert_int_equal(mtls_classify_answer(400, "Bad Request"), MTLS_ANSWER_SERVED);
-    assert_int_equal(mtls_classify_answer(400, NULL), MTLS_ANSWER_SERVED);
-    assert_int_equal(mtls_classify_answer(403, NULL), MTLS_ANSWER_DENIED);
+    /* Errors past authentication are decided as such, not as service. */
+    assert_int_equal(mtls_classify_http_page(400, "Bad Request"), MTLS_ANSWER_ERROR);
+    assert_int_equal(mtls_classify_http_page(400, NULL), MTLS_ANSWER_ERROR);
+    assert_int_equal(mtls_classify_http_page(404, NULL), MTLS_ANSWER_ERROR);
+    assert_int_equal(mtls_classify_http_page(502, NULL), MTLS_ANSWER_ERROR);
+    assert_int_equal(mtls_classify_http_page(403, NULL), MTLS_ANSWER_DENIED);
+    assert_int_equal(mtls_classify_http_page(101, NULL), MTLS_ANSWER_NONE);
 }
 
 /* Without keys (or without an answer) a completed handshake is not an
@@ -87,7 +110,7 @@ static void completed_without_answer_is_not_ok(void **state)
     mtls_handshake *handshake = completed_tls12(&session, pki, CERTS(pki->client, pki->issuing), 2);
     assert_int_equal(final_verdict(handshake), MTLS_VERDICT_ANSWER_UNSEEN);
     assert_string_equal(mtls_verdict_name(final_verdict(handshake)), "completed (answer unseen)");
-    assert_non_null(strstr(mtls_handshake_verdict_reason(handshake, true), "no HTTP answer"));
+    assert_non_null(strstr(mtls_handshake_verdict_reason(handshake, true), "the server sent no application data"));
     assert_codes(handshake, false, "handshake_completed");
     assert_message_mentions(handshake, "handshake_completed", "did not refuse it during the handshake");
     test_session_clear(&session);
@@ -111,7 +134,7 @@ static void ordinary_answer_makes_it_ok(void **state)
     const mtls_handshake_summary *summary = mtls_handshake_get_summary(handshake);
     assert_int_equal(summary->answer_frame, answer_frame);
     assert_int_equal(summary->answer_status, 200);
-    assert_non_null(strstr(mtls_handshake_verdict_reason(handshake, true), "HTTP/1.1 200"));
+    assert_non_null(strstr(mtls_handshake_verdict_reason(handshake, true), "answered in HTTP/1.1 in frame"));
     assert_codes(handshake, true, "-");
     test_session_clear(&session);
 }
@@ -156,13 +179,16 @@ static void http2_page_in_a_later_frame(void **state)
     test_session session;
     test_session_init(&session, NULL);
     mtls_handshake *handshake = completed_tls12(&session, pki, CERTS(pki->foreign_client, pki->foreign_root), 2);
-    feed_answer(&session, TEST_SERVER, 400, NULL);
+    feed_http2(&session, 1, "400", NULL);
     assert_codes(handshake, true, "issuer_not_accepted");
-    feed_answer(&session, TEST_SERVER, 0, nginx_certificate_error_page);
+    /* Another stream's page (a pushed one, say) is not this answer's. */
+    feed_http2(&session, 2, NULL, "<html><title>200 fine</title></html>");
+    assert_codes(handshake, true, "issuer_not_accepted");
+    feed_http2(&session, 1, NULL, nginx_certificate_error_page);
     assert_int_equal(final_verdict(handshake), MTLS_VERDICT_REJECTED_BY_APPLICATION);
     assert_codes(handshake, true, "application_rejected,issuer_not_accepted");
     /* More body changes nothing once the answer is read. */
-    feed_answer(&session, TEST_SERVER, 0, "<html><title>200 fine</title></html>");
+    feed_http2(&session, 1, NULL, "<html><title>200 fine</title></html>");
     assert_string_equal(mtls_handshake_get_summary(handshake)->answer_title, "The SSL certificate error");
     test_session_clear(&session);
 }

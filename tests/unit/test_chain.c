@@ -438,7 +438,7 @@ static void broken_signatures_are_not_missing_issuers(void **state)
     mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE};
     event.u.certificate.certificates = chain;
     event.u.certificate.certificate_count = 2;
-    mtls_packet packet = {++session.frame, session.time, TEST_CLIENT};
+    mtls_packet packet = {++session.frame, session.time, TEST_CLIENT, 0};
     mtls_handshake *handshake = mtls_stream_feed(session.stream, &packet, &event);
     assert_codes(handshake, true, "bad_signature");
     assert_message_mentions(handshake, "bad_signature", "CN=Test Issuing CA");
@@ -812,7 +812,7 @@ static void undecodable_ca_names_are_shown_not_fatal(void **state)
     mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE_REQUEST};
     event.u.certificate_request.ca_names = names;
     event.u.certificate_request.ca_name_count = 2;
-    mtls_packet packet = {++session.frame, session.time, TEST_SERVER};
+    mtls_packet packet = {++session.frame, session.time, TEST_SERVER, 0};
     mtls_handshake *handshake = mtls_stream_feed(session.stream, &packet, &event);
     const mtls_handshake_summary *summary = mtls_handshake_get_summary(handshake);
     assert_int_equal(summary->ca_name_count, 2);

@@ -434,7 +434,7 @@ static void tls13_psk_resumption(void **state)
     hello.u.server_hello.legacy_version = 0x0303;
     hello.u.server_hello.selected_version = 0x0304;
     hello.u.server_hello.psk_accepted = true;
-    mtls_packet packet = {++session.frame, session.time, TEST_SERVER};
+    mtls_packet packet = {++session.frame, session.time, TEST_SERVER, 0};
     session.last = mtls_stream_feed(session.stream, &packet, &hello);
     feed_simple(&session, TEST_SERVER, MTLS_EVENT_FINISHED);
     feed_simple(&session, TEST_CLIENT, MTLS_EVENT_FINISHED);
@@ -553,7 +553,7 @@ static void hostile_inputs_do_not_crash(void **state)
     test_session session;
     test_session_init(&session, NULL);
     assert_null(mtls_stream_feed(session.stream, NULL, NULL));
-    mtls_packet nameless = {1, TEST_NOW, NULL};
+    mtls_packet nameless = {1, TEST_NOW, NULL, 0};
     mtls_event events[] = {
         {.kind = MTLS_EVENT_CERTIFICATE},
         {.kind = MTLS_EVENT_CERTIFICATE_REQUEST},

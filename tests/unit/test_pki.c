@@ -156,25 +156,32 @@ void test_session_clear(test_session *session)
 
 void feed_event(test_session *session, const char *sender, const mtls_event *event)
 {
-    mtls_packet packet = {++session->frame, session->time, sender};
+    mtls_packet packet = {++session->frame, session->time, sender, 0};
     session->last = mtls_stream_feed(session->stream, &packet, event);
 }
 
 void feed_client_hello(test_session *session, uint16_t legacy_version, const uint16_t *supported, size_t count)
 {
+    static const char *const alpn[] = {"h2", "http/1.1"};
     mtls_event event = {.kind = MTLS_EVENT_CLIENT_HELLO};
     event.u.client_hello.legacy_version = legacy_version;
     event.u.client_hello.supported_versions = supported;
     event.u.client_hello.supported_version_count = count;
     event.u.client_hello.server_name = TEST_SERVER_NAME;
+    event.u.client_hello.alpn = alpn;
+    event.u.client_hello.alpn_count = G_N_ELEMENTS(alpn);
     feed_event(session, TEST_CLIENT, &event);
 }
 
 void feed_client_hello_for(test_session *session, const char *server_name)
 {
+    /* An HTTPS client, as most of the suites model: its ALPN names HTTP. */
+    static const char *const alpn[] = {"h2", "http/1.1"};
     mtls_event event = {.kind = MTLS_EVENT_CLIENT_HELLO};
     event.u.client_hello.legacy_version = 0x0303;
     event.u.client_hello.server_name = server_name;
+    event.u.client_hello.alpn = alpn;
+    event.u.client_hello.alpn_count = G_N_ELEMENTS(alpn);
     feed_event(session, TEST_CLIENT, &event);
 }
 
