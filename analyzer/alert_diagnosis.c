@@ -79,9 +79,12 @@ static void explain_server_rejecting_client_certificate(GString *text, const mtl
                                      "certificates with the client certificate.", issuer);
         break;
     case MTLS_ALERT_BAD_CERTIFICATE:
-        g_string_append(text, " The certificate or a signature was refused: a CertificateVerify made with a key that "
-                              "does not belong to the certificate, an unsupported signature algorithm or a corrupt "
-                              "certificate. Check that the keystore entry pairs the certificate with its own key.");
+        g_string_append(text, " The alert names no reason: Go's crypto/tls and wolfSSL send bad_certificate for "
+                              "every refusal of a client certificate (unknown CA, expiry, usage), Java for many. "
+                              "Where nothing in the chain explains it, the signature or the certificate itself was "
+                              "refused: a CertificateVerify made with a key that does not belong to the certificate, "
+                              "an unsupported signature algorithm, or a corrupt certificate. The server's log names "
+                              "the reason.");
         break;
     case MTLS_ALERT_UNSUPPORTED_CERTIFICATE:
         g_string_append(text, " Check the key type and the Key Usage / Extended Key Usage (clientAuth) the server "
@@ -194,16 +197,26 @@ char *mtls_explain_alert(const mtls_handshake *handshake, mtls_side sender, cons
     const mtls_handshake_summary *summary = &handshake->summary;
     const int description = handshake->fatal_alert_description;
     GString *text = g_string_new(NULL);
-    if (sender == MTLS_SIDE_UNKNOWN)
-        g_string_append_printf(text, "A fatal alert %s (%d) was sent in frame %u: %s.", alert->code.code,
-                               description, frame, alert->code.title);
-    else
-        g_string_append_printf(text, "The %s sent fatal alert %s (%d) in frame %u: %s.", mtls_side_name(sender),
-                               alert->code.code, description, frame, alert->code.title);
-
     bool no_client_certificate = description == MTLS_ALERT_CERTIFICATE_REQUIRED ||
                                  description == MTLS_ALERT_NO_CERTIFICATE ||
                                  (summary->client_certificate_sent && summary->client_chain_length == 0);
+    /* An alert about a certificate, answering none: a stack's one alert
+     * for every refusal, whose title would describe a certificate. */
+    const bool generic = no_client_certificate && sender == MTLS_SIDE_SERVER &&
+                         (description == MTLS_ALERT_BAD_CERTIFICATE || description == MTLS_ALERT_CERTIFICATE_UNKNOWN ||
+                          description == MTLS_ALERT_UNSUPPORTED_CERTIFICATE);
+    if (sender == MTLS_SIDE_UNKNOWN)
+        g_string_append_printf(text, "A fatal alert %s (%d) was sent in frame %u: %s.", alert->code.code,
+                               description, frame, alert->code.title);
+    else if (generic)
+        g_string_append_printf(text, "The server sent fatal alert %s (%d) in frame %u, although the client sent no "
+                                     "certificate: some stacks send one alert for every client-certificate refusal "
+                                     "(Go's crypto/tls: bad_certificate; Java: certificate_unknown or "
+                                     "bad_certificate), a missing certificate included.",
+                               alert->code.code, description, frame);
+    else
+        g_string_append_printf(text, "The %s sent fatal alert %s (%d) in frame %u: %s.", mtls_side_name(sender),
+                               alert->code.code, description, frame, alert->code.title);
     bool about_certificate = alert->code.category == MTLS_CATEGORY_SECURITY;
 
     if (handshake->accepted_frame != 0)

@@ -211,9 +211,10 @@ static void check_extended_key_usage(chain_check *check)
         mtls_findings_add(check->findings, MTLS_CODE_CLIENT_AUTH_EKU_MISSING, check->input->certificate_frame,
                           check->evidence,
                           "The client certificate '%s' has an Extended Key Usage extension without clientAuth "
-                          "(TLS Web Client Authentication), so servers refuse it for client authentication "
-                          "(typically with unsupported_certificate). Request a certificate with the clientAuth "
-                          "purpose, e.g. from a client-certificate template.",
+                          "(TLS Web Client Authentication), so servers refuse it for client authentication, with "
+                          "an alert that varies by stack (OpenSSL and Mbed TLS: unsupported_certificate; wolfSSL "
+                          "and Go: bad_certificate; Erlang: handshake_failure; Java: certificate_unknown). Request "
+                          "a certificate with the clientAuth purpose, e.g. from a client-certificate template.",
                           leaf->subject);
     if (check->input->side == MTLS_SIDE_SERVER && !leaf->eku_server_auth)
         mtls_findings_add(check->findings, MTLS_CODE_SERVER_AUTH_EKU_MISSING, check->input->certificate_frame,
@@ -487,13 +488,15 @@ static void report_unsent_issuer(chain_check *check, const mtls_certificate *top
         return;
     }
     char *hint = key_identifier_hint(top);
+    const unsigned count = input->certificates->len;
     mtls_findings_add(check->findings, MTLS_CODE_MISSING_INTERMEDIATE, input->certificate_frame, check->evidence,
-                      "The client sent %u certificate(s) ending at '%s', whose issuer '%s'%s was not sent and is "
-                      "%s; that certificate is nowhere in this handshake. Probably the client did not send its "
-                      "intermediate CA certificate: configure it to send the full chain (the keystore entry must "
-                      "hold leaf and intermediates). If '%s' is not under a CA the server accepts, use a certificate "
-                      "issued by one that is instead.",
-                      input->certificates->len, top->subject, top->issuer, hint, where, top->issuer);
+                      "The client sent %u certificate%s ending at '%s', whose issuer '%s'%s was not sent and is "
+                      "%s; that certificate is nowhere in this handshake, so the issuer is unknown to this server. "
+                      "Either the client did not send its intermediate CA certificate (configure it to send the full "
+                      "chain: the keystore entry must hold leaf and intermediates), or '%s' belongs to a CA the "
+                      "server does not trust (use a certificate issued by one it does%s%s).",
+                      count, count == 1 ? "" : "s", top->subject, top->issuer, hint, where, top->issuer,
+                      names_listed ? ": " : "", names_listed ? ca_list : "");
     g_free(hint);
 }
 
@@ -527,7 +530,15 @@ static void check_client_trust(chain_check *check, const mtls_certificate *top, 
 
     /* Without CA names or a trust store nothing says what the server trusts:
      * peers that pin certificates (WebRTC, say) accept self-signed ones. */
-    if (check->path->len == 1 && top->self_signed && (names_listed || has_trust_store)) {
+    if (check->path->len == 1 && top->self_signed && !names_listed && !has_trust_store) {
+        mtls_findings_add(check->findings, MTLS_CODE_SELF_SIGNED, input->certificate_frame, check->evidence,
+                          "The client certificate '%s' is self-signed, and the server lists no CA names, so the "
+                          "capture cannot show what it trusts. A server accepts it only if it pins this very "
+                          "certificate (it is its own CA); gateways, databases and brokers that verify against CAs "
+                          "refuse it. Use a certificate issued by a CA the server trusts, or register this "
+                          "certificate as a trusted CA on the server.",
+                          leaf->subject);
+    } else if (check->path->len == 1 && top->self_signed) {
         mtls_findings_add(check->findings, MTLS_CODE_SELF_SIGNED, input->certificate_frame, check->evidence,
                           "The client certificate '%s' is self-signed and is %s. Load balancers and gateways "
                           "accept client certificates only from a CA they trust: use a certificate issued by %s, or "

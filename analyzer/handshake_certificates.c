@@ -81,10 +81,11 @@ static void on_empty_client_certificate(mtls_handshake *handshake, const mtls_pa
                       "%s and the client answered with an empty Certificate (frame %u): it has no client "
                       "certificate configured, or none issued by a CA the server accepts. Configure a client "
                       "certificate with its private key%s%s (SAP ICM trace: 'Have no certificate fitting to CA "
-                      "names received from server'; Java: keystore; .NET: ClientCertificates). Java and SAP choose "
-                      "the certificate by these CA names: an entry whose chain does not reach a listed CA is "
-                      "never sent, and that includes a leaf stored without its intermediate when only the root "
-                      "is listed: import the full chain into the keystore entry.%s",
+                      "names received from server'; Java: keystore; .NET: ClientCertificates). Java, SAP, Go's "
+                      "crypto/tls and GnuTLS clients (OpenLDAP's ldapwhoami, for one) choose the certificate by "
+                      "these CA names: an entry whose chain does not reach a listed CA is never sent, and that "
+                      "includes a leaf stored without its intermediate when only the root is listed: import the "
+                      "full chain into the keystore entry.%s",
                       request->str, packet->frame, summary->ca_name_count ? " issued by one of " : "",
                       summary->ca_name_count ? ca_list : "", algorithms->str);
     g_string_free(algorithms, TRUE);
