@@ -23,6 +23,12 @@ static bool completed(const mtls_handshake *handshake)
     return handshake->accepted_frame != 0 || handshake->resumed_frame != 0;
 }
 
+static bool answer_is_http(const mtls_handshake *handshake)
+{
+    return handshake->answer_application == MTLS_APPLICATION_HTTP1 ||
+           handshake->answer_application == MTLS_APPLICATION_HTTP2;
+}
+
 /* A TLS 1.3 server that did not ask for a certificate in a full handshake
  * can ask later only a client that offered post_handshake_auth; a 403 then
  * is the refusal of a path that needs one. A 401 asks for credentials of
@@ -33,9 +39,7 @@ static bool could_not_ask_after_the_handshake(const mtls_handshake *handshake)
     const mtls_handshake_summary *summary = &handshake->summary;
     return handshake->tls13 && !summary->certificate_requested && !summary->post_handshake &&
            handshake->resumed_frame == 0 && summary->client_hello_frame != 0 &&
-           !summary->post_handshake_auth_offered && summary->answer_status == 403 &&
-           (handshake->answer_application == MTLS_APPLICATION_HTTP1 ||
-            handshake->answer_application == MTLS_APPLICATION_HTTP2);
+           !summary->post_handshake_auth_offered && summary->answer_status == 403 && answer_is_http(handshake);
 }
 
 static bool refuses(const mtls_handshake *handshake)
@@ -45,7 +49,11 @@ static bool refuses(const mtls_handshake *handshake)
     case MTLS_ANSWER_NGINX_CERTIFICATE_ERROR:
         return true;
     case MTLS_ANSWER_DENIED:
-        return handshake->summary.certificate_requested || could_not_ask_after_the_handshake(handshake);
+        /* An HTTP 401/403 where no certificate was asked for is another
+         * kind of authentication's; other protocols' refusals refuse the
+         * connection's client whatever it authenticated with. */
+        return handshake->summary.certificate_requested || !answer_is_http(handshake) ||
+               could_not_ask_after_the_handshake(handshake);
     default:
         return false;
     }
@@ -151,6 +159,13 @@ static void explain_nginx_certificate_error(GString *text, const mtls_handshake 
 static void explain_denied(GString *text, const mtls_handshake *handshake)
 {
     const mtls_handshake_summary *summary = &handshake->summary;
+    if (!summary->certificate_requested && !answer_is_http(handshake)) {
+        g_string_append(text, " The server did not ask for a client certificate in this handshake, so this refusal "
+                              "is not about one: the server authenticates its clients another way here (a user "
+                              "name and password, say). To authenticate clients by certificate, configure the "
+                              "server to require one.");
+        return;
+    }
     if (!summary->certificate_requested) {
         g_string_append_printf(
             text,
@@ -240,13 +255,29 @@ static bool take_page(mtls_handshake *handshake, const mtls_event *event)
     return true;
 }
 
+/* SMTP and LDAP answer each command, and a server may refuse the
+ * certificate's identity at any of them (Postfix at RCPT TO when relaying by
+ * fingerprint, slapd at an operation its access rules deny): a refusal after
+ * replies that served the client is the answer. */
+static bool refused_later(const mtls_handshake *handshake, const mtls_event *event)
+{
+    const mtls_application protocol = event->u.application_answer.protocol;
+    if (handshake->answer_kind != MTLS_ANSWER_SERVED || protocol != handshake->answer_application ||
+        (protocol != MTLS_APPLICATION_SMTP && protocol != MTLS_APPLICATION_LDAP))
+        return false;
+    mtls_answer answer = mtls_classify_application_answer(event);
+    g_free(answer.words);
+    return answer.kind == MTLS_ANSWER_DENIED;
+}
+
 bool mtls_handshake_take_answer(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
 {
     mtls_handshake_summary *summary = &handshake->summary;
     if (summary->answer_frame != 0) {
         if (event->u.application_answer.code == NULL)
             return take_page(handshake, event);
-        return false;
+        if (!refused_later(handshake, event))
+            return false;
     }
     if (!completed(handshake) || handshake->fatal_alert != NULL || handshake->closed_refusal_frame != 0)
         return false;

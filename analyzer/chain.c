@@ -528,9 +528,14 @@ static void check_client_trust(chain_check *check, const mtls_certificate *top, 
     }
     const mtls_certificate *leaf = certificate_at(check, 0);
 
-    /* Without CA names or a trust store nothing says what the server trusts:
-     * peers that pin certificates (WebRTC, say) accept self-signed ones. */
+    /* Without CA names or a trust store nothing says what the server trusts;
+     * a self-signed leaf is still one, except where peers pin certificates
+     * by design (WebRTC over DTLS). */
     if (check->path->len == 1 && top->self_signed && !names_listed && !has_trust_store) {
+        if (input->self_signed_by_design) {
+            g_free(ca_list);
+            return;
+        }
         mtls_findings_add(check->findings, MTLS_CODE_SELF_SIGNED, input->certificate_frame, check->evidence,
                           "The client certificate '%s' is self-signed, and the server lists no CA names, so the "
                           "capture cannot show what it trusts. A server accepts it only if it pins this very "

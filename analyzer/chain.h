@@ -31,6 +31,9 @@ typedef struct {
      * judges at most MTLS_CHAIN_CERTIFICATES_JUDGED): where the chain leads,
      * its order and its trust are then not judged, only each certificate. */
     bool cut_short;
+    /* DTLS: WebRTC peers authenticate self-signed certificates by their
+     * fingerprint, so a self-signed leaf without CA names is no finding. */
+    bool self_signed_by_design;
 } mtls_chain_input;
 
 /* GnuTLS's default verification depth: no verifier in common use follows a

@@ -174,8 +174,8 @@ bool mtls_event_is_handshake_message(mtls_event_kind kind)
 
 bool mtls_handshake_is_settled(const mtls_handshake *handshake)
 {
-    return mtls_handshake_decided(handshake) || handshake->encrypted_handshake || handshake->encrypted_alert_frame != 0 ||
-           handshake->server_closed_frame != 0;
+    return mtls_handshake_decided(handshake) || handshake->encrypted_handshake ||
+           handshake->encrypted_alert_frame != 0 || handshake->server_closed_frame != 0;
 }
 
 static void note_missing_start(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
@@ -382,10 +382,6 @@ static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
         return;
     handshake->accepted_frame = packet->frame;
     mtls_handshake_settle_certificate_verify(handshake, packet);
-    /* With the keys the application's answer will say whether the server
-     * lacked the intermediate; without them it never will. */
-    if (!handshake->summary.keys_loaded)
-        mtls_handshake_settle_held_chain_findings(handshake, packet, true);
     const mtls_handshake_summary *summary = &handshake->summary;
     if (!summary->certificate_requested)
         return;
@@ -474,12 +470,22 @@ static void on_server_after_client_finished(mtls_handshake *handshake, const mtl
         mark_accepted(handshake, packet);
 }
 
+/* The server's first data after the handshake: it did not hang up at once.
+ * Without keys its answer will never be read, so what the client's unsent
+ * intermediate was is settled here: the server went on with the chain. */
+static void note_server_data(mtls_handshake *handshake, const mtls_packet *packet)
+{
+    if (handshake->accepted_frame == 0 || handshake->server_data_frame != 0)
+        return;
+    handshake->server_data_frame = packet->frame;
+    if (!handshake->summary.keys_loaded)
+        mtls_handshake_settle_held_chain_findings(handshake, packet, true);
+}
+
 static void on_application_data(mtls_handshake *handshake, const mtls_packet *packet, mtls_side side)
 {
     if (side != MTLS_SIDE_SERVER)
         return;
-    if (handshake->accepted_frame != 0 && handshake->server_data_frame == 0)
-        handshake->server_data_frame = packet->frame;
     bool server_flight_readable = handshake->server_certificate_frame != 0 || handshake->server_flight_end_frame != 0;
     if (handshake->tls13 && !server_flight_readable && !handshake->encrypted_handshake) {
         handshake->encrypted_handshake = true;
@@ -493,6 +499,7 @@ static void on_application_data(mtls_handshake *handshake, const mtls_packet *pa
         return;
     }
     on_server_after_client_finished(handshake, packet);
+    note_server_data(handshake, packet);
 }
 
 /* Without keys, a TLS 1.2 side's first handshake record after its
@@ -613,8 +620,7 @@ static void on_application_answer(mtls_handshake *handshake, const mtls_packet *
 {
     if (side != MTLS_SIDE_SERVER)
         return;
-    if (handshake->accepted_frame != 0 && handshake->server_data_frame == 0)
-        handshake->server_data_frame = packet->frame;
+    note_server_data(handshake, packet);
     if (mtls_handshake_take_answer(handshake, packet, event) && mtls_handshake_answer_settled(handshake)) {
         mtls_handshake_settle_held_chain_findings(handshake, packet, !mtls_handshake_answer_refuses(handshake));
         mtls_handshake_report_answer_refusal(handshake, packet);
@@ -708,8 +714,8 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
         mtls_handshake_on_connection_closed(handshake, packet, event, side);
         break;
     case MTLS_EVENT_UNREAD_DATA:
-        if (side == MTLS_SIDE_SERVER && handshake->accepted_frame != 0 && handshake->server_data_frame == 0)
-            handshake->server_data_frame = packet->frame;
+        if (side == MTLS_SIDE_SERVER)
+            note_server_data(handshake, packet);
         break;
     }
     if (handshake->summary.outcome_frame == 0 && mtls_handshake_is_settled(handshake))

@@ -175,6 +175,7 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
             .known_certificates = side == MTLS_SIDE_CLIENT ? handshake->server_chain : NULL,
             .known_certificates_frame = handshake->server_certificate_frame,
             .cut_short = chain->len < event->u.certificate.certificate_count,
+            .self_signed_by_design = (handshake->summary.negotiated_version & 0xff00) == 0xfe00,
         };
         /* An unsent intermediate matters only if the server lacks it, which
          * its answer tells: that finding waits for the outcome. */

@@ -9,7 +9,8 @@
 #
 # Every scenario writes NAME.pcapng (no secrets injected) and, when a peer
 # would log them, NAME.keys (NSS key log) beside it, then a summary of what
-# happened, read with plain tshark, goes into README.md.
+# happened, read with plain tshark, goes into README.md. The machinery (PKI,
+# curl/Python/gnutls-cli clients, capture, summary) is capture-lib.sh's.
 #
 # usage: pcaps/make-real-captures.sh [OUTPUT_DIR]     (default: pcaps/real)
 # MTLS_ONLY=REGEX makes only the matching scenarios, for work on a case: they
@@ -24,121 +25,11 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-out=${1:-$here/real}
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
-work=$(mktemp -d)
-pki=$work/pki
-mkdir -p "$pki"
-# Apache drops its privileges to www-data before it serves a file, so its
-# document root must be reachable; the private keys stay in the 0700 pki/.
-chmod 0711 "$work"
-chmod 0700 "$pki"
-base_port=${MTLS_REAL_CAPTURE_BASE_PORT:-26400}
-scenario_index=0
-server_pid=""
-capture_pid=""
-readme_rows=()
-started=$SECONDS
-
-# Every server and dumpcap run under `timeout`, so even a killed script leaves
-# nothing running for long; on a normal exit they are stopped here by PID.
-cleanup() {
-    local pid
-    for pid in $server_pid $capture_pid $(jobs -p); do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# ---- PKI ------------------------------------------------------------------------
-
-new_key() { # NAME: an EC P-256 key
-    certtool --generate-privkey --key-type ecdsa --curve secp256r1 --no-text --outfile "$pki/$1.key" 2>/dev/null
-}
-
-pki_organization="mtls-analyzer real-software test PKI"
-# shellcheck source=pki-helpers.sh
-source "$here/pki-helpers.sh"
-
-make_pki() {
-    local from="2025-01-01 00:00:00" until="2125-01-01 00:00:00"
-    local ca=(ca cert_signing_key crl_signing_key) client_lines=(signing_key tls_www_client)
-    local name
-    for name in root issuing foreign_root server client client_expired client_self_signed client_server_eku \
-        foreign_client; do
-        new_key "$name"
-    done
-    template root "Real Test Root CA" "$from" "$until" "${ca[@]}"
-    self_signed root
-    template issuing "Real Test Issuing CA" "$from" "$until" "${ca[@]}"
-    issue issuing root
-    template foreign_root "Foreign Root CA" "$from" "$until" "${ca[@]}"
-    self_signed foreign_root
-    template server localhost "$from" "$until" signing_key tls_www_server 'dns_name = "localhost"' \
-        'ip_address = "127.0.0.1"'
-    issue server issuing
-    template client "real-test-client" "$from" "$until" "${client_lines[@]}"
-    issue client issuing
-    template client_expired "real-test-client-expired" "2020-01-01 00:00:00" "2021-01-01 00:00:00" "${client_lines[@]}"
-    issue client_expired issuing
-    template client_self_signed "real-test-client-self-signed" "$from" "$until" "${client_lines[@]}"
-    self_signed client_self_signed
-    # Extended Key Usage serverAuth only: not allowed to authenticate a client.
-    template client_server_eku "real-test-client-server-eku-only" "$from" "$until" signing_key tls_www_server
-    issue client_server_eku issuing
-    template foreign_client "real-test-client-foreign" "$from" "$until" "${client_lines[@]}"
-    issue foreign_client foreign_root
-
-    # What the peers load: a leaf with the chain it sends, and trust stores.
-    cat "$pki/server.pem" "$pki/issuing.pem" >"$pki/server-chain.pem"
-    cat "$pki/server-chain.pem" "$pki/server.key" >"$pki/server-haproxy.pem"
-    cat "$pki/root.pem" "$pki/issuing.pem" >"$pki/root-issuing.pem"
-    for name in client client_expired client_server_eku; do
-        cat "$pki/$name.pem" "$pki/issuing.pem" >"$pki/$name-chain.pem"
-    done
-    for name in client_self_signed foreign_client; do cp "$pki/$name.pem" "$pki/$name-chain.pem"; done
-    # Java's keystores: the good client with and without its intermediate.
-    openssl pkcs12 -export -in "$pki/client.pem" -inkey "$pki/client.key" -name client \
-        -passout pass:changeit -out "$pki/client-leaf.p12"
-    openssl pkcs12 -export -in "$pki/client.pem" -inkey "$pki/client.key" -certfile "$pki/issuing.pem" \
-        -name client -passout pass:changeit -out "$pki/client-chain.p12"
-}
+# shellcheck source-path=SCRIPTDIR source=capture-lib.sh
+source "$here/capture-lib.sh"
+capture_setup "${1:-$here/real}" "${MTLS_REAL_CAPTURE_BASE_PORT:-26400}"
 
 # ---- The clients' programs -------------------------------------------------------
-
-# Python: one HTTP/1.1 GET with the standard library's ssl module; prints the
-# status line or the error, the way an application would log it.
-write_python_client() {
-    cat >"$work/client.py" <<'EOF'
-import socket, ssl, sys
-
-version, port, cafile, cert, key, keylog, pha, path = sys.argv[1:9]
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-ctx.minimum_version = ctx.maximum_version = getattr(ssl.TLSVersion, version)
-ctx.load_verify_locations(cafile)
-if cert:
-    ctx.load_cert_chain(cert, key)
-ctx.keylog_filename = keylog
-if pha == "pha":
-    ctx.post_handshake_auth = True
-data = b""
-try:
-    with socket.create_connection(("127.0.0.1", int(port)), timeout=10) as raw:
-        with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
-            tls.sendall(("GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" % path).encode())
-            while True:
-                chunk = tls.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-except (OSError, ssl.SSLError) as error:
-    if not data:
-        print("error: %s" % error)
-        sys.exit(1)
-print(data.split(b"\r\n", 1)[0].decode(errors="replace"))
-EOF
-}
 
 # Java: JSSE with a PKCS#12 keystore and the default key manager (SunX509),
 # which offers a certificate only when an issuer in its chain is named in the
@@ -200,6 +91,11 @@ public class Client {
 }
 EOF
     timeout 120 javac -d "$work/java" "$work/java/Client.java"
+    # The keystores: the good client with and without its intermediate.
+    openssl pkcs12 -export -in "$pki/client.pem" -inkey "$pki/client.key" -name client \
+        -passout pass:changeit -out "$pki/client-leaf.p12"
+    openssl pkcs12 -export -in "$pki/client.pem" -inkey "$pki/client.key" -certfile "$pki/issuing.pem" \
+        -name client -passout pass:changeit -out "$pki/client-chain.p12"
 }
 
 # ---- The servers -------------------------------------------------------------------
@@ -225,7 +121,9 @@ start_nginx() {
         *) echo "unknown nginx variant $variant" >&2; exit 1 ;;
     esac
     local answer='return 200 "ok\n";'
-    [ "$variant" = unmapped ] && answer='if ($mapped_user = "") { return 403 "no user for this certificate\n"; } return 200 "ok\n";'
+    # shellcheck disable=SC2016 # nginx's variable, not the shell's
+    [ "$variant" = unmapped ] &&
+        answer='if ($mapped_user = "") { return 403 "no user for this certificate\n"; } return 200 "ok\n";'
     cat >"$dir/nginx.conf" <<EOF
 worker_processes 1;
 pid $dir/nginx.pid;
@@ -243,7 +141,7 @@ http {
         "~CN=someone-else" someone-else;
     }
     server {
-        listen 127.0.0.1:$port ssl$http2;
+        listen $(address_port "$port") ssl$http2;
         server_name localhost;
         ssl_certificate $certificate;
         ssl_certificate_key $pki/server.key;
@@ -286,7 +184,7 @@ defaults
     timeout client 10s
     timeout server 10s
 frontend https
-    bind 127.0.0.1:$port ssl crt $pki/server-haproxy.pem $verify ssl-min-ver TLSv1.2
+    bind $(address_port "$port") ssl crt $pki/server-haproxy.pem $verify ssl-min-ver TLSv1.2
     http-request return status 200 content-type text/plain string ok
 EOF
     timeout 60 haproxy -db -f "$dir/haproxy.cfg" >>"$work/$name.server.log" 2>&1 &
@@ -336,9 +234,9 @@ LoadModule ssl_module $modules/mod_ssl.so
 TypesConfig /dev/null
 AddType text/plain .html
 DirectoryIndex index.html
-Listen 127.0.0.1:$port https
+Listen $(address_port "$port") https
 SSLSessionCache shmcb:$dir/ssl_scache(512000)
-<VirtualHost 127.0.0.1:$port>
+<VirtualHost $(address_port "$port")>
     ServerName localhost
     DocumentRoot $dir/htdocs
     <Directory $dir/htdocs>
@@ -374,7 +272,7 @@ foreground = yes
 pid = $dir/stunnel.pid
 debug = info
 [https]
-accept = 127.0.0.1:$port
+accept = $(address_port "$port")
 cert = $pki/server-chain.pem
 key = $pki/server.key
 CAfile = $pki/root-issuing.pem
@@ -387,83 +285,8 @@ EOF
     server_pid=$!
 }
 
-stop_server() {
-    [ -n "$server_pid" ] || return 0
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-    server_pid=""
-}
-
 # ---- The clients ---------------------------------------------------------------------
-# run_KIND NAME PORT VERSION IDENTITY OPTION: one GET, the outcome as the
-# client saw it on its last output line, in $work/NAME.client.log.
-
-identity_files() { # IDENTITY: the certificate (with its chain) and key files, or nothing
-    case $1 in
-        none) ;;
-        good) echo "$pki/client-chain.pem $pki/client.key" ;;
-        leaf-only) echo "$pki/client.pem $pki/client.key" ;;
-        expired) echo "$pki/client_expired-chain.pem $pki/client_expired.key" ;;
-        self-signed) echo "$pki/client_self_signed-chain.pem $pki/client_self_signed.key" ;;
-        foreign-ca) echo "$pki/foreign_client-chain.pem $pki/foreign_client.key" ;;
-        no-client-eku) echo "$pki/client_server_eku-chain.pem $pki/client_server_eku.key" ;;
-        *) echo "unknown identity $1" >&2; exit 1 ;;
-    esac
-}
-
-request_path() { [ "$1" = secure ] || [ "$1" = pha ] && echo /secure/ || echo /; }
-
-run_curl() {
-    local name=$1 port=$2 version=$3 identity=$4 option=$5 files
-    read -r -a files <<<"$(identity_files "$identity")"
-    local args=(--http1.1 "--tlsv1.${version#tls1}" --tls-max "1.${version#tls1}")
-    [ "$option" = h2 ] && args=(--http2 "--tlsv1.${version#tls1}" --tls-max "1.${version#tls1}")
-    # curl's OpenSSL allows TLS 1.0 and 1.1 only at security level 0.
-    [ "$version" = tls11 ] && args+=(--ciphers "DEFAULT:@SECLEVEL=0")
-    [ ${#files[@]} -eq 2 ] && args+=(--cert "${files[0]}" --key "${files[1]}")
-    local code=0
-    SSLKEYLOGFILE=$work/$name.keys timeout 15 curl -sS "${args[@]}" --cacert "$pki/root.pem" \
-        --resolve "localhost:$port:127.0.0.1" -o "$work/$name.body" -w 'HTTP status %{http_code}\n' \
-        "https://localhost:$port$(request_path "$option")" >>"$work/$name.client.log" 2>&1 || code=$?
-    [ $code -eq 0 ] || echo "error: curl exit $code: $(grep -m1 '^curl:' "$work/$name.client.log" || true)" \
-        >>"$work/$name.client.log"
-}
-
-run_python() {
-    local name=$1 port=$2 version=$3 identity=$4 option=$5 files
-    read -r -a files <<<"$(identity_files "$identity")"
-    local python_version=TLSv1_${version#tls1}
-    SSLKEYLOGFILE="" timeout 15 /usr/bin/python3 "$work/client.py" "$python_version" "$port" "$pki/root.pem" \
-        "${files[0]:-}" "${files[1]:-}" "$work/$name.keys" "$option" "$(request_path "$option")" \
-        >>"$work/$name.client.log" 2>&1 || true
-}
-
-# gnutls-cli reads the request from a FIFO held open until it is done, so it
-# neither closes the connection early on end of input nor waits for a timer.
-run_gnutls() {
-    local name=$1 port=$2 version=$3 identity=$4 option=$5 files
-    read -r -a files <<<"$(identity_files "$identity")"
-    local args=(--x509cafile "$pki/root.pem" --sni-hostname localhost --verify-hostname localhost
-        --priority "NORMAL:-VERS-ALL:+VERS-TLS1.${version#tls1}" -p "$port")
-    [ ${#files[@]} -eq 2 ] && args+=(--x509certfile "${files[0]}" --x509keyfile "${files[1]}")
-    local fifo=$work/$name.stdin
-    mkfifo "$fifo"
-    SSLKEYLOGFILE=$work/$name.keys timeout 15 gnutls-cli "${args[@]}" 127.0.0.1 <"$fifo" \
-        >"$work/$name.gnutls.log" 2>&1 &
-    local gnutls_pid=$!
-    exec 3>"$fifo"
-    printf 'GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$(request_path "$option")" >&3
-    local code=0
-    wait "$gnutls_pid" || code=$?
-    exec 3>&-
-    cat "$work/$name.gnutls.log" >>"$work/$name.client.log"
-    if grep -q '^HTTP/' "$work/$name.gnutls.log"; then
-        grep -m1 '^HTTP/' "$work/$name.gnutls.log" | tr -d '\r' >>"$work/$name.client.log"
-    else
-        echo "error: gnutls-cli exit $code: $(grep -m1 -E '\*\*\* (Fatal|Received alert|Handshake)|Error' \
-            "$work/$name.gnutls.log" || true)" >>"$work/$name.client.log"
-    fi
-}
+# curl, Python and gnutls-cli come from capture-lib.sh.
 
 run_java() {
     local name=$1 port=$2 version=$3 identity=$4 option=$5 keystore
@@ -476,205 +299,10 @@ run_java() {
         "$pki/root.pem" "$keystore" "$(request_path "$option")" >>"$work/$name.client.log" 2>&1 || true
 }
 
-# ---- What happened: read with plain tshark ----------------------------------------------
-
-alert_name() {
-    case $1 in
-        0) echo close_notify ;; 10) echo unexpected_message ;; 20) echo bad_record_mac ;;
-        40) echo handshake_failure ;; 42) echo bad_certificate ;; 43) echo unsupported_certificate ;;
-        44) echo certificate_revoked ;; 45) echo certificate_expired ;; 46) echo certificate_unknown ;;
-        47) echo illegal_parameter ;; 48) echo unknown_ca ;; 49) echo access_denied ;;
-        50) echo decode_error ;; 51) echo decrypt_error ;; 70) echo protocol_version ;;
-        71) echo insufficient_security ;; 80) echo internal_error ;; 90) echo user_canceled ;;
-        100) echo no_renegotiation ;; 109) echo missing_extension ;; 116) echo certificate_required ;;
-        *) echo "alert $1" ;;
-    esac
-}
-
-# summarise PCAPNG PORT [KEYS]: the TLS flow one line, e.g.
-# "C: ClientHello → S: ServerHello, Certificate, ... → C: Alert fatal unknown_ca",
-# then "HTTP 400 (title)" when the application data could be read.
-summarise() {
-    local pcap=$1 port=$2 keys=${3:-}
-    local tls_options=()
-    [ -n "$keys" ] && tls_options=(-o "tls.keylog_file:$keys")
-    # The body comes last: it is the one field that may hold the separator.
-    tshark -r "$pcap" "${tls_options[@]}" -o "http.tls.port:$port" -T fields -E separator=';' -E occurrence=a \
-        -E aggregator=, -e tcp.srcport -e tls.handshake.type -e tls.handshake.certificates_length \
-        -e tls.alert_message.level -e tls.alert_message.desc -e _ws.col.Info -e http.response.code \
-        -e http2.headers.status -e http.file_data -e http2.data.data 2>/dev/null |
-        awk -F';' -v port="$port" -v keys="$keys" '
-        BEGIN {
-            split("HelloRequest ClientHello ServerHello HelloVerifyRequest NewSessionTicket EndOfEarlyData", a, " ")
-            for (i = 1; i <= 6; i++) hs[i - 1] = a[i]
-            hs[8] = "EncryptedExtensions"; hs[11] = "Certificate"; hs[12] = "ServerKeyExchange"
-            hs[13] = "CertificateRequest"; hs[14] = "ServerHelloDone"; hs[15] = "CertificateVerify"
-            hs[16] = "ClientKeyExchange"; hs[20] = "Finished"; hs[24] = "KeyUpdate"
-            hs[25] = "CompressedCertificate"
-        }
-        function add(side, text) {
-            if (side != last) { flow = flow (flow == "" ? "" : " → ") side ": " text; last = side }
-            else if (!(text == lasttext && text ~ /^\(/)) flow = flow ", " text
-            lasttext = text
-        }
-        # What tshark cannot read without keys, from its Info column.
-        function encrypted(side, info, what, label,    rest, i) {
-            rest = info
-            while ((i = index(rest, what)) > 0) { add(side, label); rest = substr(rest, i + length(what)) }
-        }
-        {
-            side = ($1 == port) ? "S" : "C"
-            n = split($2, types, ","); split($3, lengths, ","); c = 0
-            for (i = 1; i <= n; i++) {
-                if (types[i] == "") continue
-                t = types[i] + 0; text = (t in hs) ? hs[t] : "Handshake" t
-                if (t == 11) { c++; text = text (lengths[c] == 0 ? "(empty)" : "") }
-                if (t == 1) hellos++
-                if (t == 1 && hellos > 1) text = "ClientHello(again)"
-                add(side, text)
-            }
-            m = split($4, levels, ","); split($5, descs, ",")
-            for (i = 1; i <= m; i++)
-                if (levels[i] != "") add(side, "Alert " (levels[i] == 2 ? "fatal" : "warning") " #" descs[i])
-            encrypted(side, $6, "Encrypted Handshake Message", "(encrypted handshake)")
-            encrypted(side, $6, "Encrypted Alert", "(encrypted alert)")
-            if (keys == "") encrypted(side, $6, "Application Data", "(application data)")
-            if (status == "" && $7 != "") status = $7
-            if (status == "" && $8 != "") status = $8
-            # HTTP/1.1 bodies come as text, HTTP/2 ones as hex.
-            if (body == "") {
-                rest = $9
-                for (i = 10; i <= NF; i++) rest = rest ";" $i
-                sub(/^;+/, "", rest)
-                body = rest
-            }
-        }
-        END {
-            print flow
-            print status
-            print body
-            print NR
-            print hellos + 0
-        }'
-}
-
-# Turns "#NN" alert numbers in a flow into their names.
-name_alerts() {
-    local text=$1 number
-    while [[ $text =~ \#([0-9]+) ]]; do
-        number=${BASH_REMATCH[1]}
-        text=${text/\#$number/$(alert_name "$number")}
-    done
-    echo "$text"
-}
-
-# The <title> of an HTML error page, from tshark's text or hex rendering of the body.
-page_title() {
-    local body=$1
-    if [[ $body =~ ^[0-9a-f:]+$ ]]; then
-        body=$(echo "$body" | tr -d ':' | xxd -r -p 2>/dev/null | tr -d '\0' || true)
-    fi
-    if [[ $body =~ \<title\>([^<]*)\</title\> ]]; then echo "${BASH_REMATCH[1]}"; fi
-}
-
-# ---- One scenario ---------------------------------------------------------------------
-
-selected() { [ -z "${MTLS_ONLY:-}" ] || [[ $1 =~ $MTLS_ONLY ]]; }
-
-wait_for_listener() { # NAME PORT
-    for _ in $(seq 100); do
-        ss -lnt | grep -q "127.0.0.1:$2 " && return 0
-        kill -0 "$server_pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    echo "the server of $1 did not start listening on port $2:" >&2
-    cat "$work/$1.server.log" >&2
-    exit 1
-}
-
-# capture NAME SERVER SERVER_VARIANT CLIENT VERSION IDENTITY [OPTION] "SERVER TEXT" "CLIENT TEXT"
-# OPTION: h2 (HTTP/2), secure (GET /secure/), pha (GET /secure/ offering
-# TLS 1.3 post-handshake authentication), or - for none.
-capture() {
-    local name=$1 server=$2 variant=$3 client=$4 version=$5 identity=$6 option=$7 server_text=$8 client_text=$9
-    local port=$((base_port + scenario_index))
-    scenario_index=$((scenario_index + 1))
-    selected "$name" || return 0
-    local raw=$work/$name.raw.pcapng
-    rm -f "$raw" "$work/$name".{keys,server.keys,client.log,server.log,body,stdin,gnutls.log}
-    : >"$work/$name.keys"
-
-    timeout 60 dumpcap -q -i lo -f "tcp port $port" -w "$raw" 2>"$work/dumpcap.log" &
-    capture_pid=$!
-    for _ in $(seq 100); do grep -q "Capturing on" "$work/dumpcap.log" && break; sleep 0.1; done
-
-    "start_$server" "$name" "$port" "$variant"
-    wait_for_listener "$name" "$port"
-    "run_$client" "$name" "$port" "$version" "$identity" "$option"
-    stop_server
-    sleep 0.3
-    kill -INT "$capture_pid" 2>/dev/null || true
-    wait "$capture_pid" 2>/dev/null || true
-    capture_pid=""
-
-    # The key log: the client's, else the server's (Apache logs them for Java).
-    local keys=""
-    if [ -s "$work/$name.keys" ]; then
-        keys=client
-    elif [ -s "$work/$name.server.keys" ]; then
-        cp "$work/$name.server.keys" "$work/$name.keys"
-        keys=server
-    fi
-    local summary
-    mapfile -t summary < <(summarise "$raw" "$port" "${keys:+$work/$name.keys}")
-    # On a loaded machine a peer or dumpcap can start too late and the
-    # exchange is lost: such a capture holds no ClientHello. Run the scenario
-    # again, on a fresh port, once.
-    if [ "${summary[4]:-0}" = 0 ]; then
-        local attempt=${MTLS_CAPTURE_ATTEMPT:-1}
-        if [ "$attempt" -lt 2 ]; then
-            echo "no ClientHello captured for $name (attempt $attempt); trying again"
-            MTLS_CAPTURE_ATTEMPT=$((attempt + 1)) capture "$@"
-            return
-        fi
-        echo "no ClientHello captured for $name: giving up" >&2
-        exit 1
-    fi
-
-    cp "$raw" "$out/$name.pcapng"
-    chmod 0644 "$out/$name.pcapng"
-    rm -f "$out/$name.keys"
-    if [ -n "$keys" ]; then
-        cp "$work/$name.keys" "$out/$name.keys"
-        chmod 0644 "$out/$name.keys"
-    fi
-
-    local flow http="" title seen client_said
-    flow=$(name_alerts "${summary[0]}")
-    if [ -n "${summary[1]}" ]; then
-        http="HTTP ${summary[1]}"
-        title=$(page_title "${summary[2]}")
-        [ -n "$title" ] && http="$http ($title)"
-    fi
-    seen="$flow${http:+ ⇒ $http}"
-    client_said=$(grep -E '^(HTTP|error)' "$work/$name.client.log" | tail -n1 | cut -c1-160 || true)
-    local keys_text=no
-    [ "$keys" = client ] && keys_text="yes (client)"
-    [ "$keys" = server ] && keys_text="yes (server)"
-    local tls_text="TLS 1.${version#tls1}"
-    local row="| \`$name\` | $server_text | $client_text | $tls_text | $keys_text | $seen"
-    readme_rows+=("$row | ${client_said//|/\\|} |")
-    echo "made $name.pcapng (${summary[3]} packets)"
-    # Working on a few cases, the README is not rewritten: say here what happened.
-    if [ -n "${MTLS_ONLY:-}" ]; then
-        echo "    seen: $seen"
-        echo "    client: $client_said"
-    fi
-}
-
 # ---- Scenarios ------------------------------------------------------------------------------
 
 make_pki
+cat "$pki/server-chain.pem" "$pki/server.key" >"$pki/server-haproxy.pem"
 write_python_client
 write_java_client
 
@@ -760,18 +388,7 @@ capture nginx-tls12-curl-unmapped-certificate nginx unmapped curl tls12 good - \
 capture haproxy-tls12-curl-no-ca-names-leaf-only haproxy no-ca-names-root curl tls12 leaf-only - \
     "HAProxy \`verify required\`, \`ca-file\` root, \`no-ca-names\`" "curl, leaf only"
 
-elapsed=$((SECONDS - started))
-if [ -n "${MTLS_ONLY:-}" ]; then
-    echo "captures written to $out in ${elapsed}s (pki/ and README.md left as they were)"
-    exit 0
-fi
-
-# The CA certificates (no keys), for tests to use as trust stores.
-mkdir -p "$out/pki"
-cp "$pki/root.pem" "$out/pki/root.pem"
-cp "$pki/issuing.pem" "$out/pki/issuing.pem"
-cp "$pki/foreign_root.pem" "$out/pki/foreign-root.pem"
-chmod 0644 "$out/pki/"*.pem
+captures_done
 
 # ---- README.md: how these were made, with what, and what happened ------------------
 
@@ -785,8 +402,8 @@ versions() {
     echo "- $(java -version 2>&1 | head -n1)"
     echo "- $(gnutls-cli --version | head -n1)"
     echo "- $(tshark --version 2>/dev/null | head -n1)"
-    echo "- Debian packages: $(dpkg-query -W -f '${Package} ${Version}\n' nginx haproxy apache2-bin stunnel4 curl \
-        python3.11 openjdk-17-jdk-headless gnutls-bin 2>/dev/null | awk 'NF == 2' | paste -sd, | sed 's/,/, /g')"
+    echo "- Debian packages: $(debian_package_versions nginx haproxy apache2-bin stunnel4 curl python3.11 \
+        openjdk-17-jdk-headless gnutls-bin)"
 }
 
 {
@@ -827,21 +444,8 @@ EOF
     versions
     cat <<'EOF'
 
-## What each capture holds
-
-Read with plain tshark (no plugin), decrypted with the key log when there is
-one. "Seen" is the TLS flow, side by side (C: client, S: server), ChangeCipherSpec
-left out: "Certificate(empty)" is a Certificate message with no certificate,
-"(encrypted handshake)", "(encrypted alert)" and "(application data)" are
-records tshark cannot read without keys, "ClientHello(again)" starts a
-renegotiation. After "⇒" comes the first HTTP response status read from the
-decrypted data (with the title of the server's error page). "Client reported"
-is the last line the client printed.
-
-| Capture | Server and configuration | Client | TLS | Keys | Seen | Client reported |
-| --- | --- | --- | --- | --- | --- | --- |
 EOF
-    printf '%s\n' "${readme_rows[@]}"
+    readme_capture_section
     cat <<'EOF'
 
 ## Notes

@@ -37,57 +37,66 @@ typedef enum {
     ROLE_BODY
 } field_role;
 
+/* A name can have several registrations (ldap.protocolOp has two); all count. */
+#define MAX_REGISTRATIONS 4
+
 typedef struct {
     mtls_application protocol;
     field_role role;
     const char *name;
-    int id;
+    int ids[MAX_REGISTRATIONS];
 } answer_field;
 
 static answer_field answer_fields[] = {
-    {MTLS_APPLICATION_HTTP1, ROLE_START_VERSION, "http.response.version", -1},
-    {MTLS_APPLICATION_HTTP1, ROLE_RAW_CODE, "http.response.code", -1},
-    {MTLS_APPLICATION_HTTP1, ROLE_BODY, "http.file_data", -1},
-    {MTLS_APPLICATION_HTTP2, ROLE_STREAM, "http2.streamid", -1},
-    {MTLS_APPLICATION_HTTP2, ROLE_RAW_CODE, "http2.headers.status", -1},
-    {MTLS_APPLICATION_HTTP2, ROLE_BODY, "http2.data.data", -1},
-    {MTLS_APPLICATION_POSTGRESQL, ROLE_START, "pgsql.type", -1},
-    {MTLS_APPLICATION_POSTGRESQL, ROLE_SEVERITY, "pgsql.severity", -1},
-    {MTLS_APPLICATION_POSTGRESQL, ROLE_CODE, "pgsql.code", -1},
-    {MTLS_APPLICATION_POSTGRESQL, ROLE_CODE, "pgsql.authtype", -1},
-    {MTLS_APPLICATION_POSTGRESQL, ROLE_TEXT, "pgsql.message", -1},
-    {MTLS_APPLICATION_MYSQL, ROLE_START, "mysql.response_code", -1},
-    {MTLS_APPLICATION_MYSQL, ROLE_CODE, "mysql.error_code", -1},
-    {MTLS_APPLICATION_MYSQL, ROLE_TEXT, "mysql.error.message", -1},
-    {MTLS_APPLICATION_MQTT, ROLE_START, "mqtt.msgtype", -1},
-    {MTLS_APPLICATION_MQTT, ROLE_CODE, "mqtt.conack.val", -1},
-    {MTLS_APPLICATION_SMTP, ROLE_START_CODE, "smtp.response.code", -1},
-    {MTLS_APPLICATION_SMTP, ROLE_TEXT, "smtp.rsp.parameter", -1},
-    {MTLS_APPLICATION_LDAP, ROLE_START, "ldap.protocolOp", -1},
-    {MTLS_APPLICATION_LDAP, ROLE_CODE, "ldap.resultCode", -1},
-    {MTLS_APPLICATION_LDAP, ROLE_TEXT, "ldap.errorMessage", -1},
+    {MTLS_APPLICATION_HTTP1, ROLE_START_VERSION, "http.response.version", {0}},
+    {MTLS_APPLICATION_HTTP1, ROLE_RAW_CODE, "http.response.code", {0}},
+    {MTLS_APPLICATION_HTTP1, ROLE_BODY, "http.file_data", {0}},
+    {MTLS_APPLICATION_HTTP2, ROLE_STREAM, "http2.streamid", {0}},
+    {MTLS_APPLICATION_HTTP2, ROLE_RAW_CODE, "http2.headers.status", {0}},
+    {MTLS_APPLICATION_HTTP2, ROLE_BODY, "http2.data.data", {0}},
+    {MTLS_APPLICATION_POSTGRESQL, ROLE_START, "pgsql.type", {0}},
+    {MTLS_APPLICATION_POSTGRESQL, ROLE_SEVERITY, "pgsql.severity", {0}},
+    {MTLS_APPLICATION_POSTGRESQL, ROLE_CODE, "pgsql.code", {0}},
+    {MTLS_APPLICATION_POSTGRESQL, ROLE_CODE, "pgsql.authtype", {0}},
+    {MTLS_APPLICATION_POSTGRESQL, ROLE_TEXT, "pgsql.message", {0}},
+    {MTLS_APPLICATION_MYSQL, ROLE_START, "mysql.response_code", {0}},
+    {MTLS_APPLICATION_MYSQL, ROLE_CODE, "mysql.error_code", {0}},
+    {MTLS_APPLICATION_MYSQL, ROLE_TEXT, "mysql.error.message", {0}},
+    {MTLS_APPLICATION_MQTT, ROLE_START, "mqtt.msgtype", {0}},
+    {MTLS_APPLICATION_MQTT, ROLE_CODE, "mqtt.conack.val", {0}},
+    {MTLS_APPLICATION_SMTP, ROLE_START_CODE, "smtp.response.code", {0}},
+    {MTLS_APPLICATION_SMTP, ROLE_TEXT, "smtp.rsp.parameter", {0}},
+    {MTLS_APPLICATION_LDAP, ROLE_START, "ldap.protocolOp", {0}},
+    {MTLS_APPLICATION_LDAP, ROLE_CODE, "ldap.resultCode", {0}},
+    {MTLS_APPLICATION_LDAP, ROLE_TEXT, "ldap.errorMessage", {0}},
 };
 
 void answer_reader_init(GArray *wanted)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(answer_fields); i++) {
         answer_field *field = &answer_fields[i];
-        field->id = proto_registrar_get_id_byname(field->name);
-        if (field->id <= 0) {
+        int id = proto_registrar_get_id_byname(field->name);
+        if (id <= 0) {
             /* A Wireshark built without nghttp2 has no HTTP/2 header fields.
              * Its answers then stay unseen, which the verdict says. */
             ws_info("field %s is not registered in this Wireshark; answers it carries will not be read", field->name);
             continue;
         }
-        g_array_append_val(wanted, field->id);
+        for (int n = 0; id > 0 && n < MAX_REGISTRATIONS; n++) {
+            field->ids[n] = id;
+            g_array_append_val(wanted, id);
+            id = proto_registrar_get_nth(id)->same_name_prev_id;
+        }
     }
 }
 
 static const answer_field *field_of(int id)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(answer_fields); i++) {
-        if (answer_fields[i].id == id)
-            return &answer_fields[i];
+        for (int n = 0; n < MAX_REGISTRATIONS && answer_fields[i].ids[n] > 0; n++) {
+            if (answer_fields[i].ids[n] == id)
+                return &answer_fields[i];
+        }
     }
     return NULL;
 }

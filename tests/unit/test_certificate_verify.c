@@ -548,6 +548,33 @@ static void refusal_verifies_only_when_the_alert_can_concern_the_signature(void 
     }
 }
 
+/* A problem of the server's own chain (self-signed here) explains nothing
+ * about the server's refusal of the client: the signature is checked. */
+static void server_chain_problem_does_not_excuse_the_signature(void **state)
+{
+    test_pki *pki = *state;
+    signed_session s;
+    start_checking(&s, false);
+    feed_hello(&s, 0x0303);
+    feed_server_hello_message(&s, 0x0303, NULL);
+    feed_chain(&s, TEST_SERVER, CERTS(pki->foreign_root), 1);
+    feed_kind(&s, TEST_SERVER, MTLS_EVENT_CERTIFICATE_REQUEST, CERTIFICATE_REQUEST);
+    feed_kind(&s, TEST_SERVER, MTLS_EVENT_SERVER_HELLO_DONE, SERVER_HELLO_DONE);
+    feed_chain(&s, TEST_CLIENT, CERTS(pki->client, pki->issuing), 2);
+    feed_kind(&s, TEST_CLIENT, MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE, CLIENT_KEY_EXCHANGE);
+    /* Signed with the server's key, not the client certificate's. */
+    feed_certificate_verify(&s, 0x0403, sign(pki->server, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data, s.sent->len));
+    feed_alert(&s.session, TEST_SERVER, 2, MTLS_ALERT_HANDSHAKE_FAILURE);
+    const mtls_handshake_summary *summary = mtls_handshake_get_summary(s.session.last);
+    assert_non_null(message_of(s.session.last, "server_self_signed"));
+    if (summary->certificate_verify != MTLS_CERTIFICATE_VERIFY_INVALID)
+        fail_msg("CertificateVerify %d: %s (%s)", summary->certificate_verify,
+                 summary->certificate_verify_detail ? summary->certificate_verify_detail : "-",
+                 codes_of(s.session.last, true));
+    assert_non_null(message_of(s.session.last, "certificate_verify_failed"));
+    finish(&s);
+}
+
 /* A vague alert that a problem already found explains (an expired client
  * certificate, then bad_certificate) is not taken for the signature's. */
 static void explained_vague_alert_leaves_the_signature_unchecked(void **state)
@@ -626,6 +653,7 @@ int main(void)
         cmocka_unit_test(refused_handshake_is_verified_at_the_alert),
         cmocka_unit_test(refusal_verifies_only_when_the_alert_can_concern_the_signature),
         cmocka_unit_test(explained_vague_alert_leaves_the_signature_unchecked),
+        cmocka_unit_test(server_chain_problem_does_not_excuse_the_signature),
         cmocka_unit_test(accepted_handshake_is_not_verified_again),
         cmocka_unit_test(superseded_handshake_releases_what_it_kept),
     };
