@@ -635,7 +635,10 @@ static char side_letter(mtls_side side)
 void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
 {
     mtls_side side = side_of(handshake, packet->sender, event->kind);
-    mtls_flow_add(&handshake->flow, packet->frame, side_letter(side), event);
+    /* The connection's end is a step of the flow only where it ended the handshake. */
+    const bool was_settled = mtls_handshake_is_settled(handshake);
+    if (event->kind != MTLS_EVENT_CONNECTION_CLOSED)
+        mtls_flow_add(&handshake->flow, packet->frame, side_letter(side), event);
     /* Only part of the transcript: it tells nothing about the handshake. */
     if (event->kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE) {
         mtls_handshake_follow_transcript(handshake, event);
@@ -712,6 +715,8 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
         break;
     case MTLS_EVENT_CONNECTION_CLOSED:
         mtls_handshake_on_connection_closed(handshake, packet, event, side);
+        if (!was_settled || handshake->closed_refusal_frame == packet->frame)
+            mtls_flow_add(&handshake->flow, packet->frame, side_letter(side), event);
         break;
     case MTLS_EVENT_UNREAD_DATA:
         if (side == MTLS_SIDE_SERVER)

@@ -133,7 +133,7 @@ static const char *value_text(field_info *fi, char *buffer, size_t size)
     case FT_UINT16:
     case FT_UINT24:
     case FT_UINT32:
-        g_snprintf(buffer, size, "%u", fvalue_get_uinteger(MTLS_FI_VALUE(fi)));
+        snprintf(buffer, size, "%u", fvalue_get_uinteger(MTLS_FI_VALUE(fi)));
         return buffer;
     case FT_STRING:
     case FT_STRINGZ:

@@ -228,10 +228,22 @@ bool tls_reader_stream_number(proto_tree *tree, uint32_t *stream_number)
 }
 
 /* What has been read of the record and the handshake message being parsed. */
+/* An event held back, with copies of the arrays it points to (the bytes
+ * they point to are the frame's, valid until the frame is done). */
+typedef struct {
+    mtls_event event;
+    void *arrays[4];
+} held_event;
+
 typedef struct {
     frame_event_sink sink;
     void *user_data;
     answer_gathering answers;
+    /* The application's answers come last in the tree, though they rode in
+     * the frame's first application data record: what follows that record
+     * is held back until they are passed on, so events go in frame order. */
+    bool data_passed;
+    GArray *held;                /* held_event */
 
     bool opaque_record_pending;  /* a TLS 1.3 record whose content we cannot read */
     tvbuff_t *opaque_record_tvb; /* where that record's type byte is */
@@ -264,9 +276,70 @@ typedef struct {
     mtls_blob compressed_certificate;
 } reader_state;
 
+static void *copy_array(void **slot, const void *data, size_t bytes)
+{
+    *slot = bytes ? g_memdup2(data, bytes) : NULL;
+    return *slot;
+}
+
+static void hold(reader_state *state, const mtls_event *event)
+{
+    held_event held = {.event = *event};
+    mtls_event *copy = &held.event;
+    switch (event->kind) {
+    case MTLS_EVENT_CLIENT_HELLO: {
+        const size_t versions = copy->u.client_hello.supported_version_count;
+        const size_t suites = copy->u.client_hello.cipher_suite_count;
+        const size_t schemes = copy->u.client_hello.signature_algorithm_count;
+        copy->u.client_hello.supported_versions =
+            copy_array(&held.arrays[0], event->u.client_hello.supported_versions, versions * sizeof(uint16_t));
+        copy->u.client_hello.cipher_suites =
+            copy_array(&held.arrays[1], event->u.client_hello.cipher_suites, suites * sizeof(uint16_t));
+        copy->u.client_hello.signature_algorithms =
+            copy_array(&held.arrays[2], event->u.client_hello.signature_algorithms, schemes * sizeof(uint16_t));
+        copy->u.client_hello.alpn = copy_array(&held.arrays[3], event->u.client_hello.alpn,
+                                               copy->u.client_hello.alpn_count * sizeof(const char *));
+        break;
+    }
+    case MTLS_EVENT_CERTIFICATE:
+        copy->u.certificate.certificates = copy_array(&held.arrays[0], event->u.certificate.certificates,
+                                                      event->u.certificate.certificate_count * sizeof(mtls_blob));
+        break;
+    case MTLS_EVENT_CERTIFICATE_REQUEST:
+        copy->u.certificate_request.ca_names = copy_array(
+            &held.arrays[0], event->u.certificate_request.ca_names,
+            event->u.certificate_request.ca_name_count * sizeof(mtls_blob));
+        copy->u.certificate_request.signature_algorithms = copy_array(
+            &held.arrays[1], event->u.certificate_request.signature_algorithms,
+            event->u.certificate_request.signature_algorithm_count * sizeof(uint16_t));
+        break;
+    default:
+        break;
+    }
+    g_array_append_val(state->held, held);
+}
+
 static void emit(reader_state *state, mtls_event *event)
 {
+    if (state->data_passed) {
+        hold(state, event);
+        return;
+    }
     state->sink(event, state->user_data);
+    if (event->kind == MTLS_EVENT_APPLICATION_DATA)
+        state->data_passed = true;
+}
+
+/* After the answers: what the frame held back, in its order. */
+static void pass_held_events(reader_state *state)
+{
+    for (unsigned i = 0; i < state->held->len; i++) {
+        held_event *held = &g_array_index(state->held, held_event, i);
+        state->sink(&held->event, state->user_data);
+        for (size_t a = 0; a < G_N_ELEMENTS(held->arrays); a++)
+            g_free(held->arrays[a]);
+    }
+    g_array_set_size(state->held, 0);
 }
 
 static void emit_simple(reader_state *state, mtls_event_kind kind)
@@ -613,11 +686,14 @@ void tls_reader_read_frame(proto_tree *tree, frame_event_sink sink, void *user_d
         .cipher_suites = g_array_new(FALSE, FALSE, sizeof(uint16_t)),
         .signature_algorithms = g_array_new(FALSE, FALSE, sizeof(uint16_t)),
         .alpn = g_ptr_array_new(),
+        .held = g_array_new(FALSE, FALSE, sizeof(held_event)),
     };
     answer_reader_start(&state.answers, sink, user_data);
     proto_tree_children_foreach(tree, visit_node, &state);
     flush_record(&state);
     answer_reader_finish(&state.answers);
+    pass_held_events(&state);
+    g_array_free(state.held, TRUE);
     g_ptr_array_free(state.alpn, TRUE);
     g_array_free(state.supported_versions, TRUE);
     g_array_free(state.certificates, TRUE);

@@ -125,8 +125,9 @@ every_capture_has_an_expectation() {
     while IFS= read -r capture; do
         name=${capture#"$pcaps"/}
         # Not `cut | grep -q`: grep leaving early makes cut die of SIGPIPE, and pipefail reports that.
-        if ! awk -F'\t' -v name="$name" '$1 == name { found = 1 } END { exit !found }' "$pcaps/expected.tsv"; then
-            echo "no line in pcaps/expected.tsv for $name"
+        if ! awk -F'\t' -v name="$name" '$1 == name { found = 1 } END { exit !found }' "$pcaps/expected.tsv" \
+            "$pcaps/expected-stacks.tsv"; then
+            echo "no line in pcaps/expected.tsv or pcaps/expected-stacks.tsv for $name"
             missing=1
         fi
     done < <(find "$pcaps" -name '*.pcap' -o -name '*.pcapng' -o -name '*.pcap.gz' -o -name '*.pcapng.gz')
