@@ -69,6 +69,7 @@ static size_t take_blobs(reader *in, mtls_blob *blobs)
 static const char *const answer_words[] = {NULL, "200", "400", "401", "403", "0403", "4030", "101", "28000",
                                            "1045", "0", "2", "5", "255", "421", "49", "Error", "FATAL",
                                            "Authentication request", "4.7.1 No client certificate presented", ""};
+#define ANSWER_WORD_COUNT (sizeof answer_words / sizeof answer_words[0])
 
 static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender, uint8_t kind, bool with_bytes,
                         reader payload)
@@ -127,11 +128,12 @@ static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender,
         event.u.alert.description = (int)take_number(&payload, 1) - 1;
         break;
     case MTLS_EVENT_APPLICATION_ANSWER:
-        event.u.application_answer.protocol = (mtls_application)(take_number(&payload, 1) % (MTLS_APPLICATION_COUNT + 1));
-        event.u.application_answer.code = answer_words[take_number(&payload, 1) % G_N_ELEMENTS(answer_words)];
-        event.u.application_answer.message_type = answer_words[take_number(&payload, 1) % G_N_ELEMENTS(answer_words)];
-        event.u.application_answer.severity = answer_words[take_number(&payload, 1) % G_N_ELEMENTS(answer_words)];
-        event.u.application_answer.text = answer_words[take_number(&payload, 1) % G_N_ELEMENTS(answer_words)];
+        event.u.application_answer.protocol =
+            (mtls_application)(take_number(&payload, 1) % (MTLS_APPLICATION_COUNT + 1));
+        event.u.application_answer.code = answer_words[take_number(&payload, 1) % ANSWER_WORD_COUNT];
+        event.u.application_answer.message_type = answer_words[take_number(&payload, 1) % ANSWER_WORD_COUNT];
+        event.u.application_answer.severity = answer_words[take_number(&payload, 1) % ANSWER_WORD_COUNT];
+        event.u.application_answer.text = answer_words[take_number(&payload, 1) % ANSWER_WORD_COUNT];
         event.u.application_answer.stream_id = (uint32_t)take_number(&payload, 1) % 4;
         event.u.application_answer.body = (mtls_blob){payload.data, payload.length};
         break;
