@@ -18,11 +18,6 @@
 #include "findings.h"
 #include "handshake_state.h"
 
-static bool completed(const mtls_handshake *handshake)
-{
-    return handshake->accepted_frame != 0 || handshake->resumed_frame != 0;
-}
-
 static bool answer_is_http(const mtls_handshake *handshake)
 {
     return handshake->answer_application == MTLS_APPLICATION_HTTP1 ||
@@ -279,7 +274,7 @@ bool mtls_handshake_take_answer(mtls_handshake *handshake, const mtls_packet *pa
         if (!refused_later(handshake, event))
             return false;
     }
-    if (!completed(handshake) || handshake->fatal_alert != NULL || handshake->closed_refusal_frame != 0)
+    if (!mtls_handshake_completed(handshake) || handshake->fatal_alert != NULL || handshake->closed_refusal_frame != 0)
         return false;
     mtls_answer answer = mtls_classify_application_answer(event);
     if (answer.kind == MTLS_ANSWER_NONE) {

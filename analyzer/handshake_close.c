@@ -17,11 +17,6 @@
 #include "findings.h"
 #include "handshake_state.h"
 
-static bool completed(const mtls_handshake *handshake)
-{
-    return handshake->accepted_frame != 0 || handshake->resumed_frame != 0;
-}
-
 /* A server that refuses after the handshake hangs up at once (Node.js,
  * slapd: milliseconds); one that closes an idle connection, later. */
 #define REFUSAL_DELAY_NANOSECONDS 1000000000
@@ -116,7 +111,7 @@ void mtls_handshake_on_connection_closed(mtls_handshake *handshake, const mtls_p
     if (refusal)
         handshake->closed_refusal_frame = packet->frame;
     /* The chain findings settle first: a refusal cites them as its likely reason. */
-    const bool accepted = completed(handshake) && !refusal && !mtls_handshake_answer_refuses(handshake);
+    const bool accepted = mtls_handshake_completed(handshake) && !refusal && !mtls_handshake_answer_refuses(handshake);
     mtls_handshake_settle_held_chain_findings(handshake, packet, accepted);
     if (answer_settled_now)
         mtls_handshake_report_answer_refusal(handshake, packet);

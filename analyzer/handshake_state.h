@@ -103,6 +103,12 @@ static inline int64_t mtls_packet_nanoseconds(const mtls_packet *packet)
     return packet->time_seconds * 1000000000 + packet->time_nanoseconds;
 }
 
+/* The handshake completed: the server accepted it, or resumed a session. */
+static inline bool mtls_handshake_completed(const mtls_handshake *handshake)
+{
+    return handshake->accepted_frame != 0 || handshake->resumed_frame != 0;
+}
+
 /* Handshake messages, as opposed to records (alerts, data, cipher changes). */
 bool mtls_event_is_handshake_message(mtls_event_kind kind);
 
