@@ -68,6 +68,9 @@ static answer_field answer_fields[] = {
     {MTLS_APPLICATION_SMTP, ROLE_TEXT, "smtp.rsp.parameter", {0}},
     {MTLS_APPLICATION_LDAP, ROLE_START, "ldap.protocolOp", {0}},
     {MTLS_APPLICATION_LDAP, ROLE_CODE, "ldap.resultCode", {0}},
+    /* Wireshark 4.4 and later name the bind and extended results apart. */
+    {MTLS_APPLICATION_LDAP, ROLE_CODE, "ldap.bindResponse_resultCode", {0}},
+    {MTLS_APPLICATION_LDAP, ROLE_CODE, "ldap.extendedResponse_resultCode", {0}},
     {MTLS_APPLICATION_LDAP, ROLE_TEXT, "ldap.errorMessage", {0}},
 };
 
