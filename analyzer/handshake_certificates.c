@@ -297,10 +297,13 @@ void mtls_handshake_settle_held_chain_findings(mtls_handshake *handshake, const 
             const bool answered = summary->answer_frame != 0;
             const bool http = handshake->offers_http || handshake->answer_application == MTLS_APPLICATION_HTTP1 ||
                               handshake->answer_application == MTLS_APPLICATION_HTTP2;
+            /* With the keys loaded, an answer the capture does not show was never sent in it. */
+            const char *unseen = summary->keys_loaded ? "; the capture holds no answer"
+                                                      : "; load the key log to see it";
             mtls_findings_add(handshake->findings, MTLS_CODE_INTERMEDIATE_NOT_SENT, packet->frame,
                               (mtls_evidence){{summary->client_certificate_frame, handshake->accepted_frame}},
                               "The client sent '%s' without its issuer '%s' (frame %u), and the server completed "
-                              "the handshake in frame %u%s. This chain works only with servers that hold the "
+                              "the handshake in frame %u%s%s. This chain works only with servers that hold the "
                               "intermediate: configure the client to send the full chain to be safe with any other.",
                               summary->client_subject ? summary->client_subject : "(unparsable)",
                               summary->client_issuer ? summary->client_issuer : "(unparsable)",
@@ -310,10 +313,11 @@ void mtls_handshake_settle_held_chain_findings(mtls_handshake *handshake, const 
                               : http ? ". Either the server holds that intermediate itself (nginx "
                                        "ssl_trusted_certificate, HAProxy ca-verify-file) and accepted the chain, "
                                        "or it refuses in its HTTP answer, which the capture does not show (nginx "
-                                       "answers 400 'The SSL certificate error'; load the key log to see it)"
+                                       "answers 400 'The SSL certificate error')"
                                      : ". Either the server holds that intermediate itself and accepted the chain, "
                                        "or its application refuses the client in an answer the capture does not "
-                                       "show (load the key log to see it)");
+                                       "show",
+                              answered ? "" : unseen);
             mtls_finding_free(finding);
             continue;
         }

@@ -119,3 +119,26 @@ void mtls_handshake_on_connection_closed(mtls_handshake *handshake, const mtls_p
         report_closed_without_alert(handshake, packet, event);
     mtls_handshake_settle_certificate_verify(handshake, packet);
 }
+
+/* A capture that ends with nothing more from the server settles what was held
+ * as the close would, minus the refusal: no close is in the capture. The
+ * findings go on the frame that shows the handshake's summary. One pass
+ * cannot know where the capture ends, so only a second reading shows them. */
+void mtls_handshake_capture_ended(mtls_handshake *handshake)
+{
+    if (handshake->capture_end_settled)
+        return;
+    handshake->capture_end_settled = true;
+    const mtls_handshake_summary *summary = &handshake->summary;
+    const mtls_packet at_summary = {
+        .frame = summary->outcome_frame != 0 ? summary->outcome_frame : summary->first_frame,
+    };
+    const bool answer_settled_now = mtls_handshake_answer_at_close(handshake);
+    /* An unsent intermediate is judged against the outcome; with none, the
+     * verdict (incomplete capture) already says all the capture proves. */
+    if (mtls_handshake_completed(handshake))
+        mtls_handshake_settle_held_chain_findings(handshake, &at_summary, !mtls_handshake_answer_refuses(handshake));
+    if (answer_settled_now)
+        mtls_handshake_report_answer_refusal(handshake, &at_summary);
+    mtls_handshake_settle_certificate_verify(handshake, &at_summary);
+}

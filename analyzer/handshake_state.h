@@ -84,6 +84,7 @@ struct mtls_handshake {
     GPtrArray *held_chain_findings;     /* mtls_finding*: the client's unsent intermediate, until the
                                          * outcome says whether the server needed it */
     char *verdict_reason;
+    bool capture_end_settled;           /* mtls_handshake_capture_ended ran */
 };
 
 mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number, uint32_t handshake_number);

@@ -399,6 +399,12 @@ typedef struct {
 
 const mtls_handshake_summary *mtls_handshake_get_summary(const mtls_handshake *handshake);
 
+/* Once the whole capture has been read: settles what the handshake held for
+ * a later event that never came (the unsent intermediate awaiting the
+ * application's answer, an answer awaiting the rest of its body, a
+ * CertificateVerify awaiting the server's answer). Idempotent. */
+void mtls_handshake_capture_ended(mtls_handshake *handshake);
+
 /* `capture_complete` says the whole capture has been read: an undecided
  * handshake is then an incomplete capture rather than still in progress. */
 mtls_verdict mtls_handshake_verdict(const mtls_handshake *handshake, bool capture_complete);

@@ -263,6 +263,34 @@ capture() {
     echo "made $name.pcapng ($(capinfos -c -M "$out/$name.pcapng" | awk '/Number of packets/ {print $NF}') packets)"
 }
 
+# capture_answer_then_request NAME: pcaps/answer-then-request.py, Python's ssl
+# on both sides (s_server cannot put an answer and a CertificateRequest in one
+# segment); always with its key log.
+capture_answer_then_request() {
+    local name=$1
+    local port=$((base_port + scenario_index))
+    scenario_index=$((scenario_index + 1))
+    selected "$name" || return 0
+    local raw=$work/$name.raw.pcapng keys=$work/$name.keys
+    : >"$keys"
+    dumpcap -q -i lo -f "tcp port $port" -w "$raw" 2>"$work/dumpcap.log" &
+    local capture_pid=$!
+    for _ in $(seq 100); do grep -q "Capturing on" "$work/dumpcap.log" && break; sleep 0.1; done
+    timeout 30 /usr/bin/python3 "$here/answer-then-request.py" "$port" "$p/server.pem" "$p/server.key" \
+        "$p/issuing.pem" "$p/client.pem" "$p/client.key" "$p/issuing.pem" "$p/root.pem" "$keys" \
+        >"$work/$name.log" 2>&1 || { cat "$work/$name.log"; exit 1; }
+    cat "$work/$name.log"
+    sleep 0.5
+    kill -INT "$capture_pid"
+    wait "$capture_pid" 2>/dev/null || true
+    editcap --inject-secrets "tls,$keys" "$raw" "$out/$name.pcapng"
+    chmod 0644 "$out/$name.pcapng"
+    mkdir -p "$out/keys"
+    cp "$keys" "$out/keys/$name.keys"
+    chmod 0644 "$out/keys/$name.keys"
+    echo "made $name.pcapng ($(capinfos -c -M "$out/$name.pcapng" | awk '/Number of packets/ {print $NF}') packets)"
+}
+
 # ---- Scenarios -----------------------------------------------------------------
 
 make_pki
@@ -353,6 +381,9 @@ SERVER_COMMANDS="R" capture tls12-renegotiation-no-keys "$server -CAfile $p/root
     "-tls1_2 $trust_server $(chain_args client issuing)"
 SERVER_COMMANDS="c" capture tls13-post-handshake-auth "$server -CAfile $p/root.pem" \
     "-tls1_3 -enable_pha $trust_server $(chain_args client issuing)" keylog
+# The server answers and asks for a certificate in one TCP segment (TLS 1.3):
+# the answer belongs to the handshake before the request.
+capture_answer_then_request tls13-answer-then-post-handshake-request
 # DTLS 1.2 client authentication, accepted and rejected.
 DTLS=1 capture dtls12-good-chain "$server $require" "$trust_server $(chain_args client issuing)"
 DTLS=1 capture dtls12-missing-intermediate "$server $require" "$trust_server $(chain_args client)"

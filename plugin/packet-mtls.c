@@ -542,6 +542,8 @@ static void show_record(const frame_record *record, tvbuff_t *tvb, packet_info *
     mtls_handshake **handshakes = wmem_array_get_raw(record->handshakes);
     for (unsigned i = 0; i < count; i++) {
         mtls_handshake *handshake = handshakes[i];
+        if (capture_complete)
+            mtls_handshake_capture_ended(handshake);
         const char *verdict = mtls_verdict_name(mtls_handshake_verdict(handshake, capture_complete));
         const char *problems = problems_on_frame(handshake, pinfo);
         proto_item *root = proto_tree_add_item(tree, proto_mtls, tvb, 0, 0, ENC_NA);

@@ -104,6 +104,16 @@ flow_reads_like_the_packet_list() {
             -E occurrence=a -E aggregator=, -e mtls.flow.frame)" = "4,6,6,6,6,6,8,8,8,8,8,9" ]
 }
 
+# A frame's events go in their order: the server's 200 and its post-handshake
+# CertificateRequest share frame 13; the answer belongs to the first handshake.
+answers_go_to_their_handshake() {
+    local capture=$pcaps/tls13-answer-then-post-handshake-request.pcapng got
+    got=$(mtls_tshark -2 -r "$capture" -o "tls.keylog_file:$pcaps/keys/tls13-answer-then-post-handshake-request.keys" \
+        -Y 'frame.number == 13' -T fields -E occurrence=a -E aggregator=, -e mtls.handshake -e mtls.frame.answer)
+    echo "$got"
+    [ "$got" = "1,2	13,21" ]
+}
+
 info_column_flags_problems() {
     local lines
     lines=$(mtls_tshark -r "$pcaps/tls12-missing-intermediate.pcapng" -2)
@@ -336,6 +346,7 @@ check "-z expert lists the entries" expert_lists_entries
 check "expert entries work as display filters" expert_filter_works
 check "full trees (-V, one pass and -2) have no dissector bug" full_trees_clean
 check "the Info column flags the frames with problems" info_column_flags_problems
+check "an answer in the frame of a later handshake's message goes to the handshake before it" answers_go_to_their_handshake
 check "no mTLS item is cut at Wireshark's 240-character label limit" mtls_items_are_never_cut
 check "mtls.flow says who sent what, each step linked to its frame" flow_reads_like_the_packet_list
 check "an unreadable trust store is reported and the analysis goes on" unreadable_trust_store_is_reported

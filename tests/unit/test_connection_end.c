@@ -125,6 +125,33 @@ static void close_right_after_completion_says_both(void **state)
     }
 }
 
+/* A capture that ends after the handshake, with no answer and no close:
+ * the unsent intermediate held for the answer is reported once it is known
+ * that nothing more comes, and says the capture holds no answer. */
+static void capture_end_settles_what_was_held(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_handshake *handshake = tls12_completed(&session, pki, CERTS(pki->client), 1);
+    assert_codes(handshake, false, "handshake_completed");
+    mtls_handshake_capture_ended(handshake);
+    mtls_handshake_capture_ended(handshake);
+    assert_codes(handshake, false, "handshake_completed,intermediate_not_sent");
+    assert_message_mentions(handshake, "intermediate_not_sent", "the capture holds no answer");
+    assert_int_equal(final_verdict(handshake), MTLS_VERDICT_ANSWER_UNSEEN);
+    test_session_clear(&session);
+
+    /* Cut before the outcome: the verdict says all the capture proves. */
+    test_session_init(&session, NULL);
+    handshake = tls12_client_flight(&session, pki, CERTS(pki->client), 1);
+    mtls_handshake_capture_ended(handshake);
+    assert_codes(handshake, true, "-");
+    assert_codes(handshake, false, "-");
+    assert_int_equal(final_verdict(handshake), MTLS_VERDICT_INCOMPLETE_CAPTURE);
+    test_session_clear(&session);
+}
+
 static void close_after_data_or_by_client_is_no_refusal(void **state)
 {
     test_pki *pki = *state;
@@ -325,6 +352,7 @@ int main(void)
         cmocka_unit_test(close_before_completion_is_a_refusal),
         cmocka_unit_test(close_after_empty_certificate_is_no_certificate),
         cmocka_unit_test(close_right_after_completion_says_both),
+        cmocka_unit_test(capture_end_settles_what_was_held),
         cmocka_unit_test(close_after_data_or_by_client_is_no_refusal),
         cmocka_unit_test(unreadable_certificate_is_not_called_missing),
         cmocka_unit_test(postgresql_refusal_is_quoted),
