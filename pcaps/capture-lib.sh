@@ -532,6 +532,15 @@ debian_package_versions() { # PACKAGE...
     dpkg-query -W -f '${Package} ${Version}\n' "$@" 2>/dev/null | awk 'NF == 2' | paste -sd, | sed 's/,/, /g'
 }
 
+# The README's tail: where the expectations are, the versions (the
+# generator's own `versions` function) and what each capture holds.
+readme_expectations_versions_and_captures() { # EXPECTATIONS_FILE
+    printf 'What the analyzer must say about each capture is in `%s`.\n\n## Versions used\n\n' "$1"
+    versions
+    echo
+    readme_capture_section
+}
+
 # The README's table of what each capture holds, with how to read it.
 readme_capture_section() {
     local answer_sentence="After \"⇒\" comes the first HTTP response status read from the

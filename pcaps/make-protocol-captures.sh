@@ -964,14 +964,8 @@ without a password; an MQTT 3.1.1 CONNECT without a user name; `smtplib`'s
 EHLO, STARTTLS, EHLO, MAIL FROM, RCPT TO an outside domain (relaying). It
 checks the server's certificate against its address and sends no SNI; psql
 connects to `localhost` (SNI localhost) through `hostaddr`.
-What the analyzer must say about each capture is in `pcaps/expected-stacks.tsv`.
-
-## Versions used
-
 EOF
-    versions
-    echo
-    readme_capture_section
+    readme_expectations_versions_and_captures pcaps/expected-stacks.tsv
     cat <<'EOF'
 
 ## Fields that carry the answer

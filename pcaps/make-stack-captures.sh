@@ -626,14 +626,8 @@ from 27400 up (`MTLS_STACK_CAPTURE_BASE_PORT`).
 Names are `SERVER-tlsVERSION-CLIENT-CASE`; the client forces the version.
 `MTLS_ONLY=REGEX` remakes only the matching captures, but with a new PKI that
 no longer matches `pki/`: commit the output of full runs only.
-What the analyzer must say about each capture is in `pcaps/expected-stacks.tsv`.
-
-## Versions used
-
 EOF
-    versions
-    echo
-    readme_capture_section
+    readme_expectations_versions_and_captures pcaps/expected-stacks.tsv
     cat <<'EOF'
 
 ## Notes
