@@ -114,6 +114,20 @@ answers_go_to_their_handshake() {
     [ "$got" = "1,2	13,21" ]
 }
 
+# HAProxy completes the handshake without the client's intermediate; the
+# capture, cut after the server's Finished, holds no answer and no close.
+# Once it is known that nothing more comes (-2), the unsent intermediate is
+# reported, saying the capture holds no answer.
+capture_end_settles_the_unsent_intermediate() {
+    local name=real/haproxy-tls12-curl-ca-verify-file-leaf-only cut=$MTLS_TEST_ROOT/cut-after-finished.pcapng got
+    editcap -r "$pcaps/$name.pcapng" "$cut" 1-8 >/dev/null
+    got=$(mtls_tshark -2 -r "$cut" -o "tls.keylog_file:$pcaps/$name.keys" -Y 'mtls.note == "intermediate_not_sent"' \
+        -T fields -e frame.number -e mtls.verdict -e mtls.message)
+    echo "$got"
+    [ "$(cut -f 1,2 <<<"$got")" = "8	completed (answer unseen)" ] && grep -q "the capture holds no answer" <<<"$got" &&
+        [ -z "$(mtls_tshark -r "$cut" -o "tls.keylog_file:$pcaps/$name.keys" -Y 'mtls.note == "intermediate_not_sent"')" ]
+}
+
 info_column_flags_problems() {
     local lines
     lines=$(mtls_tshark -r "$pcaps/tls12-missing-intermediate.pcapng" -2)
@@ -347,6 +361,7 @@ check "expert entries work as display filters" expert_filter_works
 check "full trees (-V, one pass and -2) have no dissector bug" full_trees_clean
 check "the Info column flags the frames with problems" info_column_flags_problems
 check "an answer in the frame of a later handshake's message goes to the handshake before it" answers_go_to_their_handshake
+check "the end of the capture settles what waited for the answer (-2 only)" capture_end_settles_the_unsent_intermediate
 check "no mTLS item is cut at Wireshark's 240-character label limit" mtls_items_are_never_cut
 check "mtls.flow says who sent what, each step linked to its frame" flow_reads_like_the_packet_list
 check "an unreadable trust store is reported and the analysis goes on" unreadable_trust_store_is_reported
