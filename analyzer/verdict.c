@@ -173,9 +173,10 @@ static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verd
                                "certificate",
                                handshake->closed_refusal_frame);
     case MTLS_VERDICT_UNREADABLE:
-        return g_strdup_printf("Wireshark could not dissect part of this handshake (frame %u), so what the verdict "
-                               "rests on is not in the capture as read: check for lost segments, a snap length "
-                               "that cut frames, or a message too large for the dissector's reassembly",
+        return g_strdup_printf("Wireshark could not dissect part of this handshake (from frame %u), so what the "
+                               "verdict rests on is not in the capture as read: check for lost segments, a snap "
+                               "length that cut frames, a message too large for the dissector's reassembly, or a "
+                               "dissector bug Wireshark reports on a later frame",
                                handshake->unreadable_frame);
     case MTLS_VERDICT_REJECTED:
         return g_strdup_printf("the %s sent %s after the client certificate", alert_sender, alert);

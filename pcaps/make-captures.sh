@@ -158,6 +158,8 @@ link_check_certificates() {
     cat "$pki/issuing.pem" "$pki/issuing.pem" >"$pki/issuing_twice.pem"
     # Twenty copies: a chain longer than the analyzer judges (its bound).
     for _ in $(seq 20); do cat "$pki/issuing.pem"; done >"$pki/issuing_twenty_times.pem"
+    # About 93 KB: Wireshark's TLS dissector gives up on the reassembled message (4.0 to 4.6).
+    for _ in $(seq 160); do cat "$pki/issuing.pem"; done >"$pki/issuing_160_times.pem"
 }
 
 # ---- One scenario ------------------------------------------------------------
@@ -353,6 +355,9 @@ capture tls12-weak-key "$server $require" "-tls1_2 $weak $trust_server $(chain_a
 capture tls12-weak-signature "$server $require" "-tls1_2 $weak $trust_server $(chain_args client_sha1 issuing)"
 capture tls12-duplicate-certificate "$server $require" "-tls1_2 $trust_server $(chain_args client issuing_twice)"
 capture tls12-long-chain "$server $require" "-tls1_2 $trust_server $(chain_args client issuing_twenty_times)"
+# A client Certificate Wireshark cannot dissect: the verdict says so, never "no client certificate".
+capture tls12-certificate-beyond-the-dissector "$server $require" \
+    "-tls1_2 $trust_server $(chain_args client issuing_160_times)"
 capture tls12-server-not-a-ca "$(chain_args server_under_leaf server_then_issuing) $require" \
     "-tls1_2 $trust_server $(chain_args client issuing)"
 capture tls12-server-path-length "$(chain_args server_deep sub_ca_chain) $require" \
