@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# install-deps.sh - installs what mtls-analyzer needs to build, test and make
-# captures on Debian 12 (Wireshark 4.0) or later. Does nothing when all of it
-# is already there. Uses sudo when not run as root.
+# install-deps.sh - installs what mtls-analyzer needs to build and run on
+# Debian 12 (Wireshark 4.0) or later, and nothing else: the build tools, the
+# Wireshark development files, tshark and the Wireshark GUI the plugin runs
+# in, and Python for mtls-report. No server, JDK, X server or service: what
+# only the tests need is tests/install-test-deps.sh's. Does nothing when all
+# of it is already there. Uses sudo when not run as root.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
@@ -10,15 +13,15 @@ packages=(
     libwireshark-dev libwiretap-dev libglib2.0-dev libgnutls28-dev
     zlib1g-dev libbrotli-dev libzstd-dev                 # RFC 8879 compressed certificates
     tshark wireshark                                      # the programs the plugin runs in (wireshark: the Qt GUI)
-    libcmocka-dev python3 ca-certificates xxd             # tests (the system CA store is a trust-store form)
-    xvfb imagemagick xdotool                              # GUI test: display, screenshots, driving the windows
-    file                                                  # CPack DEB (shared-library dependencies)
-    openssl gnutls-bin iproute2 util-linux                # capture generator (s_server, certtool, ss), setpriv
+    python3                                               # mtls-report
 )
-# The real-software captures are made, and remade by the tests, on Debian 12 only.
-if grep -q '^12\.' /etc/debian_version 2>/dev/null; then
-    packages+=(nginx haproxy apache2-bin stunnel4 curl default-jdk-headless)  # make-real-captures.sh
+# --list prints the packages and installs nothing (tests/integration/check-user-install.sh);
+# other arguments are packages a caller adds (tests/install-test-deps.sh).
+if [ "${1:-}" = --list ]; then
+    printf '%s\n' "${packages[@]}"
+    exit 0
 fi
+packages+=("$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

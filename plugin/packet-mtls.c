@@ -773,7 +773,8 @@ void proto_register_mtls(void)
           NULL, HFILL}},
         {&hf_mtls_frame_answer,
          {"Application's answer in frame", "mtls.frame.answer", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
-          "The application's answer after the handshake: HTTP, PostgreSQL, MySQL, MQTT, SMTP or LDAP (needs the session keys)", HFILL}},
+          "The application's answer after the handshake: HTTP, PostgreSQL, MySQL, MQTT, SMTP or LDAP "
+          "(needs the session keys)", HFILL}},
         {&hf_mtls_frame_outcome,
          {"Outcome in frame", "mtls.frame.outcome", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
           "Where the handshake's outcome became known: that frame carries its whole summary", HFILL}},

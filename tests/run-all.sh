@@ -10,7 +10,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build-tests}
 
-"$top/packaging/install-deps.sh"
+"$top/tests/install-test-deps.sh"
 cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMTLS_WERROR=ON -DBUILD_TESTING=ON
 cmake --build "$build" --parallel "$(nproc)"
 cd "$build"

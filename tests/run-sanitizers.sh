@@ -17,7 +17,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$top/build-sanitizers}
 fuzz_seconds=${MTLS_FUZZ_SECONDS:-120}
 
-"$top/packaging/install-deps.sh"
+"$top/tests/install-test-deps.sh"
 missing=()
 for package in clang libclang-rt-dev valgrind; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-wireshark-chroot.sh - runs the whole test suite (tests/run-all.sh) again
 # against another Wireshark: inside a chroot of a later Debian release made
-# with debootstrap, where install-deps.sh installs that release's tshark,
+# with debootstrap, where install-test-deps.sh installs that release's tshark,
 # Wireshark GUI and libwireshark-dev. The chroot is kept and reused by later
 # runs.
 #   trixie (Debian 13): Wireshark 4.4
