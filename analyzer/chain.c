@@ -64,6 +64,12 @@ static const char *code_for(const chain_check *check, const char *client_code, c
 }
 
 /* "client" or "server": whose chain the messages speak of. */
+/* The "s" of an English plural, for a count. */
+static const char *plural(unsigned count)
+{
+    return count == 1 ? "" : "s";
+}
+
 static const char *whose(const chain_check *check)
 {
     return mtls_side_name(check->input->side);
@@ -250,8 +256,9 @@ static void check_issuer_roles(chain_check *check)
         if (!not_a_ca && !issued->is_proxy && issuer->has_key_usage && !(issuer->key_usage & GNUTLS_KEY_KEY_CERT_SIGN))
             append_entry(&no_cert_sign, "the CA '%s' has a Key Usage without keyCertSign", issuer->subject);
         if (issuer->path_length_limit >= 0 && intermediates_below > (unsigned)issuer->path_length_limit)
-            append_entry(&too_deep, "'%s' allows %d CA(s) below it (pathLenConstraint) and %u follow it",
-                         issuer->subject, issuer->path_length_limit, intermediates_below);
+            append_entry(&too_deep, "'%s' allows %d CA%s below it (pathLenConstraint) and %u follow it",
+                         issuer->subject, issuer->path_length_limit, issuer->path_length_limit == 1 ? "" : "s",
+                         intermediates_below);
         if (!issuer->self_issued && !issuer->is_proxy && issuer->is_ca)
             intermediates_below++;
     }
@@ -405,7 +412,7 @@ static void check_order(chain_check *check)
                       check->input->certificate_frame, check->evidence,
                       "The %s sent its chain %s (sent order %s). TLS requires the leaf first and each "
                       "certificate followed by its issuer; strict peers (Java, SAP, many load balancers) reject "
-                      "other orders. Send the chain leaf, intermediate(s), root.",
+                      "other orders. Send the chain leaf first, then each intermediate, then the root.",
                       whose(check), reordered ? "out of order" : "with certificates that do not belong to it",
                       order->str);
     g_string_free(order, TRUE);
@@ -464,13 +471,14 @@ static void report_unsent_issuer(chain_check *check, const mtls_certificate *top
         mtls_evidence evidence = check->evidence;
         evidence.frames[1] = input->known_certificates_frame;
         mtls_findings_add(check->findings, MTLS_CODE_MISSING_INTERMEDIATE, input->certificate_frame, evidence,
-                          "The client sent %u certificate(s) ending at '%s', whose issuer '%s' it did not send; that "
+                          "The client sent %u certificate%s ending at '%s', whose issuer '%s' it did not send; that "
                           "issuer is %s. The server sent '%s' in its own chain (frame %u): it is an intermediate CA "
                           "of this PKI, not a root. A server that does not hold it itself (nginx "
                           "ssl_trusted_certificate and HAProxy ca-verify-file give one) cannot build the client's "
                           "chain: configure the client to send the full chain (the keystore entry must hold leaf "
                           "and intermediates).",
-                          input->certificates->len, top->subject, top->issuer, where, known->subject,
+                          input->certificates->len, plural(input->certificates->len), top->subject, top->issuer,
+                          where, known->subject,
                           input->known_certificates_frame);
         return;
     }
@@ -513,11 +521,12 @@ static void check_client_trust(chain_check *check, const mtls_certificate *top, 
      * does not list: whoever holds the store can verify, the server likely not. */
     if (trusted_issuer != NULL && !trusted_issuer->self_signed && names_listed) {
         mtls_findings_add(check->findings, MTLS_CODE_MISSING_INTERMEDIATE, input->certificate_frame, check->evidence,
-                          "The client sent %u certificate(s) ending at '%s', without its issuer '%s'. That "
+                          "The client sent %u certificate%s ending at '%s', without its issuer '%s'. That "
                           "intermediate is in your trust store, so the chain can be completed here, but the server "
                           "lists only %s: the server probably lacks it and cannot build the chain. Configure the "
                           "client to send the full chain, or install '%s' on the server.",
-                          input->certificates->len, top->subject, trusted_issuer->subject, ca_list,
+                          input->certificates->len, plural(input->certificates->len), top->subject,
+                          trusted_issuer->subject, ca_list,
                           trusted_issuer->subject);
         g_free(ca_list);
         return;

@@ -228,8 +228,9 @@ void mtls_handshake_on_certificate(mtls_handshake *handshake, const mtls_packet 
 {
     mtls_handshake_summary *summary = &handshake->summary;
     if (event->u.certificate.truncated) {
-        char *what = g_strdup_printf("was cut short in the capture (%zu certificate(s) readable)",
-                                     event->u.certificate.certificate_count);
+        const size_t readable = event->u.certificate.certificate_count;
+        char *what = g_strdup_printf("was cut short in the capture (%zu certificate%s readable)", readable,
+                                     readable == 1 ? "" : "s");
         on_unreadable_certificate(handshake, packet, side, what);
         g_free(what);
         return;

@@ -380,6 +380,8 @@ typedef struct {
     uint32_t client_certificate_frame;
     uint32_t alert_frame;           /* the first fatal alert */
     uint32_t first_frame;           /* the first frame with an event of this handshake */
+    uint32_t last_frame;            /* the last frame that shows this handshake so far (final once the
+                                     * whole capture has been read): a reader that streams can let it go there */
     uint32_t outcome_frame;         /* where the outcome became known; 0 while it is not.
                                      * Reports count each handshake once, here. */
     bool post_handshake;            /* TLS 1.3 post-handshake authentication, not a full handshake */

@@ -105,5 +105,6 @@ mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet,
     bool concludes = summary->answer_frame == packet->frame || (!settled && mtls_handshake_is_settled(handshake));
     if (settled && !handshake_message && handshake->findings->len == findings_before && !concludes)
         return NULL;
+    handshake->summary.last_frame = packet->frame;
     return handshake;
 }

@@ -45,33 +45,34 @@ typedef struct {
     field_role role;
     const char *name;
     int ids[MAX_REGISTRATIONS];
+    bool optional; /* registered by some Wireshark versions only: its absence is no loss */
 } answer_field;
 
 static answer_field answer_fields[] = {
-    {MTLS_APPLICATION_HTTP1, ROLE_START_VERSION, "http.response.version", {0}},
-    {MTLS_APPLICATION_HTTP1, ROLE_RAW_CODE, "http.response.code", {0}},
-    {MTLS_APPLICATION_HTTP1, ROLE_BODY, "http.file_data", {0}},
-    {MTLS_APPLICATION_HTTP2, ROLE_STREAM, "http2.streamid", {0}},
-    {MTLS_APPLICATION_HTTP2, ROLE_RAW_CODE, "http2.headers.status", {0}},
-    {MTLS_APPLICATION_HTTP2, ROLE_BODY, "http2.data.data", {0}},
-    {MTLS_APPLICATION_POSTGRESQL, ROLE_START, "pgsql.type", {0}},
-    {MTLS_APPLICATION_POSTGRESQL, ROLE_SEVERITY, "pgsql.severity", {0}},
-    {MTLS_APPLICATION_POSTGRESQL, ROLE_CODE, "pgsql.code", {0}},
-    {MTLS_APPLICATION_POSTGRESQL, ROLE_CODE, "pgsql.authtype", {0}},
-    {MTLS_APPLICATION_POSTGRESQL, ROLE_TEXT, "pgsql.message", {0}},
-    {MTLS_APPLICATION_MYSQL, ROLE_START, "mysql.response_code", {0}},
-    {MTLS_APPLICATION_MYSQL, ROLE_CODE, "mysql.error_code", {0}},
-    {MTLS_APPLICATION_MYSQL, ROLE_TEXT, "mysql.error.message", {0}},
-    {MTLS_APPLICATION_MQTT, ROLE_START, "mqtt.msgtype", {0}},
-    {MTLS_APPLICATION_MQTT, ROLE_CODE, "mqtt.conack.val", {0}},
-    {MTLS_APPLICATION_SMTP, ROLE_START_CODE, "smtp.response.code", {0}},
-    {MTLS_APPLICATION_SMTP, ROLE_TEXT, "smtp.rsp.parameter", {0}},
-    {MTLS_APPLICATION_LDAP, ROLE_START, "ldap.protocolOp", {0}},
-    {MTLS_APPLICATION_LDAP, ROLE_CODE, "ldap.resultCode", {0}},
+    {MTLS_APPLICATION_HTTP1, ROLE_START_VERSION, "http.response.version", {0}, false},
+    {MTLS_APPLICATION_HTTP1, ROLE_RAW_CODE, "http.response.code", {0}, false},
+    {MTLS_APPLICATION_HTTP1, ROLE_BODY, "http.file_data", {0}, false},
+    {MTLS_APPLICATION_HTTP2, ROLE_STREAM, "http2.streamid", {0}, false},
+    {MTLS_APPLICATION_HTTP2, ROLE_RAW_CODE, "http2.headers.status", {0}, false},
+    {MTLS_APPLICATION_HTTP2, ROLE_BODY, "http2.data.data", {0}, false},
+    {MTLS_APPLICATION_POSTGRESQL, ROLE_START, "pgsql.type", {0}, false},
+    {MTLS_APPLICATION_POSTGRESQL, ROLE_SEVERITY, "pgsql.severity", {0}, false},
+    {MTLS_APPLICATION_POSTGRESQL, ROLE_CODE, "pgsql.code", {0}, false},
+    {MTLS_APPLICATION_POSTGRESQL, ROLE_CODE, "pgsql.authtype", {0}, false},
+    {MTLS_APPLICATION_POSTGRESQL, ROLE_TEXT, "pgsql.message", {0}, false},
+    {MTLS_APPLICATION_MYSQL, ROLE_START, "mysql.response_code", {0}, false},
+    {MTLS_APPLICATION_MYSQL, ROLE_CODE, "mysql.error_code", {0}, false},
+    {MTLS_APPLICATION_MYSQL, ROLE_TEXT, "mysql.error.message", {0}, false},
+    {MTLS_APPLICATION_MQTT, ROLE_START, "mqtt.msgtype", {0}, false},
+    {MTLS_APPLICATION_MQTT, ROLE_CODE, "mqtt.conack.val", {0}, false},
+    {MTLS_APPLICATION_SMTP, ROLE_START_CODE, "smtp.response.code", {0}, false},
+    {MTLS_APPLICATION_SMTP, ROLE_TEXT, "smtp.rsp.parameter", {0}, false},
+    {MTLS_APPLICATION_LDAP, ROLE_START, "ldap.protocolOp", {0}, false},
+    {MTLS_APPLICATION_LDAP, ROLE_CODE, "ldap.resultCode", {0}, false},
     /* Wireshark 4.4 and later name the bind and extended results apart. */
-    {MTLS_APPLICATION_LDAP, ROLE_CODE, "ldap.bindResponse_resultCode", {0}},
-    {MTLS_APPLICATION_LDAP, ROLE_CODE, "ldap.extendedResponse_resultCode", {0}},
-    {MTLS_APPLICATION_LDAP, ROLE_TEXT, "ldap.errorMessage", {0}},
+    {MTLS_APPLICATION_LDAP, ROLE_CODE, "ldap.bindResponse_resultCode", {0}, true},
+    {MTLS_APPLICATION_LDAP, ROLE_CODE, "ldap.extendedResponse_resultCode", {0}, true},
+    {MTLS_APPLICATION_LDAP, ROLE_TEXT, "ldap.errorMessage", {0}, false},
 };
 
 void answer_reader_init(GArray *wanted)
@@ -81,8 +82,11 @@ void answer_reader_init(GArray *wanted)
         int id = proto_registrar_get_id_byname(field->name);
         if (id <= 0) {
             /* A Wireshark built without nghttp2 has no HTTP/2 header fields.
-             * Its answers then stay unseen, which the verdict says. */
-            ws_info("field %s is not registered in this Wireshark; answers it carries will not be read", field->name);
+             * Its answers then stay unseen, which the verdict says, and the
+             * user is told why (mtls-report passes it on). */
+            if (!field->optional)
+                ws_warning("mTLS analyzer: field %s is not registered in this Wireshark; answers it carries will "
+                           "not be read", field->name);
             continue;
         }
         for (int n = 0; id > 0 && n < MAX_REGISTRATIONS; n++) {

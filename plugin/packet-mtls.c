@@ -67,6 +67,7 @@ static int hf_mtls_frame_client_certificate = -1;
 static int hf_mtls_frame_alert = -1;
 static int hf_mtls_frame_answer = -1;
 static int hf_mtls_frame_outcome = -1;
+static int hf_mtls_frame_last = -1;
 static int hf_mtls_answer_status = -1;
 static int hf_mtls_answer_title = -1;
 static int hf_mtls_problem = -1;
@@ -401,6 +402,7 @@ static void add_frame_links(proto_tree *tree, tvbuff_t *tvb, const mtls_handshak
     add_frame_link(tree, hf_mtls_frame_alert, tvb, summary->alert_frame);
     add_frame_link(tree, hf_mtls_frame_answer, tvb, summary->answer_frame);
     add_frame_link(tree, hf_mtls_frame_outcome, tvb, summary->outcome_frame);
+    add_frame_link(tree, hf_mtls_frame_last, tvb, summary->last_frame);
 }
 
 /* What names the handshake and links to its messages: shown on every frame
@@ -778,6 +780,9 @@ void proto_register_mtls(void)
         {&hf_mtls_frame_outcome,
          {"Outcome in frame", "mtls.frame.outcome", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
           "Where the handshake's outcome became known: that frame carries its whole summary", HFILL}},
+        {&hf_mtls_frame_last,
+         {"Last frame of the handshake", "mtls.frame.last", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+          "The last frame that shows this handshake (final with two passes): nothing of it comes later", HFILL}},
         {&hf_mtls_answer_status,
          {"Application's answer (status or error code)", "mtls.answer.status", FT_UINT16, BASE_DEC, NULL, 0x0,
           "HTTP status, MySQL error, MQTT CONNACK code, SMTP reply or LDAP result of the answer; 0 for PostgreSQL, "
@@ -834,7 +839,7 @@ void proto_register_mtls(void)
                                        &pref_server_trust_store, FALSE);
     prefs_register_filename_preference(module, "expected_client_certificates",
                                        "Client certificates registered on the server",
-                                       "The client certificate(s) the server side expects: the PEM uploaded to a "
+                                       "The client certificates the server side expects: the PEM uploaded to a "
                                        "service key or a certificate-to-user mapping; a PEM bundle, a DER "
                                        "certificate or a folder of them. A client that sends another certificate "
                                        "gets unexpected_client_certificate.",

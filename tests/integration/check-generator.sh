@@ -57,7 +57,7 @@ cp "$top/pcaps/expected.tsv" "$top/pcaps/expected-stacks.tsv" "$fresh/"
 export MTLS_PCAPS_SOURCE=$fresh
 # shellcheck source=../lib/checks.sh
 source "$here/../lib/checks.sh"
-# The checks run side by side, one per core: each reads its fresh capture with tshark, twice.
+# The checks run side by side, one per core: each reads its fresh capture with tshark once (-2).
 results=$(mktemp -d /tmp/mtls-generator-results.XXXXXX)
 index=0
 while IFS= read -r line; do
@@ -72,7 +72,8 @@ while IFS= read -r line; do
     if [ ! -f "$fresh/$capture" ]; then
         check_status 1 "the generator made $capture"
     else
-        printf '%s\0' "$index" "$capture" "$options" "$problems" "$notes" "$verdicts" >"$results/$index.args"
+        # The analysis only: the plugin's own properties are checked on the committed captures.
+        printf '%s\0' "$index" "$capture" "$options" "$problems" "$notes" "$verdicts" analysis-only >"$results/$index.args"
     fi
 done < <(cat "$top/pcaps/expected.tsv" "$top/pcaps/expected-stacks.tsv")
 check_one() { # ARGS_FILE

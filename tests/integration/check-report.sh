@@ -39,8 +39,11 @@ report = json.loads(sys.argv[1])
 want = sys.argv[2].splitlines()
 got = [f"{h['stream']}/{h['handshake']} {h['verdict']}" for h in report["handshakes"]]
 assert sorted(got) == sorted(want), (got, want)
-assert report["summary"] == {"captures": 1, "handshakes": 6, "with_problems": 3,
-                             "verdicts": {"completed (answer unseen)": 2, "not requested": 1, "no client certificate": 1, "rejected": 2}}, report["summary"]
+summary = report["summary"]
+assert {key: summary[key] for key in ("captures", "handshakes", "with_problems", "verdicts", "failed")} == {
+    "captures": 1, "handshakes": 6, "with_problems": 3, "failed": [],
+    "verdicts": {"completed (answer unseen)": 2, "not requested": 1, "no client certificate": 1, "rejected": 2}}, summary
+assert summary["undetermined"] == [{"capture": "sample.pcapng", "why": "2 completed (answer unseen)"}], summary
 rejected = [h for h in report["handshakes"] if "unknown_ca" in h["problems"]]
 assert len(rejected) == 1, rejected
 h = rejected[0]
@@ -67,6 +70,7 @@ assert [(r["capture"], r["verdict"], r["problems"]) for r in rows] == [
     ("tls12-missing-intermediate.pcapng", "rejected", "missing_intermediate;unknown_ca"),
     ("tls12-good-chain.pcapng", "completed (answer unseen)", "")], rows
 assert rows[1]["client_chain_length"] == "2" and rows[1]["certificate_requested"] == "yes", rows[1]
+assert rows[0]["messages"].startswith("missing_intermediate: The client sent") and "\nunknown_ca: " in rows[0]["messages"], rows[0]
 PY
 }
 
@@ -77,27 +81,51 @@ text_names_cause_and_summary() {
     grep -q "verdict: no client certificate: " <<<"$output" &&
         grep -q "flow: C: ClientHello · S: ServerHello, .* · C: Certificate(empty), " <<<"$output" &&
         grep -q "problem empty_certificate (frame [0-9]*): The server requested a client certificate" <<<"$output" &&
-        grep -qx "1 handshakes in 1 capture(s): 1 no client certificate; 1 with problems" <<<"$output" &&
+        grep -qx "1 handshake in 1 capture: 1 no client certificate; 1 with problems" <<<"$output" &&
         grep -qx "exit 1" <<<"$output"
 }
 
-exit_zero_when_all_good() {
+# 0 only where every capture holds mTLS handshakes whose outcome is seen, none with a problem;
+# 3 where nothing failed but something could not be judged; --require says what counts.
+exit_codes_gate_on_what_was_judged() {
     local output
-    output=$(report tls12-good-chain.pcapng tls13-good-chain.pcapng tls12-not-requested.pcapng)
+    # The key logs beside the captures (x.keys) are found: the application's answers are read.
+    output=$(report real/nginx-tls12-curl-good.pcapng real/haproxy-tls12-curl-good.pcapng)
     echo "$output"
-    grep -qx "exit 0" <<<"$output" && grep -qx "3 handshakes in 3 capture(s): 2 completed (answer unseen), 1 not requested; 0 with problems" <<<"$output"
+    grep -qx "exit 0" <<<"$output" && grep -qx "2 handshakes in 2 captures: 2 ok; 0 with problems" <<<"$output" || return 1
+    output=$(report tls12-good-chain.pcapng)
+    grep -qx "exit 3" <<<"$output" && grep -qx "not judged: tls12-good-chain.pcapng: 1 completed (answer unseen)" <<<"$output" ||
+        { echo "$output"; return 1; }
+    [ "$(report --require handshake tls12-good-chain.pcapng | tail -n 1)" = "exit 0" ] || return 1
+    output=$(report --require handshake tls12-not-requested.pcapng tls13-no-keys.pcapng)
+    grep -qx "exit 3" <<<"$output" &&
+        grep -qx "not judged: tls12-not-requested.pcapng: no mTLS handshake (no client certificate requested or sent)" <<<"$output" &&
+        grep -qx "not judged: tls13-no-keys.pcapng: 1 encrypted" <<<"$output" || { echo "$output"; return 1; }
+    [ "$(report --require no-problem tls12-not-requested.pcapng tls13-no-keys.pcapng | tail -n 1)" = "exit 0" ] || return 1
+    # A problem outranks what could not be judged; an unreadable input outranks both.
+    [ "$(report tls12-good-chain.pcapng tls12-expired.pcapng | tail -n 1)" = "exit 1" ] || return 1
+    [ "$(report tls12-expired.pcapng no-such.pcapng | tail -n 1)" = "exit 2" ]
 }
 
 problems_only_filters_the_list() {
     local output
     output=$(report --problems-only --format csv sample.pcapng)
-    [ "$(sed '1d;$d' <<<"$output" | wc -l)" = 3 ] && ! grep -q ",ok," <<<"$output"
+    python3 - "$output" <<'PY'
+import csv, io, sys
+text, status = sys.argv[1].rsplit("\n", 1)
+rows = list(csv.DictReader(io.StringIO(text)))
+assert status == "exit 1" and len(rows) == 3 and all(row["problems"] for row in rows), (status, rows)
+PY
 }
 
 keylog_and_trust_reach_tshark() {
     local without with
-    without=$(report --format csv third-party/wireshark/tls13-rfc8446.pcap)
-    with=$(report --format csv --keylog third-party/wireshark/tls13-rfc8446.keys third-party/wireshark/tls13-rfc8446.pcap)
+    local alone=$MTLS_TEST_ROOT/home/rfc8446
+    mkdir -p "$alone"
+    cp "$pcaps/third-party/wireshark/tls13-rfc8446.pcap" "$alone/"
+    chmod -R a+rX "$alone"
+    without=$(report --format csv "$alone/tls13-rfc8446.pcap")
+    with=$(report --format csv --keylog third-party/wireshark/tls13-rfc8446.keys "$alone/tls13-rfc8446.pcap")
     grep -q ",encrypted," <<<"$without" && ! grep -q ",encrypted," <<<"$with" && grep -q ",resumed," <<<"$with" ||
         { echo "keylog: $without / $with"; return 1; }
     without=$(report --format csv tls12-untrusted-root-no-ca-names.pcapng)
@@ -117,10 +145,128 @@ errors_exit_two() {
     grep -qx "exit 2" <<<"$output"
 }
 
-non_tls_capture_reports_nothing() {
+non_tls_capture_is_not_judged() {
     local output
     output=$(report third-party/wireshark/quic-fragmented-handshakes.pcapng.gz)
-    grep -qx "0 handshakes in 1 capture(s); 0 with problems" <<<"$output" && grep -qx "exit 0" <<<"$output"
+    grep -qx "0 handshakes in 1 capture; 0 with problems" <<<"$output" && grep -qx "exit 3" <<<"$output"
+}
+
+# Every input is judged on its own: a damaged, empty or missing one is named with its reason and the
+# others' results still print; a file that is not a capture is skipped with a note.
+each_input_on_its_own() {
+    local output cut=$MTLS_TEST_ROOT/home/cut.pcapng empty=$MTLS_TEST_ROOT/home/empty.pcapng
+    head -c 3000 "$pcaps/sample.pcapng" >"$cut"
+    : >"$empty"
+    chmod a+r "$cut" "$empty"
+    output=$(report --format csv tls12-expired.pcapng "$cut" "$empty" missing.pcapng real/README.md)
+    echo "$output"
+    grep -q "^tls12-expired.pcapng,.*,rejected," <<<"$output" &&
+        grep -q "^$cut,.*,incomplete capture," <<<"$output" &&
+        grep -q "mtls-report: $cut: tshark: .*cut short in the middle of a packet" <<<"$output" &&
+        grep -qx "mtls-report: $empty: empty file" <<<"$output" &&
+        grep -qx "mtls-report: missing.pcapng: no such file" <<<"$output" &&
+        grep -qx "mtls-report: real/README.md: skipped, not a capture file" <<<"$output" &&
+        grep -qx "exit 2" <<<"$output"
+}
+
+folders_are_walked_and_standard_input_read() {
+    local output folder=$MTLS_TEST_ROOT/home/walked
+    mkdir -p "$folder/nested"
+    cp "$pcaps/real/nginx-tls12-curl-expired.pcapng" "$pcaps/real/nginx-tls12-curl-expired.keys" "$pcaps/real/README.md" \
+        "$folder/"
+    cp "$pcaps/tls12-good-chain.pcapng" "$pcaps/third-party/wireshark/quic-fragmented-handshakes.pcapng.gz" "$folder/nested/"
+    chmod -R a+rX "$folder"
+    output=$(report --format jsonl --problems-only "$folder")
+    tail -n 2 <<<"$output" | head -n 1 | python3 -c "
+import json, sys
+summary = json.loads(sys.stdin.read())
+assert summary['record'] == 'summary' and summary['captures'] == 3 and summary['failed'] == [], summary
+assert summary['skipped'] == ['$folder/README.md: skipped, not a capture file'], summary['skipped']" ||
+        { echo "$output" | tail -n 3; return 1; }
+    grep -q '"record": "handshake", "capture": "'"$folder"'/nginx-tls12-curl-expired.pcapng"' <<<"$output" &&
+        grep -q '"verdict": "rejected by the application"' <<<"$output" || { echo "$output"; return 1; }
+    output=$(cd "$pcaps" && mtls_as_test_user "$MTLS_TEST_ROOT/mtls-report" - <tls12-expired.pcapng 2>&1; echo "exit $?")
+    grep -qx "<standard input>" <<<"$output" && grep -q "problem certificate_expired" <<<"$output" && grep -qx "exit 1" <<<"$output"
+}
+
+# Each capture's own key log (x.keys beside it, or in --keylog-dir); several --keylog joined.
+key_logs_are_paired() {
+    local copy=$MTLS_TEST_ROOT/home/alone output
+    mkdir -p "$copy"
+    cp "$pcaps/real/nginx-tls12-curl-expired.pcapng" "$copy/"
+    chmod -R a+rX "$copy"
+    output=$(report --format csv "$copy/nginx-tls12-curl-expired.pcapng")
+    grep -q ",completed (answer unseen)," <<<"$output" || { echo "without: $output"; return 1; }
+    output=$(report --format csv --keylog-dir real "$copy/nginx-tls12-curl-expired.pcapng")
+    grep -q ",rejected by the application," <<<"$output" || { echo "--keylog-dir: $output"; return 1; }
+    output=$(report --format csv --keylog keys/tls13-good-chain.keys --keylog real/nginx-tls12-curl-expired.keys \
+        "$copy/nginx-tls12-curl-expired.pcapng")
+    grep -q ",rejected by the application," <<<"$output" || { echo "two --keylog: $output"; return 1; }
+}
+
+# The user asked for the check: a trust store that cannot be read fails the run, with tshark's word.
+unreadable_trust_store_fails() {
+    local output
+    output=$(report --trust /nonexistent/ca.pem tls12-good-chain.pcapng)
+    grep -qx "mtls-report: --trust /nonexistent/ca.pem: no such file or folder" <<<"$output" && grep -qx "exit 2" <<<"$output" ||
+        { echo "$output"; return 1; }
+    output=$(report --server-trust real/README.md tls12-good-chain.pcapng)
+    grep -q "mtls-report: tls12-good-chain.pcapng: .*cannot read trust store" <<<"$output" &&
+        grep -q "a trust store could not be read" <<<"$output" && grep -qx "exit 2" <<<"$output" || { echo "$output"; return 1; }
+}
+
+# Each handshake goes out at its last frame, while tshark is still reading: the reader holds only
+# the handshakes still open.
+handshakes_stream_out() {
+    python3 - "$MTLS_TEST_ROOT/mtls-report" <<'PY'
+import importlib.machinery, importlib.util, io, sys
+loader = importlib.machinery.SourceFileLoader("mtls_report", sys.argv[1])
+spec = importlib.util.spec_from_loader("mtls_report", loader)
+report = importlib.util.module_from_spec(spec)
+loader.exec_module(report)
+
+def packet(number, stream, last):
+    return ('  {\n    "_source": {"layers": {"frame": {"frame.number": "%d", "frame.time_epoch": "%d.5"},\n'
+            '      "mtls": {"mtls.stream": "%d", "mtls.handshake": "1", "mtls.verdict": "ok",\n'
+            '               "mtls.frame.last": "%d", "mtls.verdict.reason": "r"}}}\n  },\n' % (number, number, stream, last))
+
+emitted = []
+reader = report.HandshakeReader("x", lambda handshake: emitted.append(handshake["stream"]))
+def lines():
+    # Streams 0..999, each two frames long, interleaved: stream n ends at frame 2n+2.
+    yield "[\n"
+    for n in range(1000):
+        yield from packet(2 * n + 1, n, 2 * n + 2).splitlines(keepends=True)
+        yield from packet(2 * n + 2, n, 2 * n + 2).splitlines(keepends=True)
+        assert emitted[-1] == n and len(reader.open) == 0, (n, emitted[-3:], reader.open)
+    yield "]\n"
+for item in report.packets_of(lines()):
+    reader.read(item)
+reader.finish()
+assert emitted == list(range(1000)), emitted[:5]
+PY
+}
+
+# The README's example is the tool's output ("..." ends a line the README cuts short).
+readme_example_is_the_output() {
+    local readme=$here/../../README.md command output
+    command=$(grep -m 1 '^\$ mtls-report ' "$readme" | cut -c 15-)
+    read -r -a words <<<"$command"
+    output=$(report "${words[@]}" 2>/dev/null)
+    python3 - "$readme" "$output" <<'PY'
+import sys
+readme, output = sys.argv[1], sys.argv[2]
+lines = open(readme, encoding="utf-8").read().split("\n")
+start = next(i for i, line in enumerate(lines) if line.startswith("$ mtls-report "))
+block = lines[start + 1:lines.index("```", start)]
+got, status = output.rsplit("\n", 1)
+got = got.split("\n")
+assert status == "exit 1", status
+assert len(got) == len(block), (len(got), len(block), got)
+for want, line in zip(block, got):
+    ok = line.startswith(want[:-3]) if want.endswith("...") else line == want
+    assert ok, f"README: {want}\ntool:   {line}"
+PY
 }
 
 # Wireshark 4.6 writes frame.time_epoch as ISO 8601 in -T json; earlier versions as seconds.
@@ -147,9 +293,15 @@ check "frame times as seconds (Wireshark 4.0-4.4) and ISO 8601 (4.6)" both_time_
 check "--format json: the plugin's handshakes, verdicts, problems and messages" json_matches_plugin_fields
 check "--format csv: one line per handshake over several captures" csv_has_one_line_per_handshake
 check "text: verdict, problem with frame and message, summary line" text_names_cause_and_summary
-check "exit 0 when no handshake has a problem" exit_zero_when_all_good
+check "exit 0, 1, 2 and 3, and --require" exit_codes_gate_on_what_was_judged
+check "each input judged on its own: damaged, empty, missing, not a capture" each_input_on_its_own
+check "folders are walked (jsonl), - reads standard input" folders_are_walked_and_standard_input_read
+check "each capture's key log is found beside it or in --keylog-dir; --keylog repeats" key_logs_are_paired
+check "a trust store that cannot be read fails the run" unreadable_trust_store_fails
+check "handshakes go out as their last frame is read" handshakes_stream_out
+check "the README's example is what the tool prints" readme_example_is_the_output
 check "--problems-only lists only the handshakes with problems" problems_only_filters_the_list
 check "--keylog and --trust reach tshark" keylog_and_trust_reach_tshark
 check "missing capture, failing tshark, bad option: exit 2" errors_exit_two
-check "a capture without TLS: no handshake, exit 0" non_tls_capture_reports_nothing
+check "a capture without TLS: no handshake, exit 3" non_tls_capture_is_not_judged
 checks_summary

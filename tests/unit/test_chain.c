@@ -355,7 +355,7 @@ static void issuer_roles(void **state)
         {{under_leaf, leaf_as_ca, pki->issuing}, 3, "not_a_ca", "CA:FALSE"},
         {{under_unconstrained, no_constraints}, 2, "not_a_ca", "no basicConstraints"},
         {{under_no_cert_sign, no_cert_sign}, 2, "key_usage", "keyCertSign"},
-        {{deep_leaf, sub_ca, pathlen0}, 3, "path_length_exceeded", "allows 0 CA(s) below it"},
+        {{deep_leaf, sub_ca, pathlen0}, 3, "path_length_exceeded", "allows 0 CAs below it"},
         {{shallow_leaf, pathlen0}, 2, "-", NULL},
         {{encipher_only, pki->issuing}, 2, "key_usage", "digitalSignature"},
         /* Grid proxies are issued by end entities on purpose (RFC 3820). */
