@@ -40,7 +40,13 @@ colouring_rules_apply() {
     done
     local accepted
     accepted=$(frames_where 'mtls.verdict == "completed (answer unseen)" && !mtls.problem && tls.handshake' | cut -d, -f1)
-    grep -qxP "$accepted\tmTLS completed, answer unseen" <<<"$rules" || { echo "frame $accepted not pale green"; return 1; }
+    grep -qxP "$accepted\tmTLS completed, answer unseen" <<<"$rules" || { echo "frame $accepted not pale blue"; return 1; }
+    # A close_notify is no problem: only fatal alerts take the alert colour (nginx's, decrypted).
+    local real=$MTLS_TEST_ROOT/pcaps/real/nginx-tls12-curl-good close_notify
+    close_notify=$(mtls_tshark -C mTLS -2 -r "$real.pcapng" -o "tls.keylog_file:$real.keys" --color \
+        -Y 'tls.alert_message.desc == 0' -T fields -e frame.number -e frame.coloring_rule.name)
+    [ -n "$close_notify" ] && ! grep -qi "alert" <<<"$close_notify" ||
+        { echo "close_notify missing or coloured as a fatal alert: $close_notify"; return 1; }
     # Frames outside any handshake keep the generic rules.
     grep -qP "\tTCP SYN/FIN$" <<<"$rules"
 }
@@ -57,6 +63,8 @@ filter_buttons_work() {
         case $label in
         "mTLS problems") [ "$selected" = "$(frames_where 'mtls.problem')" ] ;;
         "No client certificate") [ "$selected" = "$(frames_where 'mtls.stream == 3')" ] ;;
+        # One row per handshake: the frame with its whole summary.
+        "Handshakes") [ "$(wc -w <<<"${selected//,/ }")" = 6 ] && [ "$selected" = "$(frames_where 'mtls.verdict.reason')" ] ;;
         # The sample's clients use ephemeral ports, its servers 244xx.
         "Client certificates") [ "$selected" = "$(frames_where 'tls.handshake.type == 11 && tcp.srcport >= 32768')" ] ;;
         *) true ;;
