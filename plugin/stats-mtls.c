@@ -39,6 +39,8 @@ static void create_nodes(stats_tree *st)
     node_notes_id = stats_tree_create_node(st, node_notes, 0, STAT_DT_INT, TRUE);
     node_servers_id = stats_tree_create_node(st, node_servers, 0, STAT_DT_INT, TRUE);
     node_client_certificates_id = stats_tree_create_node(st, node_client_certificates, 0, STAT_DT_INT, TRUE);
+    /* The GUI sorts the top level by name unless told otherwise: the verdicts are what is asked first. */
+    stat_node_set_flags(st, node_handshakes, 0, FALSE, ST_FLG_SORT_TOP);
 }
 
 static bool counted_on_this_frame(const mtls_handshake_summary *summary, uint32_t frame, bool capture_complete)
