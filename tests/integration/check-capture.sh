@@ -8,13 +8,15 @@
 #   pass agrees with -2; each code's display filter finds exactly its frames).
 #   The other stacks' lines use it: they are about the analysis, and CI's time
 #   budget counts every tshark start.
+#   MTLS_CHECK_SCOPE=analysis-only makes every line so (the sanitizer job: it looks for memory
+#   errors, and one run per capture reaches every code path the others would).
 #   CAPTURE is relative to pcaps/; @PCAPS@ in the options stands for pcaps/.
 #   PROBLEMS and NOTES: sorted, comma-separated codes (every occurrence), or -.
 #   VERDICTS: the final verdict of each handshake in order, comma-separated, or -.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
-build_dir=$1 capture=$2 options=$3 want_problems=$4 want_notes=$5 want_verdicts=$6 scope=${7:-full}
+build_dir=$1 capture=$2 options=$3 want_problems=$4 want_notes=$5 want_verdicts=$6 scope=${MTLS_CHECK_SCOPE:-${7:-full}}
 # shellcheck source=../lib/plugin-env.sh
 source "$(dirname "$0")/../lib/plugin-env.sh" "$build_dir"
 
