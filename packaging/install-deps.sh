@@ -15,13 +15,11 @@ packages=(
     tshark wireshark                                      # the programs the plugin runs in (wireshark: the Qt GUI)
     python3                                               # mtls-report
 )
-# --list prints the packages and installs nothing (tests/integration/check-user-install.sh);
-# other arguments are packages a caller adds (tests/install-test-deps.sh).
+# --list prints the packages and installs nothing (tests/integration/check-user-install.sh).
 if [ "${1:-}" = --list ]; then
     printf '%s\n' "${packages[@]}"
     exit 0
 fi
-packages+=("$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -34,4 +32,6 @@ echo "installing: ${missing[*]}"
 # Without an answer to this question the wireshark-common install stops to ask.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections
 $sudo apt-get update -q
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+# Without their recommendations: those would bring systemd, D-Bus and GnuPG's agents to a
+# container, and Wireshark's only one is the multimedia plugins for playing RTP audio.
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -15,7 +15,7 @@ tshark() { command tshark "$@" 2> >(grep -v '^Running as user' >&2); }
 "$top/packaging/install-deps.sh"
 scope=user
 [ "$(id -u)" = 0 ] && scope=system
-cmake -S "$top" -B "$top/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMTLS_INSTALL_SCOPE=$scope >/dev/null
+cmake -S "$top" -B "$top/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMTLS_INSTALL_SCOPE=$scope -DBUILD_TESTING=OFF >/dev/null
 cmake --build "$top/build" --parallel "$(nproc)" >/dev/null
 cmake --install "$top/build" | grep -v "^-- Up-to-date" || true
 

@@ -40,7 +40,16 @@ fi
 remove_policy() { if $own_policy; then $sudo rm -f "$policy"; fi; }
 trap remove_policy EXIT
 
-"$top/packaging/install-deps.sh" "${packages[@]}"
+"$top/packaging/install-deps.sh"
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing for the tests: ${missing[*]}"
+    $sudo apt-get update -q
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+fi
 
 if [ -d /run/systemd/system ]; then
     for service in "${services[@]}"; do

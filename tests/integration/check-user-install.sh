@@ -24,9 +24,13 @@ trap 'rm -rf "$work"' EXIT
 resolve() { # PACKAGE...: everything apt would install on an empty system
     apt-get -s -o Dir::State::status="$work/status" install "$@" 2>/dev/null | awk '/^Inst / {print $2}' | sort -u
 }
+resolve_as_the_quickstart() { # PACKAGE...: the same, without recommendations, as install-deps.sh installs
+    apt-get -s --no-install-recommends -o Dir::State::status="$work/status" install "$@" 2>/dev/null |
+        awk '/^Inst / {print $2}' | sort -u
+}
 mapfile -t wanted < <("$here/../../packaging/install-deps.sh" --list)
 mapfile -t base < <(dpkg-query -W -f '${Package} ${Priority}\n' | awk '$2 == "required" || $2 == "important" {print $1}')
-resolve "${wanted[@]}" >"$work/user"
+resolve_as_the_quickstart "${wanted[@]}" >"$work/user"
 resolve "${base[@]}" >"$work/base"
 comm -23 "$work/user" "$work/base" >"$work/added"
 added=$(wc -l <"$work/added")
