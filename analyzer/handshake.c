@@ -571,6 +571,11 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
     const int level = event->u.alert.level;
     const int description = event->u.alert.description;
     const char *sender = mtls_side_name(side);
+    /* A close_notify, or any alert once the handshake completed, begins the connection's end:
+     * a close that follows it is no silent refusal (s_client -reconnect's close_notify, say). */
+    if ((description == MTLS_ALERT_CLOSE_NOTIFY || mtls_handshake_completed(handshake)) &&
+        handshake->closing_alert_frame == 0)
+        handshake->closing_alert_frame = packet->frame;
     if (description == MTLS_ALERT_ENCRYPTED) {
         if (mtls_handshake_decided(handshake) || handshake->encrypted_alert_frame != 0)
             return;

@@ -25,7 +25,8 @@
 static bool refusal_due_at_close(const mtls_handshake *handshake, const mtls_packet *packet)
 {
     if (handshake->fatal_alert != NULL || handshake->resumed_frame != 0 || handshake->encrypted_handshake ||
-        handshake->encrypted_alert_frame != 0 || !handshake->summary.client_certificate_sent)
+        handshake->encrypted_alert_frame != 0 || handshake->closing_alert_frame != 0 ||
+        !handshake->summary.client_certificate_sent)
         return false;
     if (handshake->accepted_frame == 0 && !(handshake->tls13 && handshake->client_finished_frame != 0))
         return true;

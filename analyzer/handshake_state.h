@@ -85,6 +85,7 @@ struct mtls_handshake {
                                          * outcome says whether the server needed it */
     char *verdict_reason;
     bool capture_end_settled;           /* mtls_handshake_capture_ended ran */
+    uint32_t closing_alert_frame;       /* a close_notify, or any alert after completion, of either side */
 };
 
 mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number, uint32_t handshake_number);

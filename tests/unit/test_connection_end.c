@@ -152,6 +152,22 @@ static void capture_end_settles_what_was_held(void **state)
     test_session_clear(&session);
 }
 
+/* s_client -reconnect: the client's close_notify (encrypted), then the
+ * server's own and its FIN, before the client's FIN: the client ended it. */
+static void close_after_a_closing_alert_is_no_refusal(void **state)
+{
+    test_pki *pki = *state;
+    test_session session;
+    test_session_init(&session, NULL);
+    mtls_handshake *handshake = tls12_completed(&session, pki, CERTS(pki->client, pki->issuing), 2);
+    feed_alert(&session, TEST_CLIENT, 0, MTLS_ALERT_ENCRYPTED);
+    feed_alert(&session, TEST_SERVER, 0, MTLS_ALERT_ENCRYPTED);
+    feed_close(&session, TEST_SERVER, false);
+    assert_codes(handshake, true, "-");
+    assert_int_equal(final_verdict(handshake), MTLS_VERDICT_ANSWER_UNSEEN);
+    test_session_clear(&session);
+}
+
 static void close_after_data_or_by_client_is_no_refusal(void **state)
 {
     test_pki *pki = *state;
@@ -353,6 +369,7 @@ int main(void)
         cmocka_unit_test(close_after_empty_certificate_is_no_certificate),
         cmocka_unit_test(close_right_after_completion_says_both),
         cmocka_unit_test(capture_end_settles_what_was_held),
+        cmocka_unit_test(close_after_a_closing_alert_is_no_refusal),
         cmocka_unit_test(close_after_data_or_by_client_is_no_refusal),
         cmocka_unit_test(unreadable_certificate_is_not_called_missing),
         cmocka_unit_test(postgresql_refusal_is_quoted),
