@@ -37,7 +37,7 @@ set +e
 contents=$(dpkg-deb -c "$deb")
 missing=""
 for path in "$plugin_dir/mtls.so" /usr/bin/mtls-report /usr/share/man/man1/mtls-report.1 \
-    "$profile_dir/preferences" "$profile_dir/colorfilters" "$profile_dir/dfilter_buttons"; do
+    "$profile_dir/preferences" "$profile_dir/colorfilters" "$profile_dir/dfilter_buttons" "$profile_dir/recent"; do
     grep -q " \\.$path\$" <<<"$contents" || missing+=" $path"
 done
 [ -z "$missing" ]
@@ -60,7 +60,7 @@ check_status $? "tshark loads the installed plugin from $plugin_dir"
 sample=$top/pcaps/sample.pcapng
 report_status=0
 report=$(env -u WIRESHARK_PLUGIN_DIR mtls-report "$sample" 2>&1) || report_status=$?
-[ "$report_status" = 1 ] && grep -q "6 handshakes in 1 capture(s)" <<<"$report"
+[ "$report_status" = 1 ] && grep -q "6 handshakes in 1 capture: " <<<"$report"
 check_status $? "the installed mtls-report analyses the sample (exit $report_status)"
 
 man -w mtls-report >/dev/null 2>&1 || [ -f /usr/share/man/man1/mtls-report.1 ]
