@@ -63,13 +63,13 @@ static const char *code_for(const chain_check *check, const char *client_code, c
     return check->input->side == MTLS_SIDE_CLIENT ? client_code : server_code;
 }
 
-/* "client" or "server": whose chain the messages speak of. */
 /* The "s" of an English plural, for a count. */
 static const char *plural(unsigned count)
 {
     return count == 1 ? "" : "s";
 }
 
+/* "client" or "server": whose chain the messages speak of. */
 static const char *whose(const chain_check *check)
 {
     return mtls_side_name(check->input->side);
@@ -257,7 +257,7 @@ static void check_issuer_roles(chain_check *check)
             append_entry(&no_cert_sign, "the CA '%s' has a Key Usage without keyCertSign", issuer->subject);
         if (issuer->path_length_limit >= 0 && intermediates_below > (unsigned)issuer->path_length_limit)
             append_entry(&too_deep, "'%s' allows %d CA%s below it (pathLenConstraint) and %u follow it",
-                         issuer->subject, issuer->path_length_limit, issuer->path_length_limit == 1 ? "" : "s",
+                         issuer->subject, issuer->path_length_limit, plural((unsigned)issuer->path_length_limit),
                          intermediates_below);
         if (!issuer->self_issued && !issuer->is_proxy && issuer->is_ca)
             intermediates_below++;
