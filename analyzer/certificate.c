@@ -35,8 +35,25 @@ static char *take_string(gnutls_datum_t *datum)
     return text;
 }
 
+static const char *key_purpose_name(const char *oid)
+{
+    static const struct {
+        const char *oid, *name;
+    } names[] = {
+        {OID_SERVER_AUTH, "serverAuth"},         {OID_CLIENT_AUTH, "clientAuth"},
+        {"1.3.6.1.5.5.7.3.3", "codeSigning"},    {"1.3.6.1.5.5.7.3.4", "emailProtection"},
+        {"1.3.6.1.5.5.7.3.8", "timeStamping"},   {"1.3.6.1.5.5.7.3.9", "OCSPSigning"},
+        {OID_ANY_EXTENDED_KEY_USAGE, "anyExtendedKeyUsage"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+        if (strcmp(oid, names[i].oid) == 0)
+            return names[i].name;
+    return oid;
+}
+
 static void read_extended_key_usage(mtls_certificate *certificate)
 {
+    GString *purposes = g_string_new(NULL);
     for (unsigned index = 0;; index++) {
         char oid[128];
         size_t oid_size = sizeof oid;
@@ -50,11 +67,15 @@ static void read_extended_key_usage(mtls_certificate *certificate)
         if (rc < 0)
             break;
         certificate->has_extended_key_usage = true;
+        g_string_append_printf(purposes, "%s%s", purposes->len ? ", " : "", key_purpose_name(oid));
         if (strcmp(oid, OID_CLIENT_AUTH) == 0 || strcmp(oid, OID_ANY_EXTENDED_KEY_USAGE) == 0)
             certificate->eku_client_auth = true;
         if (strcmp(oid, OID_SERVER_AUTH) == 0 || strcmp(oid, OID_ANY_EXTENDED_KEY_USAGE) == 0)
             certificate->eku_server_auth = true;
     }
+    certificate->extended_key_usage = certificate->has_extended_key_usage ? g_string_free(purposes, FALSE) : NULL;
+    if (!certificate->has_extended_key_usage)
+        g_string_free(purposes, TRUE);
 }
 
 #define MIN_RSA_DSA_BITS 2048
@@ -258,6 +279,7 @@ void mtls_certificate_unref(mtls_certificate *certificate)
     g_free(certificate->key_description);
     g_free(certificate->signature_algorithm);
     g_free(certificate->serial);
+    g_free(certificate->extended_key_usage);
     if (certificate->subject_key_id)
         g_bytes_unref(certificate->subject_key_id);
     if (certificate->authority_key_id)

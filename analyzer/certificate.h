@@ -28,6 +28,8 @@ typedef struct {
     bool has_extended_key_usage;
     bool eku_client_auth;     /* clientAuth or anyExtendedKeyUsage */
     bool eku_server_auth;     /* serverAuth or anyExtendedKeyUsage */
+    char *extended_key_usage; /* "clientAuth, serverAuth": the purposes by name (OID when unnamed); NULL
+                               * without the extension */
     unsigned version;         /* X.509 version: 1, 2 or 3 */
     bool has_basic_constraints;
     bool is_ca;               /* basicConstraints cA */

@@ -51,6 +51,7 @@ mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number
     handshake->held_certificates = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_certificate_unref);
     handshake->ca_name_texts = g_ptr_array_new();
     handshake->client_chain = g_array_new(FALSE, TRUE, sizeof(mtls_certificate_summary));
+    handshake->server_chain_entries = g_array_new(FALSE, TRUE, sizeof(mtls_certificate_summary));
     handshake->offered_cipher_suites = g_array_new(FALSE, FALSE, sizeof(uint16_t));
     handshake->offered_signature_schemes = g_array_new(FALSE, FALSE, sizeof(uint16_t));
     handshake->requested_signature_schemes = g_array_new(FALSE, FALSE, sizeof(uint16_t));
@@ -78,6 +79,7 @@ void mtls_handshake_free(mtls_handshake *handshake)
     g_ptr_array_unref(handshake->ca_names);
     g_ptr_array_unref(handshake->held_certificates);
     g_array_free(handshake->client_chain, TRUE);
+    g_array_free(handshake->server_chain_entries, TRUE);
     if (handshake->server_chain != NULL)
         g_ptr_array_unref(handshake->server_chain);
     g_ptr_array_unref(handshake->findings);

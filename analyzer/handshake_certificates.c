@@ -119,6 +119,29 @@ static void check_signature_algorithms(mtls_handshake *handshake, const mtls_cer
     g_free(listed);
 }
 
+/* The chain as the summary shows it. Its strings are borrowed from the
+ * certificates, on which the handshake keeps a reference; a second Certificate
+ * from the same side (a renegotiation) replaces the first. */
+static void hold_chain_for_summary(mtls_handshake *handshake, const GPtrArray *chain, GArray *entries)
+{
+    g_array_set_size(entries, 0);
+    for (unsigned i = 0; i < chain->len; i++) {
+        mtls_certificate *certificate = g_ptr_array_index(chain, i);
+        g_ptr_array_add(handshake->held_certificates, mtls_certificate_ref(certificate));
+        mtls_certificate_summary entry = {
+            .subject = certificate->subject,
+            .issuer = certificate->issuer,
+            .not_before = certificate->not_before,
+            .not_after = certificate->not_after,
+            .key = certificate->key_description,
+            .signature_algorithm = certificate->signature_algorithm,
+            .sha256 = certificate->sha256,
+            .extended_key_usage = certificate->extended_key_usage,
+        };
+        g_array_append_val(entries, entry);
+    }
+}
+
 /* Parses and judges a chain. The summary borrows its strings from the
  * certificates, which the handshake holds: a chain sent by many handshakes is
  * stored once. */
@@ -131,31 +154,20 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
         return;
     }
     const mtls_certificate *leaf = g_ptr_array_index(chain, 0);
+    GArray *entries = side == MTLS_SIDE_SERVER ? handshake->server_chain_entries : handshake->client_chain;
+    hold_chain_for_summary(handshake, chain, entries);
     if (side == MTLS_SIDE_SERVER) {
-        g_ptr_array_add(handshake->held_certificates, mtls_certificate_ref(leaf));
         summary->server_subject = leaf->subject;
+        summary->server_chain = (const mtls_certificate_summary *)(void *)entries->data;
+        summary->server_chain_parsed = entries->len;
         mtls_check_server_name(&(mtls_server_name_input){.server_leaf = leaf,
                                                          .server_name = handshake->server_name,
                                                          .client_hello_frame = summary->client_hello_frame,
                                                          .certificate_frame = packet->frame},
                                handshake->findings);
     } else {
-        for (unsigned i = 0; i < chain->len; i++) {
-            const mtls_certificate *certificate = g_ptr_array_index(chain, i);
-            g_ptr_array_add(handshake->held_certificates, mtls_certificate_ref(certificate));
-            mtls_certificate_summary entry = {
-                .subject = certificate->subject,
-                .issuer = certificate->issuer,
-                .not_before = certificate->not_before,
-                .not_after = certificate->not_after,
-                .key = certificate->key_description,
-                .signature_algorithm = certificate->signature_algorithm,
-                .sha256 = certificate->sha256,
-            };
-            g_array_append_val(handshake->client_chain, entry);
-        }
-        summary->client_chain = (const mtls_certificate_summary *)(void *)handshake->client_chain->data;
-        summary->client_chain_parsed = handshake->client_chain->len;
+        summary->client_chain = (const mtls_certificate_summary *)(void *)entries->data;
+        summary->client_chain_parsed = entries->len;
         summary->client_subject = leaf->subject;
         summary->client_issuer = leaf->issuer;
         handshake->client_leaf = leaf;

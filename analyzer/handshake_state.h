@@ -32,6 +32,7 @@ struct mtls_handshake {
     GPtrArray *ca_names;                /* mtls_ca_name*, a reference held on each */
     GPtrArray *ca_name_texts;           /* borrowed char*, backing summary.ca_names */
     GArray *client_chain;               /* mtls_certificate_summary, backing the summary */
+    GArray *server_chain_entries;       /* mtls_certificate_summary, backing the summary */
     GPtrArray *held_certificates;       /* mtls_certificate*, a reference held on each: the summary and
                                          * client_leaf borrow from them */
 

@@ -351,6 +351,7 @@ typedef struct {
     const char *key;                /* "EC secp256r1", "RSA 2048 bits" */
     const char *signature_algorithm;
     const char *sha256;             /* hex fingerprint of the DER */
+    const char *extended_key_usage; /* "clientAuth, serverAuth"; NULL without the extension */
 } mtls_certificate_summary;
 
 typedef struct {
@@ -375,6 +376,8 @@ typedef struct {
     const char *client_subject;     /* of the leaf, NULL if none */
     const char *client_issuer;
     const char *server_subject;
+    size_t server_chain_parsed;     /* entries in server_chain */
+    const mtls_certificate_summary *server_chain; /* in the order sent */
     uint32_t client_hello_frame;
     uint32_t certificate_request_frame;
     uint32_t client_certificate_frame;

@@ -14,8 +14,8 @@ MTLS_PCAPS_SOURCE=$bench_no_pcaps
 source "$(dirname "${BASH_SOURCE[0]}")/../tests/lib/plugin-env.sh" "$1"
 rmdir "$bench_no_pcaps"
 export -f mtls_as_test_user mtls_without_plugin
-mtls_without_plugin tshark -G plugins | grep -q mtls && { echo "bench: the baseline tshark loads mtls.so" >&2; exit 1; }
-mtls_as_test_user tshark -G plugins | grep -q mtls || { echo "bench: tshark does not load the built mtls.so" >&2; exit 1; }
+mtls_without_plugin tshark -G plugins | grep -q mtls && { echo "bench: the baseline tshark loads mtls-analyzer.so" >&2; exit 1; }
+mtls_as_test_user tshark -G plugins | grep -q mtls || { echo "bench: tshark does not load the built mtls-analyzer.so" >&2; exit 1; }
 
 # What a person reads by hand to answer the plugin's question: handshake
 # types and versions, certificates with subjects and issuers, CA names, alerts.

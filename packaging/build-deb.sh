@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # build-deb.sh - builds the Debian package: the plugin in Wireshark's global
-# plugin folder, mtls-report, and the mTLS profile among the global profiles;
+# plugin folder, mtls-report, and the mtls-analyzer profile among the global profiles;
 # it depends on the libwireshark it was built against.
 #
 # usage: packaging/build-deb.sh [OUTPUT_DIR]   (default: build-deb/)

@@ -21,7 +21,7 @@ cmake --install "$top/build" | grep -v "^-- Up-to-date" || true
 
 echo
 echo "Loaded plugin:"
-tshark -G plugins | grep -E '^mtls\.so' || { echo "tshark does not list mtls.so" >&2; exit 1; }
+tshark -G plugins | grep -E '^mtls-analyzer\.so' || { echo "tshark does not list mtls-analyzer.so" >&2; exit 1; }
 echo
 echo "Handshakes in $capture:"
 # One line per handshake (its final verdict, from the first frame with its summary), then each

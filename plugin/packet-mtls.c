@@ -51,6 +51,8 @@ static int hf_mtls_client_chain_length = -1;
 static int hf_mtls_client_listed_ca = -1;
 static int hf_mtls_client_certificate_verify = -1;
 static int hf_mtls_client_certificate = -1;
+static int hf_mtls_server_certificate = -1;
+static int hf_mtls_certificate_extended_key_usage = -1;
 static int hf_mtls_certificate_subject = -1;
 static int hf_mtls_certificate_issuer = -1;
 static int hf_mtls_certificate_not_before = -1;
@@ -82,6 +84,7 @@ static int ett_mtls = -1;
 static int ett_mtls_ca_names = -1;
 static int ett_mtls_finding = -1;
 static int ett_mtls_client_chain = -1;
+static int ett_mtls_server_chain = -1;
 static int ett_mtls_certificate = -1;
 static int ett_mtls_text = -1;
 static int ett_mtls_flow = -1;
@@ -91,8 +94,12 @@ static int ett_mtls_flow = -1;
 static expert_field *ei_mtls_codes;
 static GHashTable *expert_index_by_code; /* const mtls_code_info* -> index + 1 */
 
-static const char *pref_trust_store = "";
-static const char *pref_server_trust_store = "";
+static const char *pref_trusted_by_server = "";
+static const char *pref_trusted_by_client = "";
+/* The same two stores under their first names (trust_store, server_trust_store),
+ * which saved profiles and scripts still set; the new names win when both are. */
+static const char *pref_trusted_by_server_old_name = "";
+static const char *pref_trusted_by_client_old_name = "";
 static const char *pref_expected_client_certificates = "";
 static mtls_ws_bool pref_check_server_chain = TRUE;
 static mtls_ws_bool pref_verify_every_certificate_verify = FALSE;
@@ -349,20 +356,21 @@ static proto_item *add_long_string(proto_tree *tree, int hf, tvbuff_t *tvb, cons
     return item;
 }
 
-/* The client chain as sent: one subtree per certificate, leaf first. */
-static void add_client_chain(proto_tree *tree, proto_item *length_item, tvbuff_t *tvb,
-                             const mtls_handshake_summary *summary)
+/* A chain as sent: one subtree per certificate, leaf first. */
+static void add_chain(proto_tree *tree, proto_item *parent, int ett_chain, int hf_chain_certificate, tvbuff_t *tvb,
+                      const mtls_certificate_summary *entries, size_t count)
 {
-    const int fields[] = {hf_mtls_client_certificate,         hf_mtls_certificate_subject,
-                          hf_mtls_certificate_issuer,         hf_mtls_certificate_not_before,
-                          hf_mtls_certificate_not_after,      hf_mtls_certificate_key,
-                          hf_mtls_certificate_signature,      hf_mtls_certificate_sha256};
-    if (!any_field_wanted(tree, fields, G_N_ELEMENTS(fields)))
+    const int fields[] = {hf_chain_certificate,                 hf_mtls_certificate_subject,
+                          hf_mtls_certificate_issuer,           hf_mtls_certificate_not_before,
+                          hf_mtls_certificate_not_after,        hf_mtls_certificate_key,
+                          hf_mtls_certificate_signature,        hf_mtls_certificate_sha256,
+                          hf_mtls_certificate_extended_key_usage};
+    if (count == 0 || !any_field_wanted(tree, fields, G_N_ELEMENTS(fields)))
         return;
-    proto_tree *chain = proto_item_add_subtree(length_item, ett_mtls_client_chain);
-    for (size_t i = 0; i < summary->client_chain_parsed; i++) {
-        const mtls_certificate_summary *entry = &summary->client_chain[i];
-        proto_item *item = add_generated_string(chain, hf_mtls_client_certificate, tvb, entry->subject);
+    proto_tree *chain = proto_item_add_subtree(parent, ett_chain);
+    for (size_t i = 0; i < count; i++) {
+        const mtls_certificate_summary *entry = &entries[i];
+        proto_item *item = add_generated_string(chain, hf_chain_certificate, tvb, entry->subject);
         proto_item_prepend_text(item, "%zu: ", i + 1);
         proto_tree *details = proto_item_add_subtree(item, ett_mtls_certificate);
         add_generated_string(details, hf_mtls_certificate_subject, tvb, entry->subject);
@@ -372,6 +380,8 @@ static void add_client_chain(proto_tree *tree, proto_item *length_item, tvbuff_t
         add_generated_string(details, hf_mtls_certificate_key, tvb, entry->key);
         add_generated_string(details, hf_mtls_certificate_signature, tvb, entry->signature_algorithm);
         add_generated_string(details, hf_mtls_certificate_sha256, tvb, entry->sha256);
+        if (entry->extended_key_usage != NULL)
+            add_generated_string(details, hf_mtls_certificate_extended_key_usage, tvb, entry->extended_key_usage);
     }
 }
 
@@ -436,8 +446,11 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_su
         add_generated_string(tree, hf_mtls_client_endpoint, tvb, summary->client_endpoint);
     if (summary->server_endpoint)
         add_generated_string(tree, hf_mtls_server_endpoint, tvb, summary->server_endpoint);
-    if (summary->server_subject)
-        add_generated_string(tree, hf_mtls_server_subject, tvb, summary->server_subject);
+    if (summary->server_subject) {
+        proto_item *subject = add_generated_string(tree, hf_mtls_server_subject, tvb, summary->server_subject);
+        add_chain(tree, subject, ett_mtls_server_chain, hf_mtls_server_certificate, tvb, summary->server_chain,
+                  summary->server_chain_parsed);
+    }
     proto_item_set_generated(
         proto_tree_add_boolean(tree, hf_mtls_certificate_requested, tvb, 0, 0, summary->certificate_requested));
     if (summary->certificate_requested) {
@@ -452,7 +465,8 @@ static void add_summary(proto_tree *tree, tvbuff_t *tvb, const mtls_handshake_su
         proto_item *length = proto_tree_add_uint(tree, hf_mtls_client_chain_length, tvb, 0, 0,
                                                  (uint32_t)summary->client_chain_length);
         proto_item_set_generated(length);
-        add_client_chain(tree, length, tvb, summary);
+        add_chain(tree, length, ett_mtls_client_chain, hf_mtls_client_certificate, tvb, summary->client_chain,
+                  summary->client_chain_parsed);
     }
     if (summary->client_listed_ca)
         add_generated_string(tree, hf_mtls_client_listed_ca, tvb, summary->client_listed_ca);
@@ -611,6 +625,11 @@ static void load_trust_store(mtls_config *config, mtls_trust_purpose purpose, co
     ws_info("%zu CA certificates read from %s", mtls_config_trust_store_size(config, purpose), path);
 }
 
+static const char *either_name(const char *current, const char *old_name)
+{
+    return current != NULL && current[0] != '\0' ? current : old_name;
+}
+
 static void apply_preferences(void)
 {
     mtls_config *config = mtls_config_new();
@@ -619,8 +638,10 @@ static void apply_preferences(void)
     mtls_config_set_use_public_roots(config, pref_public_roots);
     mtls_config_set_expiry_warning_days(config, pref_expiry_warning_days);
     mtls_config_set_cache_limit(config, pref_cache_limit);
-    load_trust_store(config, MTLS_TRUST_CLIENT_CERTIFICATES, pref_trust_store);
-    load_trust_store(config, MTLS_TRUST_SERVER_CERTIFICATES, pref_server_trust_store);
+    load_trust_store(config, MTLS_TRUST_CLIENT_CERTIFICATES,
+                     either_name(pref_trusted_by_server, pref_trusted_by_server_old_name));
+    load_trust_store(config, MTLS_TRUST_SERVER_CERTIFICATES,
+                     either_name(pref_trusted_by_client, pref_trusted_by_client_old_name));
     if (pref_expected_client_certificates != NULL && pref_expected_client_certificates[0] != '\0') {
         char *error = NULL;
         if (!mtls_config_load_expected_client_certificates(config, pref_expected_client_certificates, &error)) {
@@ -749,6 +770,12 @@ void proto_register_mtls(void)
         {&hf_mtls_certificate_sha256,
          {"SHA-256 fingerprint", "mtls.certificate.sha256", FT_STRING, BASE_NONE, NULL, 0x0,
           NULL, HFILL}},
+        {&hf_mtls_certificate_extended_key_usage,
+         {"Extended Key Usage", "mtls.certificate.extended_key_usage", FT_STRING, BASE_NONE, NULL, 0x0,
+          "The purposes the certificate allows, by name (absent without the extension)", HFILL}},
+        {&hf_mtls_server_certificate,
+         {"Server chain certificate", "mtls.server.certificate", FT_STRING, BASE_NONE, NULL, 0x0,
+          "A certificate of the server chain, in the order sent", HFILL}},
         {&hf_mtls_client_chain_length,
          {"Client chain length", "mtls.client.chain_length", FT_UINT32, BASE_DEC, NULL, 0x0,
           "Certificates the client sent (0: empty Certificate)", HFILL}},
@@ -813,9 +840,10 @@ void proto_register_mtls(void)
           "A line of a long explanation or reason, shown whole (the field above holds the whole text)", HFILL}},
     };
     static int *ett[] = {&ett_mtls,         &ett_mtls_ca_names, &ett_mtls_finding, &ett_mtls_client_chain,
+                          &ett_mtls_server_chain,
                           &ett_mtls_certificate, &ett_mtls_text,     &ett_mtls_flow};
 
-    proto_mtls = proto_register_protocol("mTLS client-certificate analysis", "mTLS", "mtls");
+    proto_mtls = proto_register_protocol("mtls-analyzer: mutual TLS client-certificate analysis", "mTLS", "mtls");
     proto_register_field_array(proto_mtls, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     register_expert_fields();
@@ -824,19 +852,27 @@ void proto_register_mtls(void)
     register_cleanup_routine(close_file_capture);
 
     module_t *module = prefs_register_protocol(proto_mtls, apply_preferences);
-    prefs_register_filename_preference(module, "trust_store", "Server's client-CA trust store",
-                                       "CA certificates the server trusts for client certificates: a PEM bundle (e.g. "
-                                       "the file configured as ssl_client_certificate or SSLCACertificateFile), a DER "
-                                       "certificate, a folder of PEM/DER files, or 'system' for the system CA store. "
-                                       "With it the analyzer can tell an untrusted root or a missing intermediate "
-                                       "even when the server lists no CA names.",
-                                       &pref_trust_store, FALSE);
-    prefs_register_filename_preference(module, "server_trust_store", "Client's trust store",
-                                       "CA certificates the client trusts for server certificates: a PEM bundle (e.g. "
-                                       "an export of the Java truststore), a DER certificate, a folder of PEM/DER "
-                                       "files, or 'system' for the system CA store (/etc/ssl/certs). "
-                                       "With it the analyzer checks that the server's chain leads to a trusted root.",
-                                       &pref_server_trust_store, FALSE);
+    prefs_register_filename_preference(module, "trusted_by_server", "Trusted by the server for clients",
+                                       "The CA certificates the server trusts for client certificates: a PEM bundle "
+                                       "(e.g. the file configured as ssl_client_certificate or SSLCACertificateFile), "
+                                       "a DER certificate, a folder of PEM/DER files, or 'system' for the system CA "
+                                       "store. With it the analyzer can tell an untrusted root or a missing "
+                                       "intermediate even when the server lists no CA names.",
+                                       &pref_trusted_by_server, FALSE);
+    prefs_register_filename_preference(module, "trusted_by_client", "Trusted by the client for servers",
+                                       "The CA certificates the client trusts for server certificates: a PEM bundle "
+                                       "(e.g. an export of the Java truststore), a DER certificate, a folder of "
+                                       "PEM/DER files, or 'system' for the system CA store (/etc/ssl/certs). With it "
+                                       "the analyzer checks that the server's chain leads to a trusted root.",
+                                       &pref_trusted_by_client, FALSE);
+    prefs_register_filename_preference(module, "trust_store", "Trusted by the server for clients (old name)",
+                                       "The first name of trusted_by_server, still read; trusted_by_server wins "
+                                       "when both are set.",
+                                       &pref_trusted_by_server_old_name, FALSE);
+    prefs_register_filename_preference(module, "server_trust_store", "Trusted by the client for servers (old name)",
+                                       "The first name of trusted_by_client, still read; trusted_by_client wins "
+                                       "when both are set.",
+                                       &pref_trusted_by_client_old_name, FALSE);
     prefs_register_filename_preference(module, "expected_client_certificates",
                                        "Client certificates registered on the server",
                                        "The client certificates the server side expects: the PEM uploaded to a "

@@ -1,4 +1,4 @@
-/* stats-mtls.c - the "mTLS Client Authentication" statistics tree
+/* stats-mtls.c - the "mtls-analyzer" statistics tree
  * (`tshark -q -z mtls,tree`, and Statistics in the GUI): how many handshakes
  * ended how, which problems and notes were found, per server and per client
  * certificate.
@@ -123,6 +123,6 @@ static tap_packet_status count_frame(stats_tree *st, packet_info *pinfo, epan_di
 
 void register_mtls_stats_tree(void)
 {
-    stats_tree_register_plugin(MTLS_TAP_NAME, "mtls", "mTLS Client Authentication", 0, count_frame, create_nodes,
+    stats_tree_register_plugin(MTLS_TAP_NAME, "mtls", "mtls-analyzer", 0, count_frame, create_nodes,
                                NULL);
 }

@@ -2,7 +2,7 @@
 # build-in-wireshark-tree.sh - builds the project as a custom plugin inside a
 # Wireshark source tree (CUSTOM_PLUGIN_SRC_DIR=plugins/epan/mtls), the way
 # Wireshark is built on Windows and macOS, and proves the result: the tshark
-# built there lists mtls.so and finds what pcaps/expected.tsv says on every
+# built there lists mtls-analyzer.so and finds what pcaps/expected.tsv says on every
 # capture that needs no HTTP/2 header decoding (this minimal Wireshark is
 # configured without nghttp2).
 #
@@ -88,10 +88,10 @@ chmod -R a+rX "$build_dir/run"
 
 failures=0
 echo "== $(mtls_tshark --version | head -n 1)"
-if mtls_tshark -G plugins | grep -E '^mtls\.so'; then
-    echo "PASS: the tshark built in the tree loads mtls.so"
+if mtls_tshark -G plugins | grep -E '^mtls-analyzer\.so'; then
+    echo "PASS: the tshark built in the tree loads mtls-analyzer.so"
 else
-    echo "FAIL: the tshark built in the tree does not list mtls.so"
+    echo "FAIL: the tshark built in the tree does not list mtls-analyzer.so"
     failures=$((failures + 1))
 fi
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # gui-smoke.sh - opens a sample capture in the real Wireshark GUI (Qt, under
-# Xvfb) with the freshly built plugin and the shipped "mTLS" profile (-C mTLS).
+# Xvfb) with the freshly built plugin and the shipped "mtls-analyzer" profile (-C mtls-analyzer).
 # Fails when the GUI did not load the plugin or the profile, the GUI's filter
 # engine matched other mtls.problem codes than tshark's, an expected expert
-# entry is missing, or Statistics > mTLS Client Authentication does not open.
+# entry is missing, or Statistics > mtls-analyzer does not open.
 # Drives the GUI as a user would (xdotool: expand the mTLS subtree, open the
 # Statistics menu) and keeps screenshots in BUILD_DIR/artifacts/: the packet
 # list and details, the Expert Information dialog, the statistics tree.
@@ -33,7 +33,7 @@ chmod 0700 "$runtime"
 chmod -R a+r "$MTLS_TEST_ROOT/probe.lua"
 # The profile as the package installs it, in the test user's profile folder.
 mkdir -p "$MTLS_TEST_ROOT/home/.config/wireshark/profiles"
-cp -r "$here/../../packaging/profile/mTLS" "$MTLS_TEST_ROOT/home/.config/wireshark/profiles/"
+cp -r "$here/../../packaging/profile/mtls-analyzer" "$MTLS_TEST_ROOT/home/.config/wireshark/profiles/"
 chmod -R a+rwX "$MTLS_TEST_ROOT/home/.config"
 
 display=99
@@ -56,7 +56,7 @@ for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; do
 # The first frame with a problem, so the details pane shows the mTLS tree.
 first_problem=$(mtls_tshark -r "$MTLS_TEST_ROOT/pcaps/$capture" -Y mtls.problem -T fields -e frame.number | head -n 1)
 mtls_as_test_user env DISPLAY=":$display" XDG_RUNTIME_DIR="$runtime" MTLS_GUI_RESULT="$result" \
-    QT_QPA_PLATFORM=xcb wireshark -C mTLS -r "$MTLS_TEST_ROOT/pcaps/$capture" -z expert \
+    QT_QPA_PLATFORM=xcb wireshark -C mtls-analyzer -r "$MTLS_TEST_ROOT/pcaps/$capture" -z expert \
     ${first_problem:+-g "$first_problem"} -X "lua_script:$MTLS_TEST_ROOT/probe.lua" \
     >"$artifacts/gui-smoke.log" 2>&1 &
 gui_pid=$!
@@ -99,14 +99,14 @@ if [ -n "$main_window" ]; then
     xdotool key shift+Right || true
     sleep 1
     import -window "$main_window" "$artifacts/gui-packet-details.png" || true
-    # Statistics > mTLS Client Authentication: the last entry of the menu.
+    # Statistics > mtls-analyzer: the last entry of the menu.
     xdotool key --window "$main_window" alt+s || true
     sleep 1
     xdotool key Up || true
     sleep 0.3
     xdotool key Return || true
     for _ in $(seq 20); do
-        statistics_window=$(xdotool search --onlyvisible --name "mTLS Client Authentication" | head -n 1 || true)
+        statistics_window=$(xdotool search --onlyvisible --name "mtls-analyzer" | head -n 1 || true)
         [ -n "$statistics_window" ] && break
         sleep 0.5
     done
@@ -128,10 +128,10 @@ if ! grep -q field-ok "$result" 2>/dev/null; then
     echo "FAIL: the Wireshark GUI did not load the mtls plugin (no mtls.problem field)"
     status=1
 elif [ "$used_profile" != mTLS ]; then
-    echo "FAIL: the GUI did not run with the mTLS profile (it recorded '$used_profile')"
+    echo "FAIL: the GUI did not run with the mtls-analyzer profile (it recorded '$used_profile')"
     status=1
 elif [ -z "$statistics_window" ]; then
-    echo "FAIL: Statistics > mTLS Client Authentication did not open a window"
+    echo "FAIL: Statistics > mtls-analyzer did not open a window"
     status=1
 elif [ -z "$want" ] || [ "$got" != "$want" ]; then
     echo "FAIL: in the GUI, mtls.problem matched codes '$got', tshark says '$want'"
@@ -150,7 +150,7 @@ if grep -qiE 'dissector bug|is not a valid display filter' "$artifacts/gui-smoke
     status=1
 fi
 if [ "$status" = 0 ]; then
-    echo "ok: Wireshark GUI loaded the plugin and the mTLS profile; mtls.problem matched $got; expert entries" \
+    echo "ok: Wireshark GUI loaded the plugin and the mtls-analyzer profile; mtls.problem matched $got; expert entries" \
         "$got_expert; the statistics tree opened; screenshots in $artifacts"
     if [ "${MTLS_UPDATE_SCREENSHOTS:-0}" = 1 ]; then
         cp "$artifacts"/gui-packet-details.png "$artifacts"/gui-expert-info.png "$artifacts"/gui-statistics.png \

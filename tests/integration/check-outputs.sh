@@ -75,7 +75,7 @@ expert_filter_works() {
 # ("[truncated]"): no mTLS item may lose its end, where the cause and the fix
 # are; the -2 trees show that too.
 mtls_items_uncut() { # < a -V tree: prints the mTLS items cut short
-    awk '/^mTLS client-certificate analysis/ { mtls = 1; next } /^[^ ]/ { mtls = 0 } mtls && /\[truncated\]/'
+    awk '/^mtls-analyzer: mutual TLS client-certificate analysis/ { mtls = 1; next } /^[^ ]/ { mtls = 0 } mtls && /\[truncated\]/'
 }
 full_trees_clean() {
     local capture output tree=$MTLS_TEST_ROOT/tree.txt errors=$MTLS_TEST_ROOT/errors.txt

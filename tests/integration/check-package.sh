@@ -3,7 +3,7 @@
 # Wireshark's global plugin folder, mtls-report and its manual page, the mTLS
 # profile among the global profiles) and its dependency on the libwireshark
 # ABI it was built for; then installs it with apt, uses it the way a user
-# would (tshark finds the plugin by itself, mtls-report, tshark -C mTLS) and
+# would (tshark finds the plugin by itself, mtls-report, tshark -C mtls-analyzer) and
 # removes it again.
 #
 # Installing needs root (or sudo without a password), as on a CI machine.
@@ -25,7 +25,7 @@ cleanup() {
 trap cleanup EXIT
 deb=$("$top/packaging/build-deb.sh" "$out" | tail -n 1)
 plugin_dir="$(pkg-config --variable=plugindir wireshark)/epan"
-profile_dir="$(pkg-config --variable=prefix wireshark)/share/wireshark/profiles/mTLS"
+profile_dir="$(pkg-config --variable=prefix wireshark)/share/wireshark/profiles/mtls-analyzer"
 abi=$(dpkg-query -W -f='${Depends}' libwireshark-dev | grep -o 'libwireshark[0-9]*' | head -n 1)
 version=$(sed -n 's/^project(mtls-analyzer VERSION \([0-9.]*\).*/\1/p' "$top/CMakeLists.txt")
 # shellcheck source=../lib/checks.sh
@@ -36,12 +36,12 @@ set +e
 
 contents=$(dpkg-deb -c "$deb")
 missing=""
-for path in "$plugin_dir/mtls.so" /usr/bin/mtls-report /usr/share/man/man1/mtls-report.1 \
+for path in "$plugin_dir/mtls-analyzer.so" /usr/bin/mtls-report /usr/share/man/man1/mtls-report.1 \
     "$profile_dir/preferences" "$profile_dir/colorfilters" "$profile_dir/dfilter_buttons" "$profile_dir/recent"; do
     grep -q " \\.$path\$" <<<"$contents" || missing+=" $path"
 done
 [ -z "$missing" ]
-check_status $? "$(basename "$deb") holds the plugin, mtls-report, its manual page and the mTLS profile${missing:+ (missing:$missing)}"
+check_status $? "$(basename "$deb") holds the plugin, mtls-report, its manual page and the mtls-analyzer profile${missing:+ (missing:$missing)}"
 dpkg-deb -f "$deb" Depends | grep -q "$abi"
 check_status $? "the package depends on $abi (the libwireshark ABI it was built for): $(dpkg-deb -f "$deb" Depends)"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ]
@@ -66,8 +66,8 @@ check_status $? "the installed mtls-report analyses the sample (exit $report_sta
 man -w mtls-report >/dev/null 2>&1 || [ -f /usr/share/man/man1/mtls-report.1 ]
 check_status $? "man mtls-report is installed"
 
-columns=$(env -u WIRESHARK_PLUGIN_DIR tshark -C mTLS -2 -r "$sample" -Y 'mtls.problem == "unknown_ca"' 2>&1)
+columns=$(env -u WIRESHARK_PLUGIN_DIR tshark -C mtls-analyzer -2 -r "$sample" -Y 'mtls.problem == "unknown_ca"' 2>&1)
 grep -q ' rejected CN=integration-client' <<<"$columns"
-check_status $? "tshark -C mTLS uses the installed profile's columns"
+check_status $? "tshark -C mtls-analyzer uses the installed profile's columns"
 
 checks_summary

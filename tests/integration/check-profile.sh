@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# check-profile.sh - the "mTLS" configuration profile shipped in
-# packaging/profile, read by real tshark (-C mTLS) with the plugin: its
+# check-profile.sh - the "mtls-analyzer" configuration profile shipped in
+# packaging/profile, read by real tshark (-C mtls-analyzer) with the plugin: its
 # columns show the verdict and client certificate, its colouring rules colour
 # problems and outcomes, and every filter button is a valid filter that
 # selects what its label says.
@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lib/plugin-env.sh" "$1"
 profiles=$MTLS_TEST_ROOT/home/.config/wireshark/profiles
 mkdir -p "$profiles"
-cp -r "$mtls_source_dir/packaging/profile/mTLS" "$profiles/"
+cp -r "$mtls_source_dir/packaging/profile/mtls-analyzer" "$profiles/"
 chmod -R a+rwX "$MTLS_TEST_ROOT/home"
 sample=$MTLS_TEST_ROOT/pcaps/sample.pcapng
 # shellcheck source=../lib/checks.sh
@@ -27,14 +27,14 @@ frames_where() { # FILTER
 
 columns_show_verdict_and_certificate() {
     local line
-    line=$(mtls_tshark -C mTLS -2 -r "$sample" -Y 'mtls.problem == "unknown_ca"')
+    line=$(mtls_tshark -C mtls-analyzer -2 -r "$sample" -Y 'mtls.problem == "unknown_ca"')
     echo "$line"
     grep -q ' rejected CN=integration-client,O=mtls-analyzer test PKI missing_intermediate,unknown_ca Alert' <<<"$line"
 }
 
 colouring_rules_apply() {
     local rules
-    rules=$(mtls_tshark -C mTLS -2 -r "$sample" --color -T fields -e frame.number -e frame.coloring_rule.name)
+    rules=$(mtls_tshark -C mtls-analyzer -2 -r "$sample" --color -T fields -e frame.number -e frame.coloring_rule.name)
     for frame in $(frames_where mtls.problem | tr , ' '); do
         grep -qxP "$frame\tmTLS problem" <<<"$rules" || { echo "frame $frame not coloured as a problem"; return 1; }
     done
@@ -43,7 +43,7 @@ colouring_rules_apply() {
     grep -qxP "$accepted\tmTLS completed, answer unseen" <<<"$rules" || { echo "frame $accepted not pale blue"; return 1; }
     # A close_notify is no problem: only fatal alerts take the alert colour (nginx's, decrypted).
     local real=$MTLS_TEST_ROOT/pcaps/real/nginx-tls12-curl-good close_notify
-    close_notify=$(mtls_tshark -C mTLS -2 -r "$real.pcapng" -o "tls.keylog_file:$real.keys" --color \
+    close_notify=$(mtls_tshark -C mtls-analyzer -2 -r "$real.pcapng" -o "tls.keylog_file:$real.keys" --color \
         -Y 'tls.alert_message.desc == 0' -T fields -e frame.number -e frame.coloring_rule.name)
     [ -n "$close_notify" ] && ! grep -qi "alert" <<<"$close_notify" ||
         { echo "close_notify missing or coloured as a fatal alert: $close_notify"; return 1; }
@@ -69,7 +69,7 @@ filter_buttons_work() {
         "Client certificates") [ "$selected" = "$(frames_where 'tls.handshake.type == 11 && tcp.srcport >= 32768')" ] ;;
         *) true ;;
         esac || { echo "button '$label' ($filter) selects $selected"; return 1; }
-    done < <(python3 - "$MTLS_TEST_ROOT/home/.config/wireshark/profiles/mTLS/dfilter_buttons" <<'PY'
+    done < <(python3 - "$MTLS_TEST_ROOT/home/.config/wireshark/profiles/mtls-analyzer/dfilter_buttons" <<'PY'
 import csv, sys
 for row in csv.reader(line for line in open(sys.argv[1]) if not line.startswith("#")):
     enabled, label, expression, _comment = row

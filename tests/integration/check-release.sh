@@ -17,10 +17,10 @@ expect() { # DESCRIPTION ACTUAL
     if [ "$2" = "$version" ]; then check_status 0 "$1 is $version"; else check_status 1 "$1 is '$2', not $version"; fi
 }
 [ -n "$version" ] || { echo "FAIL: no version in CMakeLists.txt"; exit 1; }
-plugin=$(find "$build/plugins" -name mtls.so | head -n 1)
+plugin=$(find "$build/plugins" -name mtls-analyzer.so | head -n 1)
 # plugin_version[] is the exported string Wireshark shows in tshark -G plugins.
 expect "the plugin's plugin_version" "$(source "$top/tests/lib/plugin-env.sh" "$build" &&
-    mtls_tshark -G plugins | awk '$1 == "mtls.so" {print $2}')"
+    mtls_tshark -G plugins | awk '$1 == "mtls-analyzer.so" {print $2}')"
 expect "mtls-report --version" "$("$build/mtls-report" --version | awk '{print $2}')"
 expect "the manual page" "$(sed -n 's/^\.TH .*"mtls-analyzer \([0-9.]*\)".*/\1/p' "$build/mtls-report.1")"
 expect "CHANGELOG.md's newest entry" "$(sed -n 's/^## \([0-9][0-9.]*\) .*/\1/p' "$top/CHANGELOG.md" | head -n 1)"

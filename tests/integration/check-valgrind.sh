@@ -83,7 +83,7 @@ for path in sorted(glob.glob(f"{reports}/*.xml")):
     for error in ET.parse(path).getroot().iter("error"):
         frames = [(f.findtext("obj") or "", f.findtext("fn") or "?", f.findtext("file") or "", f.findtext("line") or "")
                   for f in error.iter("frame")]
-        if any(obj.endswith("/mtls.so") for obj, *_ in frames):
+        if any(obj.endswith("/mtls-analyzer.so") for obj, *_ in frames):
             where = "; ".join(f"{fn} {file}:{line}" for obj, fn, file, line in frames[:8])
             ours.append(f"{capture}: {error.findtext('kind')}: {where}")
         else:

@@ -15,9 +15,9 @@
 
 mtls_source_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 mtls_build_dir=$(cd "${1:?build directory}" && pwd)
-mtls_plugin=$(find "$mtls_build_dir/plugins" -name mtls.so | head -n 1)
+mtls_plugin=$(find "$mtls_build_dir/plugins" -name mtls-analyzer.so | head -n 1)
 if [ -z "$mtls_plugin" ]; then
-    echo "plugin-env: no mtls.so under $mtls_build_dir/plugins (build first)" >&2
+    echo "plugin-env: no mtls-analyzer.so under $mtls_build_dir/plugins (build first)" >&2
     return 1 2>/dev/null || exit 1
 fi
 mtls_plugin_version_dir=$(basename "$(dirname "$(dirname "$mtls_plugin")")")
