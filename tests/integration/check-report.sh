@@ -207,9 +207,13 @@ key_logs_are_paired() {
 # The user asked for the check: a trust store that cannot be read fails the run, with tshark's word.
 unreadable_trust_store_fails() {
     local output
+    output=$(report --trusted-by-server /nonexistent/ca.pem tls12-good-chain.pcapng)
+    grep -qx "mtls-report: --trusted-by-server /nonexistent/ca.pem: no such file or folder" <<<"$output" &&
+        grep -qx "exit 2" <<<"$output" || { echo "$output"; return 1; }
+    # The old name of the option still works, and is reported by the new one.
     output=$(report --trust /nonexistent/ca.pem tls12-good-chain.pcapng)
-    grep -qx "mtls-report: --trust /nonexistent/ca.pem: no such file or folder" <<<"$output" && grep -qx "exit 2" <<<"$output" ||
-        { echo "$output"; return 1; }
+    grep -qx "mtls-report: --trusted-by-server /nonexistent/ca.pem: no such file or folder" <<<"$output" &&
+        grep -qx "exit 2" <<<"$output" || { echo "$output"; return 1; }
     output=$(report --server-trust real/README.md tls12-good-chain.pcapng)
     grep -q "mtls-report: tls12-good-chain.pcapng: .*cannot read trust store" <<<"$output" &&
         grep -q "a trust store could not be read" <<<"$output" && grep -qx "exit 2" <<<"$output" || { echo "$output"; return 1; }
@@ -245,6 +249,66 @@ for item in report.packets_of(lines()):
 reader.finish()
 assert emitted == list(range(1000)), emitted[:5]
 PY
+}
+
+# --compare: the handshakes of the two captures are matched by server, and what differs comes out with
+# what explains the failing side's problems first; exit 0 when nothing differs, 1 when something does.
+compare_shows_what_explains_the_failure() {
+    local output
+    output=$(report --format json --compare tls12-good-chain.pcapng tls12-missing-intermediate.pcapng)
+    tail -n 1 <<<"$output" | grep -qx "exit 1" || { echo "want exit 1: $output"; return 1; }
+    python3 - "$(sed '$d' <<<"$output")" <<'PY' || return 1
+import json, sys
+result = json.loads(sys.argv[1])
+assert len(result["pairs"]) == 1 and not result["only_in_working"] and not result["only_in_failing"], result
+pair = result["pairs"][0]
+items = [difference["item"] for difference in pair["differences"]]
+assert items == ["verdict", "problems", "alerts", "client chain"], items
+chain = pair["differences"][3]
+assert chain["explains"] == ["missing_intermediate", "unknown_ca"], chain
+assert len([line for line in chain["working"] if line[0].isdigit()]) == 2, chain["working"]
+assert len([line for line in chain["failing"] if line[0].isdigit()]) == 1, chain["failing"]
+assert pair["differences"][2]["failing"] == ["unknown_ca (fatal) from the server, frame 9"], pair["differences"][2]
+for alike in ("CA names requested", "cipher suites offered", "version chosen", "SNI", "server chain"):
+    assert alike in pair["same"], (alike, pair["same"])
+PY
+    # A TLS 1.3 capture against a TLS 1.2 one: the versions differ, and the text sets them side by side.
+    output=$(report --compare tls13-good-chain.pcapng tls12-issuer-not-accepted.pcapng)
+    grep -qx "exit 1" <<<"$output" && grep -q "^  version chosen  *TLS 1.3  *TLS 1.2$" <<<"$output" &&
+        grep -q "^    issuer_not_accepted" <<<"$output" || { echo "$output"; return 1; }
+    output=$(report --compare tls12-good-chain.pcapng tls12-good-chain.pcapng)
+    grep -qx "  no difference in what is compared" <<<"$output" && grep -qx "exit 0" <<<"$output" ||
+        { echo "the same capture twice: $output"; return 1; }
+    output=$(report --compare tls12-good-chain.pcapng)
+    grep -q "takes two captures" <<<"$output" && grep -qx "exit 2" <<<"$output" || { echo "one capture: $output"; return 1; }
+    output=$(report --compare tls12-good-chain.pcapng missing.pcapng)
+    grep -q "missing.pcapng: no such file" <<<"$output" && grep -qx "exit 2" <<<"$output" ||
+        { echo "a missing capture: $output"; return 1; }
+}
+
+# --export-chains: the chains as sent, in PEM, and an openssl verify line that checks each one at the
+# capture's time. Run as printed: the good chain verifies, the leaf sent without its intermediate does not.
+exported_chains_verify_with_openssl() {
+    local output folder=$MTLS_TEST_ROOT/exported good bad
+    mkdir -p "$folder" && chmod a+rwx "$folder"
+    output=$(report --export-chains "$folder" --trusted-by-server pki/root.pem tls12-good-chain.pcapng \
+        tls12-missing-intermediate.pcapng tls12-empty-certificate.pcapng)
+    good=$(grep -A1 "^  client chain, 2 certificates: $folder/tls12-good-chain/stream0-handshake1-client.pem$" \
+        <<<"$output" | sed -n 2p)
+    bad=$(grep -A1 "^  client chain, 1 certificate: $folder/tls12-missing-intermediate/stream0-handshake1-client.pem$" \
+        <<<"$output" | sed -n 2p)
+    [[ $good == "    openssl verify -attime "*" -purpose sslclient -CAfile pki/root.pem "* && -n $bad ]] ||
+        { echo "$output"; return 1; }
+    grep -q "^  server chain, 2 certificates: $folder/tls12-good-chain/stream0-handshake1-server.pem$" <<<"$output" &&
+        grep -q -- "-purpose sslserver -verify_hostname localhost -CAfile TRUSTED-BY-CLIENT.pem" <<<"$output" &&
+        grep -qx "  client chain: empty Certificate" <<<"$output" || { echo "$output"; return 1; }
+    [ "$(grep -c "BEGIN CERTIFICATE" "$folder/tls12-good-chain/stream0-handshake1-client.pem")" = 2 ] ||
+        { echo "the good client chain file does not hold two certificates"; return 1; }
+    (cd "$pcaps" && eval "$good") || { echo "the good chain does not verify: $good"; return 1; }
+    if (cd "$pcaps" && eval "$bad"); then
+        echo "the leaf-only chain verifies: $bad"
+        return 1
+    fi
 }
 
 # The README's example is the tool's output ("..." ends a line the README cuts short).
@@ -301,6 +365,9 @@ check "a trust store that cannot be read fails the run" unreadable_trust_store_f
 check "handshakes go out as their last frame is read" handshakes_stream_out
 check "the README's example is what the tool prints" readme_example_is_the_output
 check "--problems-only lists only the handshakes with problems" problems_only_filters_the_list
+check "--compare: what differs, what explains the failure first; exit 0 when alike" compare_shows_what_explains_the_failure
+check "--export-chains: PEM chains whose openssl verify line passes on a good chain, fails on a leaf alone" \
+    exported_chains_verify_with_openssl
 check "--keylog and --trust reach tshark" keylog_and_trust_reach_tshark
 check "missing capture, failing tshark, bad option: exit 2" errors_exit_two
 check "a capture without TLS: no handshake, exit 3" non_tls_capture_is_not_judged
