@@ -4,7 +4,6 @@
  */
 #include "server_name.h"
 
-#include <arpa/inet.h>
 #include <string.h>
 
 #include "codes.h"
@@ -18,6 +17,44 @@ typedef struct {
     unsigned dns_names;
     bool wildcard;
 } certificate_names;
+
+char *mtls_ip_address_text(const uint8_t *address, size_t size)
+{
+    if (size == 4)
+        return g_strdup_printf("%u.%u.%u.%u", address[0], address[1], address[2], address[3]);
+    if (size != 16)
+        return g_strdup("(not an IP address)");
+    static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (memcmp(address, v4_mapped, sizeof v4_mapped) == 0)
+        return g_strdup_printf("::ffff:%u.%u.%u.%u", address[12], address[13], address[14], address[15]);
+    unsigned groups[8];
+    for (int i = 0; i < 8; i++)
+        groups[i] = (unsigned)address[2 * i] << 8 | address[2 * i + 1];
+    /* RFC 5952: the longest run of two or more zero groups, the first of equal ones, becomes "::". */
+    int run_start = -1, run_length = 0;
+    for (int i = 0; i < 8;) {
+        int j = i;
+        while (j < 8 && groups[j] == 0)
+            j++;
+        if (j - i > run_length && j - i >= 2) {
+            run_start = i;
+            run_length = j - i;
+        }
+        i = j > i ? j : i + 1;
+    }
+    GString *text = g_string_new(NULL);
+    for (int i = 0; i < 8; i++) {
+        if (i == run_start) {
+            g_string_append(text, "::");
+            i += run_length - 1;
+            continue;
+        }
+        if (text->len > 0 && text->str[text->len - 1] != ':')
+            g_string_append_c(text, ':');
+        g_string_append_printf(text, "%x", groups[i]);
+    }
+    return g_string_free(text, FALSE);
+}
 
 static void add_name(certificate_names *names, const char *name)
 {
@@ -47,9 +84,9 @@ static certificate_names collect_names(gnutls_x509_crt_t crt)
             names.wildcard |= value[0] == '*';
             add_name(&names, value);
         } else if (type == GNUTLS_SAN_IPADDRESS && (size == 4 || size == 16)) {
-            char text[INET6_ADDRSTRLEN];
-            if (inet_ntop(size == 4 ? AF_INET : AF_INET6, value, text, sizeof text))
-                add_name(&names, text);
+            char *text = mtls_ip_address_text((const uint8_t *)value, size);
+            add_name(&names, text);
+            g_free(text);
         }
     }
     if (names.shown == 0) {

@@ -20,6 +20,11 @@ typedef struct {
     uint32_t certificate_frame;
 } mtls_server_name_input;
 
+/* An IP address of a subjectAltName (4 or 16 bytes) as text, IPv6 in the
+ * RFC 5952 form; the platform's inet_ntop is not on every platform
+ * Wireshark runs on. Free with g_free. */
+char *mtls_ip_address_text(const uint8_t *address, size_t size);
+
 /* Appends server_name_mismatch or no_sni to `findings` when they apply. */
 void mtls_check_server_name(const mtls_server_name_input *input, GPtrArray *findings);
 

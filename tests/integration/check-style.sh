@@ -3,7 +3,11 @@
 # analyzer that a compiler does not check: lines of at most 120 characters
 # (header-field tables written over several lines, as Wireshark's are),
 # spaces rather than tabs, no trailing blanks, and C99 integer types rather
-# than GLib's (gboolean stays where a GLib callback's signature asks for it).
+# than GLib's (gboolean stays where a GLib callback's signature asks for it);
+# and portability: the plugin and the analyzer build on Windows and macOS too,
+# so they include only ISO C, GLib, GnuTLS, Wireshark and compression headers
+# and call no POSIX-only function (GLib and Wireshark have a portable one for
+# each).
 #
 # usage: check-style.sh
 #
@@ -23,3 +27,19 @@ if [ -n "$problems" ]; then
     exit 1
 fi
 echo "PASS: ${#sources[@]} files: lines of at most 120 characters, no tabs, no trailing blanks, C99 integer types"
+
+# Headers a Windows build has: ISO C's, and those of the libraries the project builds on.
+iso_c='assert|ctype|errno|float|inttypes|limits|locale|math|setjmp|signal|stdarg|stdbool|stddef|stdint|stdio|stdlib|string|time'
+libraries='glib|glib/[a-z0-9_]+|gnutls/[a-z0-9_]+|wireshark|epan/[a-z0-9_/.-]+|wsutil/[a-z0-9_/.-]+|ws_[a-z_]+|zlib|brotli/[a-z]+|zstd'
+posix_includes=$(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<' "${sources[@]}" |
+    grep -vE "<(${iso_c})\.h>|<(${libraries})(\.h)?>" || true)
+# POSIX functions that MSVC's C library lacks or names differently; each has a GLib twin.
+posix_calls=$(grep -nE '(^|[^A-Za-z0-9_.>])(inet_ntop|inet_pton|strcasecmp|strncasecmp|strdup|strndup|strtok_r|strsep|gmtime_r|localtime_r|timegm|realpath|getline|fnmatch|opendir|readdir|access|unlink|mkstemp|usleep|sleep|getpid|popen|fileno|isatty|dirname|basename)[[:space:]]*\(' \
+    "${sources[@]}" | grep -vE '^[^:]+:[0-9]+:[[:space:]]*(/?\*|//)' || true)
+if [ -n "$posix_includes$posix_calls" ]; then
+    echo "FAIL: POSIX-only includes or calls in plugin/ or analyzer/ (use GLib's or Wireshark's portable API)"
+    printf '%s\n' "$posix_includes" "$posix_calls" | sed '/^$/d'
+    exit 1
+fi
+echo "PASS: ${#sources[@]} files include only ISO C and library headers and call no POSIX-only function"
+

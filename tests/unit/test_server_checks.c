@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "server_name.h"
 #include "test_pki.h"
 
 /* A TLS 1.2 handshake to a server sending `server_chain`, after a
@@ -102,6 +103,33 @@ static void missing_sni_is_noted_only_for_a_server_of_several_names(void **state
     assert_codes(session.last, false, "-");
     test_session_clear(&session);
     test_cert_free(single);
+}
+
+/* The addresses of subjectAltName, as text the same way on every platform (RFC 5952 for IPv6). */
+static void ip_addresses_are_written_the_standard_way(void **state)
+{
+    (void)state;
+    static const struct {
+        uint8_t bytes[16];
+        size_t size;
+        const char *text;
+    } cases[] = {
+        {{127, 0, 0, 1}, 4, "127.0.0.1"},
+        {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 16, "::1"},
+        {{0}, 16, "::"},
+        {{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, 16, "2001:db8::1"},
+        /* one zero group stays; of two equal runs the first is compressed */
+        {{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1}, 16, "2001:db8:0:1:1:1:1:1"},
+        {{0x20, 0x01, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1}, 16, "2001:0:0:1::1"},
+        {{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1}, 16, "2001:db8::1:0:0:1"},
+        {{0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0xab, 0xcd, 0, 0x12, 0, 0, 0, 0}, 16, "fe80::abcd:12:0:0"},
+        {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1}, 16, "::ffff:192.0.2.1"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *text = mtls_ip_address_text(cases[i].bytes, cases[i].size);
+        assert_string_equal(text, cases[i].text);
+        g_free(text);
+    }
 }
 
 static void server_name_is_not_judged_without_the_client_hello(void **state)
@@ -368,6 +396,7 @@ int main(void)
         cmocka_unit_test(common_name_counts_only_without_alternative_names),
         cmocka_unit_test(missing_sni_is_noted_only_for_a_server_of_several_names),
         cmocka_unit_test(server_name_is_not_judged_without_the_client_hello),
+        cmocka_unit_test(ip_addresses_are_written_the_standard_way),
         cmocka_unit_test(certificate_expiring_within_the_window_is_noted),
         cmocka_unit_test(short_lived_and_expired_certificates_are_not_noted),
         cmocka_unit_test(server_certificate_expiring_is_its_own_note),
