@@ -193,11 +193,43 @@ static void explain_denied(GString *text, const mtls_handshake *handshake)
     g_string_append(text, advice_for(handshake)->map_identity);
 }
 
+/* The first sentence of a refusal: what the application refused and what to change. */
+static void append_refusal_headline(GString *text, const mtls_handshake *handshake)
+{
+    const mtls_handshake_summary *summary = &handshake->summary;
+    const char *subject = text_or(summary->client_subject, "(unparsable)");
+    const bool chain_is_bad = mtls_client_chain_has_findings(handshake);
+    if (handshake->answer_kind == MTLS_ANSWER_NGINX_NO_CERTIFICATE && summary->client_chain_length > 0)
+        g_string_append(text, "nginx saw no client certificate although the client sent one: check that "
+                              "ssl_verify_client applies to this server block.");
+    else if (handshake->answer_kind == MTLS_ANSWER_NGINX_NO_CERTIFICATE)
+        g_string_append(text, "nginx requires a client certificate and the client sent none: configure the client "
+                              "to send its certificate.");
+    else if (handshake->answer_kind == MTLS_ANSWER_NGINX_CERTIFICATE_ERROR)
+        g_string_append_printf(text, "nginx could not verify client certificate '%s' and refused the request: %s.",
+                               subject, chain_is_bad ? "fix the chain problems the capture shows"
+                                                     : "its error log names the reason");
+    else if (!summary->certificate_requested && !answer_is_http(handshake))
+        g_string_append(text, "The application refused the client, but no certificate was asked for: configure the "
+                              "server to require one.");
+    else if (!summary->certificate_requested)
+        g_string_append(text, "The server needs a certificate it could not request: enable post-handshake "
+                              "authentication in the client, or use TLS 1.2.");
+    else if (summary->client_chain_length == 0)
+        g_string_append(text, "The application refused the client, which sent no certificate: configure the "
+                              "client's certificate.");
+    else
+        g_string_append_printf(text, "The application refused client certificate '%s': %s.", subject,
+                               chain_is_bad ? "fix the chain problems the capture shows"
+                                            : "map or allow its identity on the server");
+}
+
 static void report_refusal(mtls_handshake *handshake, const mtls_packet *packet)
 {
     const mtls_handshake_summary *summary = &handshake->summary;
     GString *text = g_string_new(NULL);
-    g_string_append_printf(text, "The server answered %s", text_or(summary->answer_protocol, "the application"));
+    append_refusal_headline(text, handshake);
+    g_string_append_printf(text, " The server answered %s", text_or(summary->answer_protocol, "the application"));
     if (summary->answer_status != 0)
         g_string_append_printf(text, " %u", summary->answer_status);
     if (summary->answer_title != NULL)

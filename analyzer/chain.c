@@ -183,22 +183,21 @@ static void check_validity(chain_check *check)
     if (expired.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_EXPIRED, MTLS_CODE_SERVER_EXPIRED),
                           check->input->certificate_frame, check->evidence,
-                          "The %s chain holds a certificate that had expired when this handshake was captured "
-                          "(%s): %s. Renew it and install the new certificate on the %s.",
-                          whose(check), capture_time, entries_text(&expired), whose(check));
+                          "The %s chain holds an expired certificate: renew it and install the new certificate on "
+                          "the %s. It had expired when this handshake was captured (%s): %s.",
+                          whose(check), whose(check), capture_time, entries_text(&expired));
     if (premature.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_NOT_YET_VALID, MTLS_CODE_SERVER_NOT_YET_VALID),
                           check->input->certificate_frame, check->evidence,
-                          "The %s chain holds a certificate that was not yet valid when this handshake was "
-                          "captured (%s): %s. Check the clock of the machine that issued it, or wait until it "
-                          "becomes valid.",
+                          "The %s chain holds a certificate that is not yet valid: check the clock of the machine "
+                          "that issued it, or wait. It was not yet valid when this handshake was captured (%s): %s.",
                           whose(check), capture_time, entries_text(&premature));
     if (expiring.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_EXPIRES_SOON, MTLS_CODE_SERVER_EXPIRES_SOON),
                           check->input->certificate_frame, check->evidence,
-                          "The %s chain holds a certificate that expires within %u days of this capture (%s): %s. "
-                          "Nothing fails yet; renew it now and, for a client certificate, register the new one on "
-                          "the server side (certificate-to-user mapping, service key) before the old one expires, "
+                          "The %s chain holds a certificate that expires within %u days of this capture: renew it "
+                          "now. Capture time %s: %s. Nothing fails yet; for a client certificate, register the new "
+                          "one on the server side (certificate-to-user mapping, service key) before the old one expires, "
                           "or the handshake or the login after it will fail on that day.",
                           whose(check), check->input->capture->config->expiry_warning_days, capture_time,
                           entries_text(&expiring));
@@ -216,18 +215,19 @@ static void check_extended_key_usage(chain_check *check)
     if (check->input->side == MTLS_SIDE_CLIENT && !leaf->eku_client_auth)
         mtls_findings_add(check->findings, MTLS_CODE_CLIENT_AUTH_EKU_MISSING, check->input->certificate_frame,
                           check->evidence,
-                          "The client certificate '%s' has an Extended Key Usage extension without clientAuth "
-                          "(TLS Web Client Authentication), so servers refuse it for client authentication, with "
-                          "an alert that varies by stack (OpenSSL and Mbed TLS: unsupported_certificate; wolfSSL "
-                          "and Go: bad_certificate; Erlang: handshake_failure; Java: certificate_unknown). Request "
-                          "a certificate with the clientAuth purpose, e.g. from a client-certificate template.",
+                          "The client certificate '%s' lacks the clientAuth Extended Key Usage: request one with the "
+                          "clientAuth purpose. Its Extended Key Usage extension has no clientAuth (TLS Web Client "
+                          "Authentication), so servers refuse it for client authentication, with an alert that "
+                          "varies by stack (OpenSSL and Mbed TLS: unsupported_certificate; wolfSSL and Go: "
+                          "bad_certificate; Erlang: handshake_failure; Java: certificate_unknown). A "
+                          "client-certificate template gives one.",
                           leaf->subject);
     if (check->input->side == MTLS_SIDE_SERVER && !leaf->eku_server_auth)
         mtls_findings_add(check->findings, MTLS_CODE_SERVER_AUTH_EKU_MISSING, check->input->certificate_frame,
                           check->evidence,
-                          "The server certificate '%s' has an Extended Key Usage extension without serverAuth "
-                          "(TLS Web Server Authentication), so clients refuse it. Issue the server a certificate "
-                          "with the serverAuth purpose.",
+                          "The server certificate '%s' lacks the serverAuth Extended Key Usage: issue the server one "
+                          "with the serverAuth purpose. Its Extended Key Usage extension has no serverAuth (TLS Web "
+                          "Server Authentication), so clients refuse it.",
                           leaf->subject);
 }
 
@@ -266,26 +266,28 @@ static void check_issuer_roles(chain_check *check)
     if (not_ca.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_NOT_A_CA, MTLS_CODE_SERVER_NOT_A_CA), frame,
                           check->evidence,
-                          "In the %s chain, %s. Only a CA certificate may sign others, so every verifier rejects "
-                          "the chain (OpenSSL: 'invalid CA certificate'). A leaf certificate was probably used as an "
-                          "issuer: issue the certificate from a real CA, or re-issue the intermediate with "
-                          "basicConstraints CA:TRUE.",
-                          whose(check), entries_text(&not_ca));
+                          "A certificate that is not a CA signed another in the %s chain: issue from a real CA, or "
+                          "make that issuer CA:TRUE. In the %s chain, %s. Only a CA certificate may sign others, so "
+                          "every verifier rejects the chain (OpenSSL: 'invalid CA certificate'). A leaf certificate "
+                          "was probably used as an issuer: issue the certificate from a real CA, or re-issue the "
+                          "intermediate with basicConstraints CA:TRUE.",
+                          whose(check), whose(check), entries_text(&not_ca));
     if (too_deep.count)
         mtls_findings_add(check->findings,
                           code_for(check, MTLS_CODE_PATH_LENGTH_EXCEEDED, MTLS_CODE_SERVER_PATH_LENGTH_EXCEEDED),
                           frame, check->evidence,
-                          "In the %s chain, %s: the chain is deeper than that CA permits, so verifiers reject it "
-                          "(OpenSSL: 'path length constraint exceeded'). Issue the certificate from a CA higher up, "
-                          "or re-issue the constraining CA with a larger pathLenConstraint.",
-                          whose(check), entries_text(&too_deep));
+                          "The %s chain is deeper than a CA's pathLenConstraint permits: issue from a CA higher up, or "
+                          "raise the constraint. In the %s chain, %s: verifiers reject it (OpenSSL: 'path length "
+                          "constraint exceeded'). Issue the certificate from a CA higher up, or re-issue the "
+                          "constraining CA with a larger pathLenConstraint.",
+                          whose(check), whose(check), entries_text(&too_deep));
     if (no_cert_sign.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_KEY_USAGE, MTLS_CODE_SERVER_KEY_USAGE), frame,
                           check->evidence,
-                          "In the %s chain, %s, so it may not sign certificates and verifiers reject the chain "
-                          "(OpenSSL: 'key usage does not include certificate signing'). Re-issue the CA certificate "
-                          "with keyCertSign in its Key Usage.",
-                          whose(check), entries_text(&no_cert_sign));
+                          "A CA in the %s chain may not sign certificates: re-issue it with keyCertSign in its Key "
+                          "Usage. In the %s chain, %s, so it may not sign certificates and verifiers reject the chain "
+                          "(OpenSSL: 'key usage does not include certificate signing').",
+                          whose(check), whose(check), entries_text(&no_cert_sign));
     entries_clear(&not_ca);
     entries_clear(&no_cert_sign);
     entries_clear(&too_deep);
@@ -301,17 +303,18 @@ static void check_leaf_key_usage(chain_check *check)
         return;
     if (check->input->side == MTLS_SIDE_CLIENT && !(leaf->key_usage & GNUTLS_KEY_DIGITAL_SIGNATURE))
         mtls_findings_add(check->findings, MTLS_CODE_KEY_USAGE, check->input->certificate_frame, check->evidence,
-                          "The client certificate '%s' has a Key Usage without digitalSignature, but a client proves "
-                          "it holds the key by signing (CertificateVerify): servers reject it (OpenSSL: "
-                          "unsupported_certificate). Request a certificate with digitalSignature in its Key Usage.",
+                          "The client certificate '%s' lacks digitalSignature in its Key Usage: request one that has "
+                          "it. A client proves it holds the key by signing (CertificateVerify): servers reject it "
+                          "(OpenSSL: unsupported_certificate).",
                           leaf->subject);
     if (check->input->side == MTLS_SIDE_SERVER &&
         !(leaf->key_usage & (GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_ENCIPHERMENT | GNUTLS_KEY_KEY_AGREEMENT)))
         mtls_findings_add(check->findings, MTLS_CODE_SERVER_KEY_USAGE, check->input->certificate_frame,
                           check->evidence,
-                          "The server certificate '%s' has a Key Usage that allows neither digitalSignature nor key "
+                          "The server certificate '%s' has a Key Usage unfit for TLS: re-issue it with "
+                          "digitalSignature, plus keyEncipherment for RSA. It allows neither digitalSignature nor key "
                           "encipherment or agreement, so it cannot take part in a TLS key exchange and clients "
-                          "reject it. Re-issue it with digitalSignature (and keyEncipherment for RSA).",
+                          "reject it.",
                           leaf->subject);
 }
 
@@ -335,18 +338,19 @@ static void check_algorithms(chain_check *check)
     if (weak_keys.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_WEAK_KEY, MTLS_CODE_SERVER_WEAK_KEY), frame,
                           check->evidence,
-                          "In the %s chain, %s. RSA and DSA keys under 2048 bits and EC keys under 256 bits are "
-                          "refused by current defaults (OpenSSL security level 2: 'key too small'; Java: "
-                          "jdk.certpath.disabledAlgorithms). Issue a new certificate with an RSA 2048+ or EC P-256+ "
-                          "key.",
-                          whose(check), entries_text(&weak_keys));
+                          "The %s chain holds a key that is too small: issue a new certificate with an RSA 2048+ or "
+                          "EC P-256+ key. In the %s chain, %s. RSA and DSA keys under 2048 bits and EC keys under 256 "
+                          "bits are refused by current defaults (OpenSSL security level 2: 'key too small'; Java: "
+                          "jdk.certpath.disabledAlgorithms).",
+                          whose(check), whose(check), entries_text(&weak_keys));
     if (weak_signatures.count)
         mtls_findings_add(check->findings, code_for(check, MTLS_CODE_WEAK_SIGNATURE, MTLS_CODE_SERVER_WEAK_SIGNATURE),
                           frame, check->evidence,
-                          "In the %s chain, %s. MD5 and SHA-1 certificate signatures are refused by current "
-                          "defaults (OpenSSL: 'CA signature digest algorithm too weak'; Java and Windows likewise). "
-                          "Have the CA re-issue the certificate with SHA-256 or better.",
-                          whose(check), entries_text(&weak_signatures));
+                          "The %s chain holds a certificate signed with MD5 or SHA-1: have the CA re-issue it with "
+                          "SHA-256 or better. In the %s chain, %s. MD5 and SHA-1 certificate signatures are refused "
+                          "by current defaults (OpenSSL: 'CA signature digest algorithm too weak'; Java and Windows "
+                          "likewise).",
+                          whose(check), whose(check), entries_text(&weak_signatures));
     entries_clear(&weak_keys);
     entries_clear(&weak_signatures);
 }
@@ -371,10 +375,11 @@ static void check_duplicates(chain_check *check)
         mtls_findings_add(check->findings,
                           code_for(check, MTLS_CODE_DUPLICATE_CERTIFICATE, MTLS_CODE_SERVER_DUPLICATE_CERTIFICATE),
                           check->input->certificate_frame, check->evidence,
-                          "The %s sent %s. Most peers ignore the copy, but strict ones reject the chain and it "
-                          "wastes bytes in every handshake: the certificate file probably lists the intermediate "
-                          "twice (once in the certificate, once in the chain file). Send each certificate once.",
-                          whose(check), entries_text(&duplicates));
+                          "The %s sent a certificate twice: send each certificate once. The %s sent %s. Most peers "
+                          "ignore the copy, but strict ones reject the chain and it wastes bytes in every handshake: "
+                          "the certificate file probably lists the intermediate twice (once in the certificate, once "
+                          "in the chain file).",
+                          whose(check), whose(check), entries_text(&duplicates));
     entries_clear(&duplicates);
 }
 
@@ -410,9 +415,9 @@ static void check_order(chain_check *check)
         g_string_append_printf(order, " and %u more", sent - ENTRIES_SHOWN);
     mtls_findings_add(check->findings, code_for(check, MTLS_CODE_CHAIN_ORDER, MTLS_CODE_SERVER_CHAIN_ORDER),
                       check->input->certificate_frame, check->evidence,
-                      "The %s sent its chain %s (sent order %s). TLS requires the leaf first and each "
-                      "certificate followed by its issuer; strict peers (Java, SAP, many load balancers) reject "
-                      "other orders. Send the chain leaf first, then each intermediate, then the root.",
+                      "The %s sent its chain %s: send the leaf first, then each intermediate, then the root. Sent "
+                      "order: %s. TLS requires the leaf first and each certificate followed by its issuer; strict "
+                      "peers (Java, SAP, many load balancers) reject other orders.",
                       whose(check), reordered ? "out of order" : "with certificates that do not belong to it",
                       order->str);
     g_string_free(order, TRUE);
@@ -471,13 +476,13 @@ static void report_unsent_issuer(chain_check *check, const mtls_certificate *top
         mtls_evidence evidence = check->evidence;
         evidence.frames[1] = input->known_certificates_frame;
         mtls_findings_add(check->findings, MTLS_CODE_MISSING_INTERMEDIATE, input->certificate_frame, evidence,
-                          "The client sent %u certificate%s ending at '%s', whose issuer '%s' it did not send; that "
-                          "issuer is %s. The server sent '%s' in its own chain (frame %u): it is an intermediate CA "
-                          "of this PKI, not a root. A server that does not hold it itself (nginx "
-                          "ssl_trusted_certificate and HAProxy ca-verify-file give one) cannot build the client's "
-                          "chain: configure the client to send the full chain (the keystore entry must hold leaf "
-                          "and intermediates).",
-                          input->certificates->len, plural(input->certificates->len), top->subject, top->issuer,
+                          "The client did not send its intermediate CA '%s': configure it to send the full chain. "
+                          "It sent %u certificate%s ending at '%s', whose issuer '%s' it did not send; that issuer "
+                          "is %s. The server sent '%s' in its own chain (frame %u): it is an intermediate CA of this "
+                          "PKI, not a root. A server that does not hold it itself (nginx ssl_trusted_certificate and "
+                          "HAProxy ca-verify-file give one) cannot build the client's chain: the keystore entry must "
+                          "hold leaf and intermediates.",
+                          top->issuer, input->certificates->len, plural(input->certificates->len), top->subject, top->issuer,
                           where, known->subject,
                           input->known_certificates_frame);
         return;
@@ -487,23 +492,26 @@ static void report_unsent_issuer(chain_check *check, const mtls_certificate *top
         if (names_listed)
             mtls_findings_add(check->findings, MTLS_CODE_ISSUER_NOT_ACCEPTED, input->certificate_frame,
                               check->evidence,
-                              "The client chain ends at '%s', issued by the public root CA '%s' (found in this "
-                              "machine's system CA bundle, preference mtls.public_roots). Nothing is missing from "
-                              "the chain: the server does not accept that CA, it "
-                              "lists only %s. Use a client certificate issued by one of the listed CAs, or have the "
-                              "server trust '%s' for client certificates.",
-                              top->subject, public_root->subject, ca_list, public_root->subject);
+                              "The server does not accept the client's public root CA '%s': use a certificate from "
+                              "a listed CA, or trust that CA. The client chain ends at '%s', issued by the public "
+                              "root CA '%s' (found in this machine's system CA bundle, preference "
+                              "mtls.public_roots). Nothing is missing from the chain: the server does not accept "
+                              "that CA, it lists only %s. Use a client certificate issued by one of the listed CAs, "
+                              "or have the server trust '%s' for client certificates.",
+                              public_root->subject, top->subject, public_root->subject, ca_list, public_root->subject);
         return;
     }
     char *hint = key_identifier_hint(top);
     const unsigned count = input->certificates->len;
     mtls_findings_add(check->findings, MTLS_CODE_MISSING_INTERMEDIATE, input->certificate_frame, check->evidence,
-                      "The client sent %u certificate%s ending at '%s', whose issuer '%s'%s was not sent and is "
-                      "%s; that certificate is nowhere in this handshake, so the issuer is unknown to this server. "
-                      "Either the client did not send its intermediate CA certificate (configure it to send the full "
-                      "chain: the keystore entry must hold leaf and intermediates), or '%s' belongs to a CA the "
-                      "server does not trust (use a certificate issued by one it does%s%s).",
-                      count, count == 1 ? "" : "s", top->subject, top->issuer, hint, where, top->issuer,
+                      "The server does not know the client's issuer '%s': send the intermediate CA, or use a "
+                      "certificate from a trusted CA. The client sent %u certificate%s ending at '%s', whose issuer "
+                      "'%s'%s was not sent and is %s; that certificate is nowhere in this handshake, so the issuer "
+                      "is unknown to this server. Either the client did not send its intermediate CA certificate "
+                      "(configure it to send the full chain: the keystore entry must hold leaf and intermediates), "
+                      "or '%s' belongs to a CA the server does not trust (use a certificate issued by one it "
+                      "does%s%s).",
+                      top->issuer, count, count == 1 ? "" : "s", top->subject, top->issuer, hint, where, top->issuer,
                       names_listed ? ": " : "", names_listed ? ca_list : "");
     g_free(hint);
 }
@@ -521,13 +529,13 @@ static void check_client_trust(chain_check *check, const mtls_certificate *top, 
      * does not list: whoever holds the store can verify, the server likely not. */
     if (trusted_issuer != NULL && !trusted_issuer->self_signed && names_listed) {
         mtls_findings_add(check->findings, MTLS_CODE_MISSING_INTERMEDIATE, input->certificate_frame, check->evidence,
-                          "The client sent %u certificate%s ending at '%s', without its issuer '%s'. That "
-                          "intermediate is in your trust store, so the chain can be completed here, but the server "
-                          "lists only %s: the server probably lacks it and cannot build the chain. Configure the "
-                          "client to send the full chain, or install '%s' on the server.",
-                          input->certificates->len, plural(input->certificates->len), top->subject,
-                          trusted_issuer->subject, ca_list,
-                          trusted_issuer->subject);
+                          "The server probably lacks intermediate '%s': make the client send the full chain, or "
+                          "install it on the server. The client sent %u certificate%s ending at '%s', without its "
+                          "issuer '%s'. That intermediate is in your trust store, so the chain can be completed "
+                          "here, but the server lists only %s: the server probably lacks it and cannot build the "
+                          "chain.",
+                          trusted_issuer->subject, input->certificates->len, plural(input->certificates->len),
+                          top->subject, trusted_issuer->subject, ca_list);
         g_free(ca_list);
         return;
     }
@@ -546,17 +554,17 @@ static void check_client_trust(chain_check *check, const mtls_certificate *top, 
             return;
         }
         mtls_findings_add(check->findings, MTLS_CODE_SELF_SIGNED, input->certificate_frame, check->evidence,
-                          "The client certificate '%s' is self-signed, and the server lists no CA names, so the "
-                          "capture cannot show what it trusts. A server accepts it only if it pins this very "
-                          "certificate (it is its own CA); gateways, databases and brokers that verify against CAs "
-                          "refuse it. Use a certificate issued by a CA the server trusts, or register this "
-                          "certificate as a trusted CA on the server.",
+                          "The client certificate '%s' is self-signed: use one from a CA the server trusts, or "
+                          "register it as a trusted CA there. The server lists no CA names, so the capture cannot "
+                          "show what it trusts. A server accepts it only if it pins this very certificate (it is its "
+                          "own CA); gateways, databases and brokers that verify against CAs refuse it.",
                           leaf->subject);
     } else if (check->path->len == 1 && top->self_signed) {
         mtls_findings_add(check->findings, MTLS_CODE_SELF_SIGNED, input->certificate_frame, check->evidence,
-                          "The client certificate '%s' is self-signed and is %s. Load balancers and gateways "
-                          "accept client certificates only from a CA they trust: use a certificate issued by %s, or "
-                          "register this certificate as a trusted CA on the server.",
+                          "The client certificate '%s' is self-signed: use one from a CA the server trusts, or "
+                          "register it as a trusted CA there. It is %s. Load balancers and gateways accept client "
+                          "certificates only from a CA they trust: use a certificate issued by %s, or register this "
+                          "certificate as a trusted CA on the server.",
                           leaf->subject,
                           names_listed ? "not among the CA names the server listed" : "not in the trust store",
                           names_listed ? ca_list : "a CA the server trusts");
@@ -564,16 +572,17 @@ static void check_client_trust(chain_check *check, const mtls_certificate *top, 
         if (names_listed)
             mtls_findings_add(check->findings, MTLS_CODE_ISSUER_NOT_ACCEPTED, input->certificate_frame,
                               check->evidence,
-                              "The client chain '%s' leads to the root '%s', but the server accepts only "
-                              "certificates issued by %s. The client sent a certificate from the wrong CA: "
-                              "configure it to use a certificate issued by one of the listed CAs (with several "
-                              "certificates in a keystore, the client picks by these names).",
+                              "The client sent a certificate from a CA the server does not list: use one issued by "
+                              "a listed CA. The client chain '%s' leads to the root '%s', but the server accepts "
+                              "only certificates issued by %s. Configure the client to use a certificate issued by "
+                              "one of the listed CAs (with several certificates in a keystore, the client picks by "
+                              "these names).",
                               leaf->subject, top->subject, ca_list);
         if (has_trust_store)
             mtls_findings_add(check->findings, MTLS_CODE_UNTRUSTED_ROOT, input->certificate_frame, check->evidence,
-                              "The client chain ends at the root '%s', which is not in the configured trust store%s. "
-                              "Either add this root to the server's trusted CAs or use a client certificate from "
-                              "a trusted CA.",
+                              "The client's root CA '%s' is not trusted: add it to the server's trusted CAs, or use a "
+                              "client certificate from a trusted CA. The client chain ends at that root, which is "
+                              "not in the configured trust store%s.",
                               top->subject, names_listed ? " nor among the CA names the server listed" : "");
     } else if (names_listed || has_trust_store) {
         GString *where = g_string_new(NULL);
@@ -600,25 +609,25 @@ static void check_server_trust(chain_check *check, const mtls_certificate *top, 
         return;
     if (check->path->len == 1 && top->self_signed)
         mtls_findings_add(check->findings, MTLS_CODE_SERVER_SELF_SIGNED, input->certificate_frame, check->evidence,
-                          "The server certificate '%s' is self-signed; clients reject it unless it is pinned in "
-                          "their trust store. Install a certificate from a CA the clients trust on the server.",
+                          "The server certificate '%s' is self-signed: install one from a CA the clients trust on "
+                          "the server. Clients reject it unless it is pinned in their trust store.",
                           leaf->subject);
     else if (!mtls_config_has_trust_store(input->capture->config, MTLS_TRUST_SERVER_CERTIFICATES))
         return;
     else if (top->self_signed)
         mtls_findings_add(check->findings, MTLS_CODE_SERVER_UNTRUSTED_ROOT, input->certificate_frame,
                           check->evidence,
-                          "The server chain ends at the root '%s', which is not in the client's trust store. "
-                          "Add the root to the client's trust store (Java truststore, SAP STRUST, Windows store) "
-                          "if the server is genuine.",
+                          "The server's root CA '%s' is not in the client's trust store: add it there if the server "
+                          "is genuine. The server chain ends at that root; the client's trust store is the Java "
+                          "truststore, SAP STRUST or the Windows store.",
                           top->subject);
     else
         mtls_findings_add(check->findings, MTLS_CODE_SERVER_MISSING_INTERMEDIATE, input->certificate_frame,
                           check->evidence,
-                          "The server chain ends at '%s', whose issuer '%s' was not sent and is not in the "
-                          "client's trust store. Probably the server does not send its intermediate CA "
-                          "certificate: configure the full chain on the server; otherwise add the issuer to the "
-                          "client's trust store.",
+                          "The server probably does not send its intermediate CA: configure the full chain on the "
+                          "server. Its chain ends at '%s', whose issuer '%s' was not sent and is not in the client's "
+                          "trust store; if the server does send its full chain, add the issuer to the client's "
+                          "trust store.",
                           top->subject, top->issuer);
 }
 
@@ -642,10 +651,10 @@ static bool check_broken_signature(chain_check *check, const mtls_certificate *t
         return false;
     mtls_findings_add(check->findings, code_for(check, MTLS_CODE_BAD_SIGNATURE, MTLS_CODE_SERVER_BAD_SIGNATURE),
                       check->input->certificate_frame, check->evidence,
-                      "The signature on the %s certificate '%s' does not verify with the key of '%s', which the "
-                      "%s sent as its issuer: the certificate was altered, or it was issued by another CA of the "
-                      "same name (a re-keyed or re-created CA). Peers reject it (OpenSSL with decrypt_error). "
-                      "Re-issue the certificate, or send the issuing CA certificate that really signed it.",
+                      "The signature on the %s certificate '%s' does not verify: re-issue it, or send the CA "
+                      "certificate that really signed it. The key of '%s', which the %s sent as its issuer, does not "
+                      "verify it: the certificate was altered, or it was issued by another CA of the same name (a "
+                      "re-keyed or re-created CA). Peers reject it (OpenSSL with decrypt_error).",
                       whose(check), top->subject, named_issuer->subject, whose(check));
     return true;
 }

@@ -98,8 +98,8 @@ void mtls_check_expected_client_certificate(const GPtrArray *expected, const mtl
     if (expected->len > EXPECTED_SHOWN)
         g_string_append_printf(registered, "; and %u more", expected->len - EXPECTED_SHOWN);
     mtls_findings_add(findings, MTLS_CODE_UNEXPECTED_CLIENT_CERTIFICATE, certificate_frame, (mtls_evidence){{0}},
-                      "The client sent %s (frame %u), which is not a certificate registered on the server side: %s. "
-                      "%s",
+                      "The client's certificate is not one registered on the server side: register it, or give the "
+                      "client the registered one. The client sent %s (frame %u); registered: %s. %s",
                       sent->str, certificate_frame, registered->str,
                       same_subject != NULL
                           ? "The subject is the same and the certificate is not: it was renewed (or reissued) on "

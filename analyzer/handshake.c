@@ -188,9 +188,9 @@ static void note_missing_start(mtls_handshake *handshake, const mtls_packet *pac
     if (event->kind == MTLS_EVENT_CLIENT_HELLO)
         return;
     mtls_findings_add(handshake->findings, MTLS_CODE_HANDSHAKE_START_MISSING, packet->frame, (mtls_evidence){{0}},
-                      "This handshake's ClientHello is not in the capture: it starts at frame %u with a %s. "
-                      "What the client offered (versions, server name) is unknown and no finding is drawn from it; "
-                      "start the capture before the client connects.",
+                      "The capture misses this handshake's ClientHello: start the capture before the client connects. "
+                      "The handshake starts at frame %u with a %s; what the client offered (versions, server name) is "
+                      "unknown and no finding is drawn from it.",
                       packet->frame, mtls_event_name(event->kind));
 }
 
@@ -270,12 +270,12 @@ static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet
     }
     if (is_legacy(offered))
         mtls_findings_add(handshake->findings, MTLS_CODE_LEGACY_VERSION, packet->frame, (mtls_evidence){{0}},
-                          "The client offered at most %s (ClientHello in frame %u: versions offered %s, ClientHello "
-                          "version %s, record version %s). SSL 3.0, TLS 1.0, TLS 1.1 and "
-                          "DTLS 1.0 are deprecated (RFC 8996) and refused by current servers and load balancers, "
-                          "usually with protocol_version or handshake_failure. Enable TLS 1.2 or 1.3 in the client "
-                          "(Java: jdk.tls.client.protocols; .NET: SslProtocols or the SChannel registry settings; SAP: "
-                          "ssl/client_ciphersuites).",
+                          "The client offered at most %s, which current servers refuse: enable TLS 1.2 or 1.3 in the "
+                          "client. ClientHello in frame %u: versions offered %s, ClientHello version %s, record "
+                          "version %s. SSL 3.0, TLS 1.0, TLS 1.1 and DTLS 1.0 are deprecated (RFC 8996) and refused "
+                          "by current servers and load balancers, usually with protocol_version or handshake_failure. "
+                          "Where to enable them: Java: jdk.tls.client.protocols; .NET: SslProtocols or the SChannel "
+                          "registry settings; SAP: ssl/client_ciphersuites.",
                           version_text(offered), packet->frame,
                           summary->offered_versions ? summary->offered_versions : "unknown",
                           version_text(summary->client_hello_version), version_text(summary->record_version));
@@ -303,18 +303,18 @@ static void on_server_hello(mtls_handshake *handshake, const mtls_packet *packet
     if (handshake->tls13 && event->u.server_hello.psk_accepted && !mtls_handshake_decided(handshake)) {
         handshake->resumed_frame = packet->frame;
         mtls_findings_add(handshake->findings, MTLS_CODE_RESUMED, packet->frame, (mtls_evidence){{0}},
-                          "The server accepted a pre-shared key in its ServerHello (frame %u): a TLS 1.3 resumption, "
-                          "in which no certificates are exchanged. The client was authenticated, if at all, in the "
-                          "handshake that issued the ticket.",
+                          "A TLS 1.3 resumption exchanges no certificates: look at the handshake that issued the "
+                          "ticket. The server accepted a pre-shared key in its ServerHello (frame %u); the client was "
+                          "authenticated, if at all, in the handshake that issued the ticket.",
                           packet->frame);
     }
     if (is_legacy(negotiated)) {
         uint16_t offered = handshake->summary.offered_max_version;
         mtls_findings_add(handshake->findings, MTLS_CODE_LEGACY_VERSION, packet->frame,
                           (mtls_evidence){{handshake->summary.client_hello_frame}},
-                          "The server negotiated %s (ServerHello in frame %u)%s%s. SSL 3.0, TLS 1.0, TLS 1.1 and "
-                          "DTLS 1.0 are deprecated (RFC 8996): enable TLS 1.2 or 1.3 (DTLS 1.2) on the server, and "
-                          "make sure no middlebox downgrades the connection.",
+                          "The server negotiated deprecated %s: enable TLS 1.2 or 1.3 (DTLS 1.2) on the server. "
+                          "ServerHello in frame %u%s%s. SSL 3.0, TLS 1.0, TLS 1.1 and DTLS 1.0 are deprecated (RFC "
+                          "8996); make sure no middlebox downgrades the connection.",
                           version_text(negotiated), packet->frame,
                           offered != negotiated && !is_legacy(offered) ? " although the client offered up to " : "",
                           offered != negotiated && !is_legacy(offered) ? version_text(offered) : "");
@@ -331,10 +331,11 @@ static void on_certificate_request(mtls_handshake *handshake, const mtls_packet 
     if (summary->post_handshake)
         mtls_findings_add(handshake->findings, MTLS_CODE_POST_HANDSHAKE_AUTH, packet->frame,
                           (mtls_evidence){{handshake->server_hello_frame}},
-                          "The server asked for a client certificate after the TLS 1.3 handshake had completed "
-                          "(post-handshake authentication, frame %u), typically when a protected path was requested. "
-                          "Only clients that announced post_handshake_auth can answer; others (most browsers, many "
-                          "HTTP libraries) cannot, and the server then refuses the request.",
+                          "The server asked for a client certificate after the TLS 1.3 handshake (frame %u): the "
+                          "client must announce post_handshake_auth. This post-handshake authentication typically "
+                          "follows the request of a protected path. Only clients that announced post_handshake_auth "
+                          "can answer; others (most browsers, many HTTP libraries) cannot, and the server then "
+                          "refuses the request.",
                           packet->frame);
     for (size_t i = 0; i < event->u.certificate_request.ca_name_count; i++) {
         const mtls_blob *name = &event->u.certificate_request.ca_names[i];
@@ -348,11 +349,10 @@ static void on_certificate_request(mtls_handshake *handshake, const mtls_packet 
     summary->ca_names = (const char *const *)handshake->ca_name_texts->pdata;
     if (summary->ca_name_count == 0)
         mtls_findings_add(handshake->findings, MTLS_CODE_CA_NAMES_EMPTY, packet->frame, (mtls_evidence){{0}},
-                          "The server requests a client certificate (frame %u) but lists no CA names: it accepts "
-                          "any certificate from a CA it trusts, and clients that choose their certificate by CA "
-                          "name (SAP, browsers, .NET) may offer any or none. Which CAs the server trusts cannot be "
-                          "seen here; set the mtls.trust_store preference to the server's CA bundle to check the "
-                          "client chain against it.",
+                          "The CertificateRequest (frame %u) lists no CA names: set mtls.trust_store to the server's "
+                          "CA bundle to check the client chain. The server accepts any certificate from a CA it "
+                          "trusts, and clients that choose their certificate by CA name (SAP, browsers, .NET) may "
+                          "offer any or none. Which CAs the server trusts cannot be seen in the capture.",
                           packet->frame);
 }
 
@@ -362,12 +362,12 @@ static void report_not_requested(mtls_handshake *handshake, uint32_t frame)
         return;
     const char *server_name = handshake->server_name;
     mtls_findings_add(handshake->findings, MTLS_CODE_NOT_REQUESTED, frame, (mtls_evidence){{0}},
-                      "The server did not request a client certificate in this handshake (its flight ended in "
-                      "frame %u without CertificateRequest). If client authentication is expected, enable it on "
-                      "the server for this host and port%s%s%s; some servers ask only later, by renegotiation "
-                      "(TLS 1.2) or post-handshake authentication (TLS 1.3).",
-                      frame, server_name ? " (the client asked for server name '" : "", server_name ? server_name : "",
-                      server_name ? "', check the virtual host it selects)" : "");
+                      "The server requested no client certificate: if client authentication is expected, enable "
+                      "it for this host and port. Its flight ended in frame %u without CertificateRequest%s%s%s. "
+                      "Some servers ask only later, by renegotiation (TLS 1.2) or post-handshake authentication "
+                      "(TLS 1.3).",
+                      frame, server_name ? "; the client asked for server name '" : "", server_name ? server_name : "",
+                      server_name ? "': check the virtual host it selects" : "");
 }
 
 static void on_server_flight_end(mtls_handshake *handshake, const mtls_packet *packet)
@@ -393,16 +393,17 @@ static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
         bool chain_is_bad = mtls_client_chain_has_findings(handshake);
         mtls_findings_add(handshake->findings, MTLS_CODE_HANDSHAKE_COMPLETED, packet->frame,
                           (mtls_evidence){{summary->client_certificate_frame}},
-                          "The handshake completed in frame %u after the client sent its certificate '%s' (issued "
-                          "by '%s'%s%s%s, frame %u): the server did not refuse it during the handshake. Whether the "
+                          "The handshake completed in frame %u with client certificate '%s': the server's TLS layer "
+                          "did not refuse it. The client sent it in frame %u, issued by '%s'%s%s%s. Whether the "
                           "application accepted it shows in its first answer (the verdict is 'ok' when an answer "
                           "that does not refuse the client is in the capture, 'completed (answer unseen)' "
                           "otherwise).%s",
                           packet->frame, summary->client_subject ? summary->client_subject : "(unparsable)",
+                          summary->client_certificate_frame,
                           summary->client_issuer ? summary->client_issuer : "(unparsable)",
                           summary->client_listed_ca ? ", under the requested CA '" : "",
                           summary->client_listed_ca ? summary->client_listed_ca : "",
-                          summary->client_listed_ca ? "'" : "", summary->client_certificate_frame,
+                          summary->client_listed_ca ? "'" : "",
                           !chain_is_bad ? ""
                           : handshake->offers_http
                               ? " The chain findings say the certificate is bad, yet the handshake completed: this "
@@ -415,9 +416,9 @@ static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
     } else if (summary->client_certificate_sent) {
         mtls_findings_add(handshake->findings, MTLS_CODE_COMPLETED_WITHOUT_CERTIFICATE, packet->frame,
                           (mtls_evidence){{summary->client_certificate_frame}},
-                          "The server completed the handshake without a client certificate (frame %u). Either "
-                          "client authentication is optional on this server, or %s Then the client must be "
-                          "configured to send its certificate.",
+                          "The handshake completed without a client certificate (frame %u): if the server requires "
+                          "one, configure the client to send it. Either client authentication is optional on this "
+                          "server, or %s",
                           packet->frame,
                           handshake->offers_http
                               ? "it refuses in the HTTP answer: nginx (ssl_verify_client on) answers 400 'No "
@@ -443,9 +444,9 @@ static void on_change_cipher_spec(mtls_handshake *handshake, const mtls_packet *
             /* The server changes ciphers right after its ServerHello only when resuming. */
             handshake->resumed_frame = packet->frame;
             mtls_findings_add(handshake->findings, MTLS_CODE_RESUMED, packet->frame, (mtls_evidence){{0}},
-                              "The server resumed an earlier session (abbreviated handshake, frame %u): no "
-                              "certificates are exchanged, the client was authenticated, if at all, in the "
-                              "handshake that created the session.",
+                              "A resumed session exchanges no certificates: look at the handshake that created the "
+                              "session. The server resumed an earlier session (abbreviated handshake, frame %u); the "
+                              "client was authenticated, if at all, in the handshake that created the session.",
                               packet->frame);
         }
     }
@@ -493,9 +494,10 @@ static void on_application_data(mtls_handshake *handshake, const mtls_packet *pa
         handshake->encrypted_handshake = true;
         mtls_findings_add(handshake->findings, MTLS_CODE_TLS13_ENCRYPTED, packet->frame,
                           (mtls_evidence){{handshake->server_hello_frame}},
-                          "TLS 1.3 was negotiated (frame %u) and the rest of the handshake is encrypted from frame "
-                          "%u: whether a client certificate was requested, sent or rejected is not visible. Capture "
-                          "the session keys (SSLKEYLOGFILE, or -Djavax.net.debug / a keylog agent for Java) and load "
+                          "The TLS 1.3 handshake is encrypted: load the session keys (tls.keylog_file) to see the "
+                          "client certificate. TLS 1.3 was negotiated (frame %u) and the rest of the handshake is "
+                          "encrypted from frame %u: whether a client certificate was requested, sent or rejected is "
+                          "not visible. Capture the session keys (SSLKEYLOGFILE, or -Djavax.net.debug / a keylog agent for Java) and load "
                           "them (tls.keylog_file, or editcap --inject-secrets), or test with TLS 1.2.",
                           handshake->server_hello_frame, packet->frame);
         return;
@@ -533,10 +535,10 @@ static void on_encrypted_handshake(mtls_handshake *handshake, const mtls_packet 
     handshake->renegotiation_frame = packet->frame;
     mtls_findings_add(handshake->findings, MTLS_CODE_RENEGOTIATION_ENCRYPTED, packet->frame,
                       (mtls_evidence){{handshake->accepted_frame}},
-                      "The %s started a renegotiation in frame %u, after this handshake completed; it is encrypted. "
-                      "Servers such as IIS and Apache ask for the client certificate only there, for protected "
-                      "paths, so this handshake's outcome says nothing about client authentication. Load the session "
-                      "keys (tls.keylog_file or an injected keylog) to analyse the renegotiated handshake.",
+                      "The %s started an encrypted renegotiation in frame %u: load the session keys (tls.keylog_file "
+                      "or an injected keylog) to analyse it. It follows this handshake's completion. Servers such as "
+                      "IIS and Apache ask for the client certificate only there, for protected paths, so this "
+                      "handshake's outcome says nothing about client authentication.",
                       mtls_side_name(side), packet->frame);
 }
 
@@ -556,16 +558,18 @@ static void report_server_leaf_only(mtls_handshake *handshake, const mtls_packet
         return;
     mtls_findings_add(handshake->findings, MTLS_CODE_SERVER_MISSING_INTERMEDIATE, packet->frame,
                       (mtls_evidence){{handshake->server_certificate_frame}},
-                      "The server sent only its certificate '%s' (frame %u), issued by '%s', which it did not "
-                      "send, and the client refused the server's chain with %s in frame %u. TLS requires the sender "
-                      "to send its chain up to (not necessarily including) a root (RFC 5246 7.4.2, RFC 8446 "
-                      "4.4.2): clients that do not already hold '%s' cannot verify the server. Configure the full "
-                      "chain on the server%s.",
+                      "The server sent no intermediate CA and the client refused its chain: configure the full "
+                      "chain on the server. It sent only its certificate '%s' (frame %u), issued by '%s', which it "
+                      "did not send, and the client refused the server's chain with %s in frame %u. TLS requires "
+                      "the sender to send its chain up to (not necessarily including) a root (RFC 5246 7.4.2, RFC "
+                      "8446 4.4.2): clients that do not already hold '%s' cannot verify the server. Where the full "
+                      "chain goes%s.",
                       leaf->subject, handshake->server_certificate_frame, leaf->issuer, mtls_alert_name(description),
                       packet->frame, leaf->issuer,
-                      handshake->offers_http ? " (nginx: ssl_certificate with leaf and intermediates; Apache: "
-                                               "SSLCertificateFile holding both; HAProxy: the crt file)"
-                                             : ": its certificate file holds the leaf followed by the intermediates");
+                      handshake->offers_http ? ": nginx ssl_certificate with leaf and intermediates; Apache "
+                                               "SSLCertificateFile holding both; HAProxy the crt file"
+                                             : ": the server's certificate file, the leaf followed by the "
+                                               "intermediates");
 }
 
 static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event, mtls_side side)
@@ -583,8 +587,9 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
             return;
         handshake->encrypted_alert_frame = packet->frame;
         mtls_findings_add(handshake->findings, MTLS_CODE_ENCRYPTED_ALERT, packet->frame, (mtls_evidence){{0}},
-                          "The %s sent an encrypted alert in frame %u before the handshake completed, so its reason "
-                          "is not visible. Load the session keys (tls.keylog_file) to read it, or check the %s's log.",
+                          "The %s sent an encrypted alert in frame %u: read it with the session keys "
+                          "(tls.keylog_file) or in the %s's log. It came before the handshake completed, so its "
+                          "reason is not visible in the capture.",
                           sender, packet->frame, sender);
         return;
     }
@@ -596,8 +601,8 @@ static void on_alert(mtls_handshake *handshake, const mtls_packet *packet, const
     bool fatal = level == 2 || description == MTLS_ALERT_NO_CERTIFICATE;
     if (!fatal) {
         mtls_findings_add(handshake->findings, MTLS_CODE_WARNING_ALERT, packet->frame, (mtls_evidence){{0}},
-                          "The %s sent a warning alert %s (%d) in frame %u: %s. Warnings do not end the "
-                          "handshake by themselves.",
+                          "The %s sent a warning alert %s (%d) in frame %u, which does not end the handshake by "
+                          "itself. Its meaning: %s.",
                           sender, alert ? alert->code.code : "(unassigned)", description, packet->frame,
                           (alert ? alert : mtls_alert_unassigned())->code.title);
         return;

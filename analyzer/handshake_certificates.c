@@ -31,8 +31,9 @@ static bool parse_chain(mtls_handshake *handshake, const mtls_packet *packet, co
         if (certificate == NULL) {
             mtls_findings_add(handshake->findings, MTLS_CODE_MALFORMED_CERTIFICATE, packet->frame,
                               (mtls_evidence){{0}},
-                              "Certificate %zu of the %s's chain in frame %u cannot be parsed: %s. The chain is not "
-                              "judged; if the capture was truncated (snaplen) recapture with full packets.",
+                              "Certificate %zu of the %s's chain in frame %u cannot be parsed: if the capture was "
+                              "truncated, recapture full packets. The parser says: %s. The chain is not judged; a "
+                              "capture truncated by its snaplen needs recapturing with full packets.",
                               i + 1, mtls_side_name(side), packet->frame, error);
             g_ptr_array_set_size(chain, 0);
             return false;
@@ -41,12 +42,13 @@ static bool parse_chain(mtls_handshake *handshake, const mtls_packet *packet, co
     }
     if (judged < sent)
         mtls_findings_add(handshake->findings, MTLS_CODE_CHAIN_PARTLY_JUDGED, packet->frame, (mtls_evidence){{0}},
-                          "The %s's Certificate in frame %u carries %zu certificates. Only the first %zu (the leaf "
-                          "and the %zu after it) were judged, each on its own: whether the chain is complete, in "
-                          "order and trusted was not checked. Real chains have two to five certificates, and "
-                          "verifiers stop at a depth limit (GnuTLS 16, Java 10 by default), so a server may refuse "
-                          "this chain for its length alone. Send only the leaf and its intermediates.",
-                          mtls_side_name(side), packet->frame, sent, judged, judged - 1);
+                          "The %s sent a chain of %zu certificates, too long to judge whole: send only the leaf and "
+                          "its intermediates. Of its Certificate in frame %u, only the first %zu (the leaf and the "
+                          "%zu after it) were judged, each on its own: whether the chain is complete, in order and "
+                          "trusted was not checked. Real chains have two to five certificates, and verifiers stop "
+                          "at a depth limit (GnuTLS 16, Java 10 by default), so a server may refuse this chain for "
+                          "its length alone.",
+                          mtls_side_name(side), sent, packet->frame, judged, judged - 1);
     return true;
 }
 
@@ -78,15 +80,15 @@ static void on_empty_client_certificate(mtls_handshake *handshake, const mtls_pa
     }
     mtls_findings_add(handshake->findings, MTLS_CODE_EMPTY_CERTIFICATE, packet->frame,
                       (mtls_evidence){{summary->certificate_request_frame}},
-                      "%s and the client answered with an empty Certificate (frame %u): it has no client "
-                      "certificate configured, or none issued by a CA the server accepts. Configure a client "
-                      "certificate with its private key%s%s (SAP ICM trace: 'Have no certificate fitting to CA "
+                      "The client sent an empty Certificate (frame %u): configure it with a certificate from a CA "
+                      "the server accepts. %s; the client has no client certificate configured, or none issued by "
+                      "a CA the server accepts. Configure a client certificate with its private key%s%s (SAP ICM trace: 'Have no certificate fitting to CA "
                       "names received from server'; Java: keystore; .NET: ClientCertificates). Java, SAP, Go's "
                       "crypto/tls and GnuTLS clients (OpenLDAP's ldapwhoami, for one) choose the certificate by "
                       "these CA names: an entry whose chain does not reach a listed CA is never sent, and that "
                       "includes a leaf stored without its intermediate when only the root is listed: import the "
                       "full chain into the keystore entry.%s",
-                      request->str, packet->frame, summary->ca_name_count ? " issued by one of " : "",
+                      packet->frame, request->str, summary->ca_name_count ? " issued by one of " : "",
                       summary->ca_name_count ? ca_list : "", algorithms->str);
     g_string_free(algorithms, TRUE);
     g_string_free(request, TRUE);
@@ -108,12 +110,13 @@ static void check_signature_algorithms(mtls_handshake *handshake, const mtls_cer
     char *listed = mtls_signature_schemes_for_message(schemes, requested->len, MTLS_SCHEMES_SHOWN);
     mtls_findings_add(handshake->findings, MTLS_CODE_SIGNATURE_ALGORITHM_MISMATCH, packet->frame,
                       (mtls_evidence){{handshake->summary.certificate_request_frame}},
-                      "The client certificate '%s' (frame %u) has a %s key, which cannot produce any signature "
-                      "algorithm the server accepts in %s for CertificateVerify (CertificateRequest in frame %u: %s). "
-                      "The client cannot prove it holds the key in a way the server accepts: expect "
+                      "The server accepts no signature from the %s key of client certificate '%s': allow one, or "
+                      "change the key type. The certificate (frame %u) cannot produce any signature algorithm the "
+                      "server accepts in %s for CertificateVerify (CertificateRequest in frame %u: %s). The client "
+                      "cannot prove it holds the key in a way the server accepts: expect "
                       "handshake_failure, decrypt_error or illegal_parameter. Issue the client certificate with a "
                       "key type the server accepts, or allow this key type's algorithms on the server.",
-                      leaf->subject, packet->frame, leaf->key_description,
+                      leaf->key_description, leaf->subject, packet->frame,
                       handshake->tls13 ? "TLS 1.3" : "TLS 1.2", handshake->summary.certificate_request_frame,
                       listed);
     g_free(listed);
@@ -221,8 +224,9 @@ static void on_unreadable_certificate(mtls_handshake *handshake, const mtls_pack
                                       const char *what)
 {
     mtls_findings_add(handshake->findings, MTLS_CODE_MALFORMED_CERTIFICATE, packet->frame, (mtls_evidence){{0}},
-                      "The %s's Certificate in frame %u %s. The chain is not judged; if the capture was truncated "
-                      "(snaplen) recapture with full packets.",
+                      "The %s's Certificate in frame %u cannot be read, so its chain is not judged: if the capture "
+                      "was truncated, recapture it. It %s. A capture truncated by its snaplen needs recapturing with "
+                      "full packets.",
                       mtls_side_name(side), packet->frame, what);
     mtls_handshake_summary *summary = &handshake->summary;
     if (side == MTLS_SIDE_CLIENT && !summary->client_certificate_sent) {
@@ -315,11 +319,12 @@ void mtls_handshake_settle_held_chain_findings(mtls_handshake *handshake, const 
                                                       : "; load the key log to see it";
             mtls_findings_add(handshake->findings, MTLS_CODE_INTERMEDIATE_NOT_SENT, packet->frame,
                               (mtls_evidence){{summary->client_certificate_frame, handshake->accepted_frame}},
-                              "The client sent '%s' without its issuer '%s' (frame %u), and the server completed "
-                              "the handshake in frame %u%s%s. This chain works only with servers that hold the "
-                              "intermediate: configure the client to send the full chain to be safe with any other.",
-                              summary->client_subject ? summary->client_subject : "(unparsable)",
+                              "The client left out its intermediate '%s', yet the handshake completed: send the "
+                              "full chain for servers that lack it. The client sent '%s' without that issuer (frame "
+                              "%u), and the server completed the handshake in frame %u%s%s. This chain works only "
+                              "with servers that hold the intermediate.",
                               summary->client_issuer ? summary->client_issuer : "(unparsable)",
+                              summary->client_subject ? summary->client_subject : "(unparsable)",
                               summary->client_certificate_frame, handshake->accepted_frame,
                               answered ? " and its application answered without refusing: the server holds that "
                                          "intermediate itself or does not verify client certificates"

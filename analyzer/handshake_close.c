@@ -61,16 +61,22 @@ static void report_closed_without_alert(mtls_handshake *handshake, const mtls_pa
     GString *text = g_string_new(NULL);
     const char *sent = summary->client_chain_length == 0 ? "empty Certificate" : "certificate";
     if (handshake->accepted_frame == 0 && !(handshake->tls13 && handshake->client_finished_frame != 0)) {
-        g_string_append_printf(text, "The server closed the connection (%s in frame %u) after the client's %s "
-                                     "(frame %u), without a TLS alert and without completing the handshake: it "
-                                     "refused the client.",
+        g_string_append_printf(text, "%s It closed the connection (%s in frame %u) after the client's %s (frame %u), "
+                                     "without a TLS alert and without completing the handshake: it refused the "
+                                     "client.",
+                               summary->client_chain_length == 0
+                                   ? "The server hung up on the client's empty Certificate, refusing it: configure "
+                                     "the client to send a certificate."
+                                   : "The server hung up on the client's certificate, refusing it without an alert: "
+                                     "its log names the reason.",
                                close_name(event), packet->frame, sent, summary->client_certificate_frame);
         explain_refusal_before_completion(text, handshake);
     } else {
         const uint32_t completion = handshake->accepted_frame ? handshake->accepted_frame
                                                               : handshake->client_finished_frame;
-        g_string_append_printf(text, "The server closed the connection (%s in frame %u) right after the handshake "
-                                     "(frame %u), without a TLS alert and without sending any data, after the "
+        g_string_append_printf(text, "The server hung up right after the handshake, without an alert or data: its "
+                                     "log says whether it refused the client. It closed the connection (%s in frame "
+                                     "%u) right after the handshake (frame %u), without a TLS alert and without sending any data, after the "
                                      "client's %s (frame %u). Either the server refused the client after the "
                                      "handshake (Node.js with rejectUnauthorized and OpenLDAP's slapd do this) or "
                                      "its application hung up: the capture cannot tell them apart, the server's "

@@ -50,10 +50,10 @@ static void check_certificate_verify_scheme(mtls_handshake *handshake, const mtl
     char *listed = mtls_signature_schemes_for_message(schemes, requested->len, MTLS_SCHEMES_SHOWN);
     mtls_findings_add(handshake->findings, MTLS_CODE_SIGNATURE_ALGORITHM_MISMATCH, packet->frame,
                       (mtls_evidence){{handshake->summary.certificate_request_frame}},
-                      "The client signed its CertificateVerify (frame %u) with %s%s%s0x%04x), which the "
-                      "CertificateRequest (frame %u) does not list: %s. The server must refuse it (expect "
-                      "illegal_parameter, decrypt_error or handshake_failure). Restrict the client to the "
-                      "algorithms the server accepts, or allow this one on the server.",
+                      "The client's CertificateVerify uses an algorithm the server did not list: restrict the "
+                      "client, or allow it on the server. The client signed it (frame %u) with %s%s%s0x%04x), which "
+                      "the CertificateRequest (frame %u) does not list: %s. The server must refuse it (expect "
+                      "illegal_parameter, decrypt_error or handshake_failure).",
                       packet->frame, name ? name : "", name ? " (" : "", name ? "" : "(", scheme,
                       handshake->summary.certificate_request_frame, listed);
     g_free(listed);
@@ -100,15 +100,15 @@ static void verify_client_certificate_verify(mtls_handshake *handshake, const ui
         const mtls_certificate *leaf = handshake->client_leaf;
         mtls_findings_add(handshake->findings, MTLS_CODE_CERTIFICATE_VERIFY_FAILED, report_frame,
                           (mtls_evidence){{summary->certificate_verify_frame, summary->client_certificate_frame}},
-                          "The client's CertificateVerify (frame %u, signed %s) does not verify with the public key "
-                          "of the certificate it sent ('%s', %s, SHA-256 %s, frame %u)%s%s: the private key the "
-                          "client signed with does not belong to that certificate, and the server refuses it "
-                          "(usually with decrypt_error). The client pairs the certificate with another key: a "
-                          "renewed certificate installed next to the old key, or the wrong entry of a keystore "
-                          "holding several. Compare 'openssl x509 -noout -pubkey -in client.pem | openssl sha256' "
-                          "with 'openssl pkey -pubout -in client.key | openssl sha256', and import the certificate "
-                          "together with its own key (a PKCS#12/PFX that holds both; SAP: the client PSE in STRUST).",
-                          summary->certificate_verify_frame, scheme_text(result.scheme), leaf->subject,
+                          "The client's private key does not belong to its certificate '%s': import the "
+                          "certificate together with its own key. Its CertificateVerify (frame %u, signed %s) does "
+                          "not verify with the public key of the certificate it sent (%s, SHA-256 %s, frame %u)%s%s, "
+                          "and the server refuses it (usually with decrypt_error). The client pairs the certificate "
+                          "with another key: a renewed certificate installed next to the old key, or the wrong entry "
+                          "of a keystore holding several. Compare 'openssl x509 -noout -pubkey -in client.pem | "
+                          "openssl sha256' with 'openssl pkey -pubout -in client.key | openssl sha256'; a PKCS#12/PFX "
+                          "holds both (SAP: the client PSE in STRUST).",
+                          leaf->subject, summary->certificate_verify_frame, scheme_text(result.scheme),
                           leaf->key_description, leaf->sha256, summary->client_certificate_frame,
                           result.detail ? ": " : "", result.detail ? result.detail : "");
         break;
@@ -130,8 +130,8 @@ void mtls_handshake_on_client_certificate_verify(mtls_handshake *handshake, cons
                                                                    summary->negotiated_version));
     if (summary->post_handshake) {
         set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_UNCHECKED,
-                                      "post-handshake authentication also signs the earlier handshake, which is "
-                                      "not checked");
+                                      "post-handshake authentication also signs the earlier handshake, which this "
+                                      "check does not cover");
         mtls_transcript_release(&handshake->transcript);
         return;
     }

@@ -114,9 +114,10 @@ void mtls_check_server_name(const mtls_server_name_input *input, GPtrArray *find
     if (input->server_name != NULL) {
         mtls_findings_add(findings, MTLS_CODE_SERVER_NAME_MISMATCH, input->certificate_frame,
                           (mtls_evidence){{input->client_hello_frame}},
-                          "The client asked for server name '%s' (SNI in the ClientHello, frame %u), but the "
-                          "certificate the server answered with (frame %u, '%s') covers %s. A load balancer or "
-                          "gateway chooses the certificate and the client-certificate profile by SNI, so this "
+                          "The server's certificate does not cover the server name '%s' the client asked for: use "
+                          "the configured host name. The client asked for it in the ClientHello's SNI (frame %u), "
+                          "but the certificate the server answered with (frame %u, '%s') covers %s. A load balancer "
+                          "or gateway chooses the certificate and the client-certificate profile by SNI, so this "
                           "client most likely reached the default or a different virtual server, which may not "
                           "request, accept or map its certificate. Use the host name the server is configured "
                           "for, or add '%s' to the server's certificate and virtual-host (SNI) configuration.",
@@ -125,7 +126,8 @@ void mtls_check_server_name(const mtls_server_name_input *input, GPtrArray *find
     } else if (names.dns_names > 1 || names.wildcard) {
         mtls_findings_add(findings, MTLS_CODE_NO_SNI, input->certificate_frame,
                           (mtls_evidence){{input->client_hello_frame}},
-                          "The client sent no server name (SNI) in its ClientHello (frame %u), and the server's "
+                          "The client sent no server name (SNI) to a server hosting several: connect by host name "
+                          "and send SNI. Its ClientHello (frame %u) has none, and the server's "
                           "certificate (frame %u) covers several: %s. A server hosting several names picks the "
                           "certificate and the client-certificate profile by SNI; without one the client gets the "
                           "default. Connect by host name rather than IP address, and make sure the client sends SNI "

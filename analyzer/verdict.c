@@ -125,26 +125,24 @@ static char *describe_unseen_answer(const mtls_handshake *handshake, bool captur
     const mtls_handshake_summary *summary = &handshake->summary;
     const char *subject = summary->client_subject ? summary->client_subject : "(unparsable)";
     if (!summary->keys_loaded)
-        return g_strdup_printf("the handshake completed with client certificate '%s'; the application's answer is "
-                               "encrypted, so whether it accepted the certificate is not visible (load the session "
-                               "keys)",
+        return g_strdup_printf("the answer is encrypted: load the session keys to see whether the application "
+                               "accepted client certificate '%s'. The handshake completed with it",
                                subject);
     if (summary->answer_frame != 0)
         return g_strdup_printf("the handshake completed with client certificate '%s'; the answer in frame %u is "
                                "not complete in the capture",
                                subject, summary->answer_frame);
     if (handshake->server_data_frame != 0)
-        return g_strdup_printf("the handshake completed with client certificate '%s'; the server's data (frame %u) "
-                               "was not decoded as an application protocol whose answers are read (HTTP, "
-                               "PostgreSQL, MySQL, MQTT, SMTP, LDAP): on a non-standard port, use Decode As (tshark "
-                               "-d tcp.port==PORT,PROTOCOL)",
-                               subject, handshake->server_data_frame);
+        return g_strdup_printf("the server's data (frame %u) was not decoded: on a non-standard port, use Decode As "
+                               "(tshark -d tcp.port==PORT,PROTOCOL). The handshake completed with client certificate "
+                               "'%s'; the answers read are those of HTTP, PostgreSQL, MySQL, MQTT, SMTP and LDAP",
+                               handshake->server_data_frame, subject);
     if (!capture_complete && handshake->server_closed_frame == 0)
         return g_strdup_printf("the handshake completed with client certificate '%s'; the application's answer is "
                                "not read yet at this frame",
                                subject);
-    return g_strdup_printf("the handshake completed with client certificate '%s'; the server sent no application "
-                           "data in the capture, so whether the application accepted it is not visible",
+    return g_strdup_printf("whether the application accepted client certificate '%s' is not visible: the server sent "
+                           "no application data in the capture. The handshake completed with it",
                            subject);
 }
 
@@ -173,10 +171,10 @@ static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verd
                                "certificate",
                                handshake->closed_refusal_frame);
     case MTLS_VERDICT_UNREADABLE:
-        return g_strdup_printf("Wireshark could not dissect part of this handshake (from frame %u), so what the "
-                               "verdict rests on is not in the capture as read: check for lost segments, a snap "
-                               "length that cut frames, a message too large for the dissector's reassembly, or a "
-                               "dissector bug Wireshark reports on a later frame",
+        return g_strdup_printf("Wireshark could not dissect part of this handshake (from frame %u): check for lost "
+                               "segments or a snap length that cut frames. What the verdict rests on is not in the "
+                               "capture as read; a message too large for the dissector's reassembly, or a dissector "
+                               "bug Wireshark reports on a later frame, does this too",
                                handshake->unreadable_frame);
     case MTLS_VERDICT_REJECTED:
         return g_strdup_printf("the %s sent %s after the client certificate", alert_sender, alert);

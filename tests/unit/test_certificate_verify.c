@@ -191,7 +191,7 @@ static void tls12_signature_by_another_key_fails(void **state)
     assert_int_equal(status_of(&s), MTLS_CERTIFICATE_VERIFY_INVALID);
     assert_codes(s.session.last, true, "certificate_verify_failed");
     assert_message_mentions(s.session.last, "certificate_verify_failed", "signed ecdsa_secp256r1_sha256");
-    assert_message_mentions(s.session.last, "certificate_verify_failed", "does not belong to that certificate");
+    assert_message_mentions(s.session.last, "certificate_verify_failed", "private key does not belong to its certificate");
     /* The alert that follows points at the finding. */
     feed_alert(&s.session, TEST_SERVER, 2, 51);
     assert_message_mentions(s.session.last, "decrypt_error", "certificate_verify_failed");

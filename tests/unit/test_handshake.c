@@ -39,7 +39,7 @@ static void empty_certificate_then_handshake_failure(void **state)
     feed_alert(&session, TEST_SERVER, FATAL, 40);
     assert_codes(session.last, true, "empty_certificate,handshake_failure");
     assert_message_mentions(session.last, "empty_certificate", "CertificateRequest in frame 4");
-    assert_message_mentions(session.last, "handshake_failure", "No client certificate");
+    assert_message_mentions(session.last, "handshake_failure", "sent an empty Certificate (frame 6) but the server requires one");
     assert_message_mentions(session.last, "handshake_failure", "CN=Test Root");
     assert_verdict(session.last, MTLS_VERDICT_NO_CLIENT_CERTIFICATE);
     const mtls_handshake_summary *summary = mtls_handshake_get_summary(session.last);
@@ -151,7 +151,7 @@ static void legacy_versions(void **state)
     feed_client_hello(&session, 0x0303, NULL, 0);
     feed_server_hello(&session, 0x0302, 0);
     assert_codes(session.last, true, "legacy_version");
-    assert_message_mentions(session.last, "legacy_version", "negotiated TLS 1.1");
+    assert_message_mentions(session.last, "legacy_version", "negotiated deprecated TLS 1.1");
     assert_message_mentions(session.last, "legacy_version", "although the client offered up to TLS 1.2");
     test_session_clear(&session);
 
@@ -518,7 +518,7 @@ static void tls12_encrypted_renegotiation(void **state)
     feed_simple(&session, TEST_SERVER, MTLS_EVENT_ENCRYPTED_HANDSHAKE);
     assert_ptr_equal(session.last, handshake);
     assert_codes(handshake, false, "not_requested,renegotiation_encrypted");
-    assert_message_mentions(handshake, "renegotiation_encrypted", "The server started a renegotiation");
+    assert_message_mentions(handshake, "renegotiation_encrypted", "The server started an encrypted renegotiation");
     /* A fatal alert once the handshake completed ends the connection, not the authentication. */
     feed_alert(&session, TEST_CLIENT, FATAL, 50);
     assert_verdict(handshake, MTLS_VERDICT_NOT_REQUESTED);
