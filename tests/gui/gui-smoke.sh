@@ -7,7 +7,7 @@
 # Drives the GUI as a user would (xdotool: expand the mTLS subtree, open the
 # Statistics menu) and keeps screenshots in BUILD_DIR/artifacts/: the packet
 # list and details, the Expert Information dialog, the statistics tree.
-# With MTLS_UPDATE_SCREENSHOTS=1 they also replace tests/gui/screenshots/.
+# With MTLS_UPDATE_SCREENSHOTS=1 they also replace docs/screenshots/.
 #
 # usage: gui-smoke.sh BUILD_DIR [CAPTURE]   (CAPTURE relative to pcaps/)
 #
@@ -154,7 +154,7 @@ if [ "$status" = 0 ]; then
         "$got_expert; the statistics tree opened; screenshots in $artifacts"
     if [ "${MTLS_UPDATE_SCREENSHOTS:-0}" = 1 ]; then
         cp "$artifacts"/gui-packet-details.png "$artifacts"/gui-expert-info.png "$artifacts"/gui-statistics.png \
-            "$here/screenshots/"
+            "$here/../../docs/screenshots/"
     fi
 fi
 echo "$((1 - status)) passed, $status failed"

@@ -311,28 +311,6 @@ exported_chains_verify_with_openssl() {
     fi
 }
 
-# The README's example is the tool's output ("..." ends a line the README cuts short).
-readme_example_is_the_output() {
-    local readme=$here/../../README.md command output
-    command=$(grep -m 1 '^\$ mtls-report ' "$readme" | cut -c 15-)
-    read -r -a words <<<"$command"
-    output=$(report "${words[@]}" 2>/dev/null)
-    python3 - "$readme" "$output" <<'PY'
-import sys
-readme, output = sys.argv[1], sys.argv[2]
-lines = open(readme, encoding="utf-8").read().split("\n")
-start = next(i for i, line in enumerate(lines) if line.startswith("$ mtls-report "))
-block = lines[start + 1:lines.index("```", start)]
-got, status = output.rsplit("\n", 1)
-got = got.split("\n")
-assert status == "exit 1", status
-assert len(got) == len(block), (len(got), len(block), got)
-for want, line in zip(block, got):
-    ok = line.startswith(want[:-3]) if want.endswith("...") else line == want
-    assert ok, f"README: {want}\ntool:   {line}"
-PY
-}
-
 # Wireshark 4.6 writes frame.time_epoch as ISO 8601 in -T json; earlier versions as seconds.
 both_time_formats_are_read() {
     python3 - "$MTLS_TEST_ROOT/mtls-report" <<'PY'
@@ -363,7 +341,6 @@ check "folders are walked (jsonl), - reads standard input" folders_are_walked_an
 check "each capture's key log is found beside it or in --keylog-dir; --keylog repeats" key_logs_are_paired
 check "a trust store that cannot be read fails the run" unreadable_trust_store_fails
 check "handshakes go out as their last frame is read" handshakes_stream_out
-check "the README's example is what the tool prints" readme_example_is_the_output
 check "--problems-only lists only the handshakes with problems" problems_only_filters_the_list
 check "--compare: what differs, what explains the failure first; exit 0 when alike" compare_shows_what_explains_the_failure
 check "--export-chains: PEM chains whose openssl verify line passes on a good chain, fails on a leaf alone" \

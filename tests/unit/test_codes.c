@@ -1,5 +1,5 @@
 /* test_codes.c - the catalogue of codes: unique, complete, consistent with
- * the alert registry and the names the README documents.
+ * the alert registry and the names docs/findings.md documents.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -70,17 +70,17 @@ static void alert_and_version_names(void **state)
     assert_string_equal(mtls_verdict_name(MTLS_VERDICT_NO_CLIENT_CERTIFICATE), "no client certificate");
 }
 
-/* Every code is documented in the README, so a user can look it up. */
-static void readme_documents_every_code(void **state)
+/* Every code is documented in docs/findings.md, so a user can look it up. */
+static void findings_doc_documents_every_code(void **state)
 {
     (void)state;
     char *readme = NULL;
-    assert_true(g_file_get_contents(MTLS_README_PATH, &readme, NULL, NULL));
+    assert_true(g_file_get_contents(MTLS_FINDINGS_DOC_PATH, &readme, NULL, NULL));
     for (size_t i = 0; i < mtls_code_count(); i++) {
         const char *code = mtls_code_at(i)->code;
         char *quoted = g_strdup_printf("`%s`", code);
         if (strstr(readme, quoted) == NULL)
-            fail_msg("README.md does not document %s", code);
+            fail_msg("docs/findings.md does not document %s", code);
         g_free(quoted);
     }
     g_free(readme);
@@ -92,7 +92,7 @@ int main(void)
         cmocka_unit_test(codes_are_unique_and_described),
         cmocka_unit_test(required_codes_exist),
         cmocka_unit_test(alert_and_version_names),
-        cmocka_unit_test(readme_documents_every_code),
+        cmocka_unit_test(findings_doc_documents_every_code),
     };
     return cmocka_run_group_tests_name("codes", tests, NULL, NULL);
 }
