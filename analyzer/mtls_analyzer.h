@@ -413,6 +413,12 @@ void mtls_handshake_capture_ended(mtls_handshake *handshake);
 /* `capture_complete` says the whole capture has been read: an undecided
  * handshake is then an incomplete capture rather than still in progress. */
 mtls_verdict mtls_handshake_verdict(const mtls_handshake *handshake, bool capture_complete);
+/* A long explanation shown as lines of at most MTLS_TEXT_LINE_LENGTH bytes:
+ * the length of the first line of `text` (`length` bytes of UTF-8), ending
+ * at a sentence or a word where it can, and never inside a character. */
+#define MTLS_TEXT_LINE_LENGTH 120
+size_t mtls_text_line_end(const char *text, size_t length);
+
 /* One sentence explaining the verdict; owned by the handshake, valid until
  * a call for the same handshake returns another reason. */
 const char *mtls_handshake_verdict_reason(mtls_handshake *handshake, bool capture_complete);

@@ -130,9 +130,48 @@ typedef struct {
  * with the file's scope. */
 static mtls_capture *file_capture;
 
+/* Whether Wireshark has read the whole file, so that a handshake without an
+ * outcome is one the capture cut short. A frame dissected a second time does
+ * not tell it: during a live capture the GUI dissects a clicked frame again
+ * while more frames arrive. Set when Wireshark ends its sequential read (a
+ * file opened, a live capture stopped, tshark -2's first pass), or when a
+ * redissection (after a change of preferences) starts over a file that was
+ * read through: Wireshark's cleanup and init routines cannot tell that from
+ * a new file, but its first frame can. */
+static bool file_read_through;
+
+typedef struct {
+    bool known;
+    nstime_t time;
+    uint32_t length;
+} first_frame_identity;
+static first_frame_identity this_file_first_frame;
+static first_frame_identity read_through_file_first_frame; /* of the file before a cleanup, if read through */
+
+static void note_first_frame(packet_info *pinfo)
+{
+    this_file_first_frame = (first_frame_identity){true, pinfo->abs_ts, pinfo->fd->pkt_len};
+    const first_frame_identity *before = &read_through_file_first_frame;
+    if (before->known && nstime_cmp(&before->time, &pinfo->abs_ts) == 0 && before->length == pinfo->fd->pkt_len)
+        file_read_through = true;
+}
+
 static void open_file_capture(void)
 {
+    /* Wireshark runs init routines again without a cleanup between them in some paths. */
+    g_clear_pointer(&file_capture, mtls_capture_unref);
     file_capture = mtls_capture_new(applied_config);
+    file_read_through = false;
+}
+
+static void note_file_read_through(void)
+{
+    file_read_through = true;
+}
+
+static bool capture_complete_at(packet_info *pinfo)
+{
+    return PINFO_FD_VISITED(pinfo) && file_read_through;
 }
 
 /* What the caches did, for tuning mtls.cache_limit (tshark --log-level debug). */
@@ -146,6 +185,9 @@ static void close_file_capture(void)
              statistics.certificate_lookups, statistics.distinct_certificates, statistics.signature_lookups,
              statistics.signature_checks, statistics.cache_flushes);
     g_clear_pointer(&file_capture, mtls_capture_unref);
+    read_through_file_first_frame = file_read_through ? this_file_first_frame : (first_frame_identity){0};
+    this_file_first_frame = (first_frame_identity){0};
+    file_read_through = false;
 }
 
 static mtls_ws_bool free_stream_with_file(wmem_allocator_t *allocator _U_, wmem_cb_event_t event _U_, void *stream)
@@ -293,27 +335,10 @@ static void add_generated_time(proto_tree *tree, int hf, tvbuff_t *tvb, int64_t 
  * would hide the cause and the fix at the end of an explanation. A long
  * text keeps its whole value in its field (display filters, tshark -T fields,
  * mtls-report) and is shown as lines short enough to read whole: the first in
- * the item's label, the rest under it, each ending at a sentence or a word. */
-#define TEXT_LINE_LENGTH 120
-
+ * the item's label, the rest under it (mtls_text_line_end). */
 static size_t line_end(const char *text, size_t length)
 {
-    if (length <= TEXT_LINE_LENGTH)
-        return length;
-    /* From the longest line's end back: the last sentence end past a third
-     * of the line, else the last space. */
-    size_t word = 0;
-    for (size_t i = TEXT_LINE_LENGTH - 1; i > 0; i--) {
-        if (text[i] != ' ')
-            continue;
-        if (i > TEXT_LINE_LENGTH / 3 && (text[i - 1] == '.' || text[i - 1] == ':' || text[i - 1] == ';'))
-            return i;
-        if (word == 0)
-            word = i;
-        if (i <= TEXT_LINE_LENGTH / 3)
-            break;
-    }
-    return word > 0 ? word : TEXT_LINE_LENGTH;
+    return mtls_text_line_end(text, length);
 }
 
 /* Whether items of these fields are worth building: the tree is shown, or a
@@ -551,9 +576,7 @@ static bool summary_shown_here(const mtls_handshake_summary *summary, uint32_t f
 
 static void show_record(const frame_record *record, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    /* After the first pass every frame has been read, so a handshake
-     * without an outcome is one the capture cut short. */
-    const bool capture_complete = PINFO_FD_VISITED(pinfo);
+    const bool capture_complete = capture_complete_at(pinfo);
     unsigned count = wmem_array_get_count(record->handshakes);
     mtls_handshake **handshakes = wmem_array_get_raw(record->handshakes);
     for (unsigned i = 0; i < count; i++) {
@@ -591,7 +614,7 @@ static void queue_tap_frame(const frame_record *record, packet_info *pinfo)
     mtls_tap_frame *frame = wmem_new(pinfo->pool, mtls_tap_frame);
     frame->handshakes = wmem_array_get_raw(record->handshakes);
     frame->handshake_count = wmem_array_get_count(record->handshakes);
-    frame->capture_complete = PINFO_FD_VISITED(pinfo);
+    frame->capture_complete = capture_complete_at(pinfo);
     tap_queue_packet(mtls_tap, pinfo, frame);
 }
 
@@ -599,6 +622,8 @@ static int dissect_mtls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, voi
 {
     frame_record *record;
     if (!PINFO_FD_VISITED(pinfo)) {
+        if (pinfo->num == 1)
+            note_first_frame(pinfo);
         record = analyse_frame(tvb, pinfo, tree);
         if (record != NULL)
             p_add_proto_data(wmem_file_scope(), pinfo, proto_mtls, 0, record);
@@ -850,6 +875,7 @@ void proto_register_mtls(void)
     mtls_tap = register_tap(MTLS_TAP_NAME);
     register_init_routine(open_file_capture);
     register_cleanup_routine(close_file_capture);
+    register_postseq_cleanup_routine(note_file_read_through);
 
     module_t *module = prefs_register_protocol(proto_mtls, apply_preferences);
     prefs_register_filename_preference(module, "trusted_by_server", "Trusted by the server for clients",
