@@ -14,8 +14,12 @@
 #                      one of its preferences (tshark -G currentprefs); every display filter
 #                      (-Y '...', or an inline `mtls.x == "..."`) compiles; relative links and
 #                      their #anchors lead somewhere.
+#                      Prose has no doubled word and no "(s)".
 # docs/findings.md names every finding code the plugin registers and every verdict the analyzer
-# prints; docs/user-guide.md names every filter button of the profile.
+# prints; docs/user-guide.md names every filter button of the profile (and "N filter buttons" anywhere
+# is their number); the real-software table of pcaps/README.md agrees with pcaps/expected.tsv; the
+# README stays under 10,000 bytes. Commands a tshark would capture live with, or that name files not
+# in the repository, are listed as not run.
 # tshark and mtls-report on PATH are the real tshark with the built plugin (as an unprivileged
 # user when run as root: see tests/lib/plugin-env.sh) and the built mtls-report.
 #
@@ -265,6 +269,12 @@ for doc in documents:
             if opening:
                 fence, block, start = opening.group(1), [], number
                 continue
+            prose = re.sub(r"`[^`]*`|\]\([^)]*\)", " CODE ", text)
+            doubled = re.search(r"\b([A-Za-z]+)\s+\1\b", prose)
+            if doubled and not doubled.group(1).isupper():
+                fail(doc, number, f"a doubled word: {doubled.group(0)!r}")
+            if "(s)" in prose:
+                fail(doc, number, "'(s)': say one or several")
             spans = re.findall(r"`([^`]+)`", text)
             for span in spans:
                 span = span.replace("\\|", "|")
@@ -296,6 +306,10 @@ for doc in documents:
             block.append(text)
     if fence is not None:
         fail(doc, start, "a code block is never closed")
+
+# The README is a page, not a manual.
+if os.path.getsize(os.path.join(source, "README.md")) >= 10000:
+    fail("README.md", 1, f"{os.path.getsize(os.path.join(source, 'README.md'))} bytes: keep it under 10,000 (move detail to docs/)")
 
 # The reference names everything the tool can print.
 findings = open(os.path.join(source, "docs/findings.md"), encoding="utf-8").read()
@@ -369,7 +383,7 @@ if table_rows < 30:
     fail("pcaps/README.md", 1, f"only {table_rows} rows of the real-software table found")
 
 for line in skipped:
-    print("not run (names files that are not in the repository): " + line)
+    print("not run (it would capture live, or names files not in the repository): " + line)
 for failure in failures:
     print("FAIL: " + failure)
 print(f"{passed} passed, {len(failures)} failed, {len(skipped)} commands not run")
