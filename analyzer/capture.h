@@ -3,8 +3,10 @@
  * (keyed by its DER) is parsed once, each issuer-signature check made once,
  * each trust-store or public-root lookup made once, however many handshakes
  * send the same chain; each distinct CertificateRequest CA name is decoded
- * once. Every cache holds at most the configured number of entries: when it
- * is over, it is emptied and refilled. A certificate or name handed out is
+ * once. The caches are bounded between events, not within one: an event
+ * may take a cache past the configured number of entries (a CertificateRequest
+ * can list many CA names), and mtls_capture_trim, run after each event,
+ * empties any cache that is over it. A certificate or name handed out is
  * valid until the next mtls_capture_trim; whoever keeps one longer takes a
  * reference.
  *

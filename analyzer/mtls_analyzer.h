@@ -433,7 +433,8 @@ typedef struct {
 size_t mtls_handshake_flow_step_count(const mtls_handshake *handshake);
 const mtls_flow_step *mtls_handshake_flow_step(const mtls_handshake *handshake, size_t index);
 /* "C: ClientHello · S: ServerHello, Certificate(2), ... · S: Alert unknown_ca"; owned by the
- * handshake, valid until its next event; NULL before any step. */
+ * handshake, valid until the next mtls_handshake_flow call for it (the line grows in place); NULL
+ * before any step. */
 const char *mtls_handshake_flow(mtls_handshake *handshake);
 
 size_t mtls_handshake_finding_count(const mtls_handshake *handshake);
