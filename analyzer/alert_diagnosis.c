@@ -73,8 +73,8 @@ static void headline_server_rejecting_client_certificate(GString *text, const mt
                                      "it trusts the issuer '%s'.", subject, issuer);
         break;
     case MTLS_ALERT_UNKNOWN_CA:
-        g_string_append_printf(text, "The server found no trusted CA for client certificate '%s': add '%s' to its "
-                                     "client CAs or send the intermediates.", subject, issuer);
+        g_string_append_printf(text, "The server does not trust the client's CA: add '%s' to its client CAs, or send "
+                                     "the intermediates.", issuer);
         break;
     case MTLS_ALERT_UNSUPPORTED_CERTIFICATE:
         g_string_append_printf(text, "The server refused client certificate '%s' as unsupported: check its key type "
@@ -225,9 +225,9 @@ static void explain_before_server_hello(GString *text, const mtls_handshake *han
     if (handshake->summary.client_hello_frame == 0)
         return;
     if (description == MTLS_ALERT_PROTOCOL_VERSION)
-        g_string_append_printf(text, "The server refuses the TLS version the client offered: enable TLS 1.2 or 1.3 "
-                                     "in the client, or allow the version on the server. %s The client offered at "
-                                     "most %s (frame %u).",
+        g_string_append_printf(text, "The server refuses the client's TLS version: enable TLS 1.2 or 1.3 in the "
+                                     "client, or allow that version on the server. %s The client offered at most %s "
+                                     "(frame %u).",
                                alert_sentence, offered_text(handshake), handshake->summary.client_hello_frame);
     else if (description == MTLS_ALERT_HANDSHAKE_FAILURE || description == MTLS_ALERT_INSUFFICIENT_SECURITY)
         explain_nothing_in_common(text, handshake, alert_sentence);
@@ -241,7 +241,7 @@ static void explain_client_rejecting_server(GString *text, const mtls_handshake 
     bool any = append_chain_findings(findings, handshake, MTLS_EXPLAINS_SERVER_CHAIN_REFUSAL);
     if (any)
         g_string_append_printf(text, "The client refused the server's certificate with %s: fix the server chain "
-                                     "problems the capture shows.", handshake->fatal_alert->code.code);
+                                     "problems shown.", handshake->fatal_alert->code.code);
     else if (description == MTLS_ALERT_UNKNOWN_CA || description == MTLS_ALERT_CERTIFICATE_UNKNOWN)
         g_string_append(text, "The client does not trust the server's CA: add its root CA to the client's trust "
                               "store, or make the server send its intermediates.");

@@ -197,8 +197,8 @@ static void check_validity(chain_check *check)
                           check->input->certificate_frame, check->evidence,
                           "The %s chain holds a certificate that expires within %u days of this capture: renew it "
                           "now. Capture time %s: %s. Nothing fails yet; for a client certificate, register the new "
-                          "one on the server side (certificate-to-user mapping, service key) before the old one expires, "
-                          "or the handshake or the login after it will fail on that day.",
+                          "one on the server side (certificate-to-user mapping, service key) before the old one "
+                          "expires, or the handshake or the login after it will fail on that day.",
                           whose(check), check->input->capture->config->expiry_warning_days, capture_time,
                           entries_text(&expiring));
     entries_clear(&expired);
@@ -225,8 +225,8 @@ static void check_extended_key_usage(chain_check *check)
     if (check->input->side == MTLS_SIDE_SERVER && !leaf->eku_server_auth)
         mtls_findings_add(check->findings, MTLS_CODE_SERVER_AUTH_EKU_MISSING, check->input->certificate_frame,
                           check->evidence,
-                          "The server certificate '%s' lacks the serverAuth Extended Key Usage: issue the server one "
-                          "with the serverAuth purpose. Its Extended Key Usage extension has no serverAuth (TLS Web "
+                          "The server certificate '%s' lacks the serverAuth Extended Key Usage: issue one with the "
+                          "serverAuth purpose. Its Extended Key Usage extension has no serverAuth (TLS Web "
                           "Server Authentication), so clients refuse it.",
                           leaf->subject);
 }
@@ -311,10 +311,10 @@ static void check_leaf_key_usage(chain_check *check)
         !(leaf->key_usage & (GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_ENCIPHERMENT | GNUTLS_KEY_KEY_AGREEMENT)))
         mtls_findings_add(check->findings, MTLS_CODE_SERVER_KEY_USAGE, check->input->certificate_frame,
                           check->evidence,
-                          "The server certificate '%s' has a Key Usage unfit for TLS: re-issue it with "
-                          "digitalSignature, plus keyEncipherment for RSA. It allows neither digitalSignature nor key "
-                          "encipherment or agreement, so it cannot take part in a TLS key exchange and clients "
-                          "reject it.",
+                          "The Key Usage of server certificate '%s' fits no TLS key exchange: re-issue it with "
+                          "digitalSignature. It allows neither digitalSignature nor key encipherment or agreement, "
+                          "so it cannot take part in a TLS key exchange and clients reject it; an RSA certificate "
+                          "also needs keyEncipherment.",
                           leaf->subject);
 }
 
@@ -482,9 +482,8 @@ static void report_unsent_issuer(chain_check *check, const mtls_certificate *top
                           "PKI, not a root. A server that does not hold it itself (nginx ssl_trusted_certificate and "
                           "HAProxy ca-verify-file give one) cannot build the client's chain: the keystore entry must "
                           "hold leaf and intermediates.",
-                          top->issuer, input->certificates->len, plural(input->certificates->len), top->subject, top->issuer,
-                          where, known->subject,
-                          input->known_certificates_frame);
+                          top->issuer, input->certificates->len, plural(input->certificates->len), top->subject,
+                          top->issuer, where, known->subject, input->known_certificates_frame);
         return;
     }
     const mtls_certificate *public_root = mtls_capture_issuer_from(input->capture, MTLS_ISSUER_PUBLIC_ROOTS, top);
@@ -504,7 +503,7 @@ static void report_unsent_issuer(chain_check *check, const mtls_certificate *top
     char *hint = key_identifier_hint(top);
     const unsigned count = input->certificates->len;
     mtls_findings_add(check->findings, MTLS_CODE_MISSING_INTERMEDIATE, input->certificate_frame, check->evidence,
-                      "The server does not know the client's issuer '%s': send the intermediate CA, or use a "
+                      "The server does not know the client's issuer '%s': send the intermediate, or use a "
                       "certificate from a trusted CA. The client sent %u certificate%s ending at '%s', whose issuer "
                       "'%s'%s was not sent and is %s; that certificate is nowhere in this handshake, so the issuer "
                       "is unknown to this server. Either the client did not send its intermediate CA certificate "
@@ -531,9 +530,8 @@ static void check_client_trust(chain_check *check, const mtls_certificate *top, 
         mtls_findings_add(check->findings, MTLS_CODE_MISSING_INTERMEDIATE, input->certificate_frame, check->evidence,
                           "The server probably lacks intermediate '%s': make the client send the full chain, or "
                           "install it on the server. The client sent %u certificate%s ending at '%s', without its "
-                          "issuer '%s'. That intermediate is in your trust store, so the chain can be completed "
-                          "here, but the server lists only %s: the server probably lacks it and cannot build the "
-                          "chain.",
+                          "issuer '%s'. That intermediate is in your trust store, so the chain can be completed here, "
+                          "but the server lists only %s: the server probably lacks it and cannot build the chain.",
                           trusted_issuer->subject, input->certificates->len, plural(input->certificates->len),
                           top->subject, trusted_issuer->subject, ca_list);
         g_free(ca_list);
@@ -554,17 +552,16 @@ static void check_client_trust(chain_check *check, const mtls_certificate *top, 
             return;
         }
         mtls_findings_add(check->findings, MTLS_CODE_SELF_SIGNED, input->certificate_frame, check->evidence,
-                          "The client certificate '%s' is self-signed: use one from a CA the server trusts, or "
-                          "register it as a trusted CA there. The server lists no CA names, so the capture cannot "
-                          "show what it trusts. A server accepts it only if it pins this very certificate (it is its "
-                          "own CA); gateways, databases and brokers that verify against CAs refuse it.",
+                          "The client certificate '%s' is self-signed: use one from a CA the server trusts, or have "
+                          "the server trust it. The server lists no CA names, so the capture cannot show what it "
+                          "trusts. A server accepts it only if it pins this very certificate (it is its own CA); "
+                          "gateways, databases and brokers that verify against CAs refuse it.",
                           leaf->subject);
     } else if (check->path->len == 1 && top->self_signed) {
         mtls_findings_add(check->findings, MTLS_CODE_SELF_SIGNED, input->certificate_frame, check->evidence,
-                          "The client certificate '%s' is self-signed: use one from a CA the server trusts, or "
-                          "register it as a trusted CA there. It is %s. Load balancers and gateways accept client "
-                          "certificates only from a CA they trust: use a certificate issued by %s, or register this "
-                          "certificate as a trusted CA on the server.",
+                          "The client certificate '%s' is self-signed: use one from a CA the server trusts, or have "
+                          "the server trust it. It is %s. Load balancers and gateways accept client certificates only "
+                          "from a CA they trust: use a certificate issued by %s.",
                           leaf->subject,
                           names_listed ? "not among the CA names the server listed" : "not in the trust store",
                           names_listed ? ca_list : "a CA the server trusts");
@@ -572,17 +569,16 @@ static void check_client_trust(chain_check *check, const mtls_certificate *top, 
         if (names_listed)
             mtls_findings_add(check->findings, MTLS_CODE_ISSUER_NOT_ACCEPTED, input->certificate_frame,
                               check->evidence,
-                              "The client sent a certificate from a CA the server does not list: use one issued by "
-                              "a listed CA. The client chain '%s' leads to the root '%s', but the server accepts "
-                              "only certificates issued by %s. Configure the client to use a certificate issued by "
-                              "one of the listed CAs (with several certificates in a keystore, the client picks by "
-                              "these names).",
+                              "The client sent a certificate from a CA the server does not list: use one issued by a "
+                              "listed CA. The client chain '%s' leads to the root '%s', but the server accepts only "
+                              "certificates issued by %s. With several certificates in a keystore, the client picks "
+                              "by these names.",
                               leaf->subject, top->subject, ca_list);
         if (has_trust_store)
             mtls_findings_add(check->findings, MTLS_CODE_UNTRUSTED_ROOT, input->certificate_frame, check->evidence,
-                              "The client's root CA '%s' is not trusted: add it to the server's trusted CAs, or use a "
-                              "client certificate from a trusted CA. The client chain ends at that root, which is "
-                              "not in the configured trust store%s.",
+                              "The client's root CA '%s' is not trusted: trust it on the server, or use a certificate "
+                              "from a trusted CA. The client chain ends at that root, which is not in the configured "
+                              "trust store%s.",
                               top->subject, names_listed ? " nor among the CA names the server listed" : "");
     } else if (names_listed || has_trust_store) {
         GString *where = g_string_new(NULL);
@@ -651,9 +647,9 @@ static bool check_broken_signature(chain_check *check, const mtls_certificate *t
         return false;
     mtls_findings_add(check->findings, code_for(check, MTLS_CODE_BAD_SIGNATURE, MTLS_CODE_SERVER_BAD_SIGNATURE),
                       check->input->certificate_frame, check->evidence,
-                      "The signature on the %s certificate '%s' does not verify: re-issue it, or send the CA "
-                      "certificate that really signed it. The key of '%s', which the %s sent as its issuer, does not "
-                      "verify it: the certificate was altered, or it was issued by another CA of the same name (a "
+                      "The %s certificate '%s' has a bad signature: re-issue it, or send the CA certificate that "
+                      "really signed it. The key of '%s', which the %s sent as its issuer, does not verify it: the "
+                      "certificate was altered, or it was issued by another CA of the same name (a "
                       "re-keyed or re-created CA). Peers reject it (OpenSSL with decrypt_error).",
                       whose(check), top->subject, named_issuer->subject, whose(check));
     return true;

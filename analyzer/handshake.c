@@ -331,8 +331,8 @@ static void on_certificate_request(mtls_handshake *handshake, const mtls_packet 
     if (summary->post_handshake)
         mtls_findings_add(handshake->findings, MTLS_CODE_POST_HANDSHAKE_AUTH, packet->frame,
                           (mtls_evidence){{handshake->server_hello_frame}},
-                          "The server asked for a client certificate after the TLS 1.3 handshake (frame %u): the "
-                          "client must announce post_handshake_auth. This post-handshake authentication typically "
+                          "The server requested a certificate after the TLS 1.3 handshake (frame %u): the client "
+                          "must offer post_handshake_auth. This post-handshake authentication typically "
                           "follows the request of a protected path. Only clients that announced post_handshake_auth "
                           "can answer; others (most browsers, many HTTP libraries) cannot, and the server then "
                           "refuses the request.",
@@ -349,9 +349,10 @@ static void on_certificate_request(mtls_handshake *handshake, const mtls_packet 
     summary->ca_names = (const char *const *)handshake->ca_name_texts->pdata;
     if (summary->ca_name_count == 0)
         mtls_findings_add(handshake->findings, MTLS_CODE_CA_NAMES_EMPTY, packet->frame, (mtls_evidence){{0}},
-                          "The CertificateRequest (frame %u) lists no CA names: set mtls.trust_store to the server's "
-                          "CA bundle to check the client chain. The server accepts any certificate from a CA it "
-                          "trusts, and clients that choose their certificate by CA name (SAP, browsers, .NET) may "
+                          "The server's request (frame %u) names no CA: set mtls.trusted_by_server to its CA bundle "
+                          "to check the client chain. The CertificateRequest lists no CA names: the server accepts any "
+                          "certificate from a CA it trusts, and clients that choose their certificate by CA name (SAP, "
+                          "browsers, .NET) may "
                           "offer any or none. Which CAs the server trusts cannot be seen in the capture.",
                           packet->frame);
 }
@@ -416,8 +417,8 @@ static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
     } else if (summary->client_certificate_sent) {
         mtls_findings_add(handshake->findings, MTLS_CODE_COMPLETED_WITHOUT_CERTIFICATE, packet->frame,
                           (mtls_evidence){{summary->client_certificate_frame}},
-                          "The handshake completed without a client certificate (frame %u): if the server requires "
-                          "one, configure the client to send it. Either client authentication is optional on this "
+                          "The handshake completed without a client certificate (frame %u): if one is required, "
+                          "configure the client to send it. Either client authentication is optional on this "
                           "server, or %s",
                           packet->frame,
                           handshake->offers_http
@@ -497,8 +498,9 @@ static void on_application_data(mtls_handshake *handshake, const mtls_packet *pa
                           "The TLS 1.3 handshake is encrypted: load the session keys (tls.keylog_file) to see the "
                           "client certificate. TLS 1.3 was negotiated (frame %u) and the rest of the handshake is "
                           "encrypted from frame %u: whether a client certificate was requested, sent or rejected is "
-                          "not visible. Capture the session keys (SSLKEYLOGFILE, or -Djavax.net.debug / a keylog agent for Java) and load "
-                          "them (tls.keylog_file, or editcap --inject-secrets), or test with TLS 1.2.",
+                          "not visible. Capture the session keys (SSLKEYLOGFILE, or -Djavax.net.debug / a keylog agent "
+                          "for Java) and load them (tls.keylog_file, or editcap --inject-secrets), or test with TLS "
+                          "1.2.",
                           handshake->server_hello_frame, packet->frame);
         return;
     }
@@ -535,10 +537,10 @@ static void on_encrypted_handshake(mtls_handshake *handshake, const mtls_packet 
     handshake->renegotiation_frame = packet->frame;
     mtls_findings_add(handshake->findings, MTLS_CODE_RENEGOTIATION_ENCRYPTED, packet->frame,
                       (mtls_evidence){{handshake->accepted_frame}},
-                      "The %s started an encrypted renegotiation in frame %u: load the session keys (tls.keylog_file "
-                      "or an injected keylog) to analyse it. It follows this handshake's completion. Servers such as "
-                      "IIS and Apache ask for the client certificate only there, for protected paths, so this "
-                      "handshake's outcome says nothing about client authentication.",
+                      "The %s started an encrypted renegotiation in frame %u: load the session keys (tls.keylog_file) "
+                      "to analyse it. An injected keylog works too. It follows this handshake's completion. Servers "
+                      "such as IIS and Apache ask for the client certificate only there, for protected paths, so "
+                      "this handshake's outcome says nothing about client authentication.",
                       mtls_side_name(side), packet->frame);
 }
 

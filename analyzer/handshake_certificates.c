@@ -82,7 +82,8 @@ static void on_empty_client_certificate(mtls_handshake *handshake, const mtls_pa
                       (mtls_evidence){{summary->certificate_request_frame}},
                       "The client sent an empty Certificate (frame %u): configure it with a certificate from a CA "
                       "the server accepts. %s; the client has no client certificate configured, or none issued by "
-                      "a CA the server accepts. Configure a client certificate with its private key%s%s (SAP ICM trace: 'Have no certificate fitting to CA "
+                      "a CA the server accepts. Configure a client certificate with its private key%s%s (SAP ICM "
+                      "trace: 'Have no certificate fitting to CA "
                       "names received from server'; Java: keystore; .NET: ClientCertificates). Java, SAP, Go's "
                       "crypto/tls and GnuTLS clients (OpenLDAP's ldapwhoami, for one) choose the certificate by "
                       "these CA names: an entry whose chain does not reach a listed CA is never sent, and that "
@@ -320,7 +321,7 @@ void mtls_handshake_settle_held_chain_findings(mtls_handshake *handshake, const 
             mtls_findings_add(handshake->findings, MTLS_CODE_INTERMEDIATE_NOT_SENT, packet->frame,
                               (mtls_evidence){{summary->client_certificate_frame, handshake->accepted_frame}},
                               "The client left out its intermediate '%s', yet the handshake completed: send the "
-                              "full chain for servers that lack it. The client sent '%s' without that issuer (frame "
+                              "full chain for other servers. The client sent '%s' without that issuer (frame "
                               "%u), and the server completed the handshake in frame %u%s%s. This chain works only "
                               "with servers that hold the intermediate.",
                               summary->client_issuer ? summary->client_issuer : "(unparsable)",

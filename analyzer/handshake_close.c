@@ -76,8 +76,9 @@ static void report_closed_without_alert(mtls_handshake *handshake, const mtls_pa
                                                               : handshake->client_finished_frame;
         g_string_append_printf(text, "The server hung up right after the handshake, without an alert or data: its "
                                      "log says whether it refused the client. It closed the connection (%s in frame "
-                                     "%u) right after the handshake (frame %u), without a TLS alert and without sending any data, after the "
-                                     "client's %s (frame %u). Either the server refused the client after the "
+                                     "%u) right after the handshake (frame %u), without a TLS alert and without "
+                                     "sending any data, after the client's %s (frame %u). Either the server refused "
+                                     "the client after the "
                                      "handshake (Node.js with rejectUnauthorized and OpenLDAP's slapd do this) or "
                                      "its application hung up: the capture cannot tell them apart, the server's "
                                      "log can.",

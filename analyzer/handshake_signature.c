@@ -101,7 +101,7 @@ static void verify_client_certificate_verify(mtls_handshake *handshake, const ui
         mtls_findings_add(handshake->findings, MTLS_CODE_CERTIFICATE_VERIFY_FAILED, report_frame,
                           (mtls_evidence){{summary->certificate_verify_frame, summary->client_certificate_frame}},
                           "The client's private key does not belong to its certificate '%s': import the "
-                          "certificate together with its own key. Its CertificateVerify (frame %u, signed %s) does "
+                          "certificate with its own key. Its CertificateVerify (frame %u, signed %s) does "
                           "not verify with the public key of the certificate it sent (%s, SHA-256 %s, frame %u)%s%s, "
                           "and the server refuses it (usually with decrypt_error). The client pairs the certificate "
                           "with another key: a renewed certificate installed next to the old key, or the wrong entry "

@@ -141,8 +141,8 @@ static char *describe_unseen_answer(const mtls_handshake *handshake, bool captur
         return g_strdup_printf("the handshake completed with client certificate '%s'; the application's answer is "
                                "not read yet at this frame",
                                subject);
-    return g_strdup_printf("whether the application accepted client certificate '%s' is not visible: the server sent "
-                           "no application data in the capture. The handshake completed with it",
+    return g_strdup_printf("the server sent no application data in the capture, so whether it accepted client "
+                           "certificate '%s' is not visible. The handshake completed with it",
                            subject);
 }
 
@@ -161,18 +161,18 @@ static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verd
     case MTLS_VERDICT_ANSWER_UNSEEN:
         return describe_unseen_answer(handshake, capture_complete);
     case MTLS_VERDICT_REJECTED_BY_APPLICATION:
-        return g_strdup_printf("the handshake completed, then the server answered %s%s%.0u%s%s%s in frame %u",
+        return g_strdup_printf("the handshake completed, then the server answered %s%s%.0u in frame %u%s%s%s",
                                summary->answer_protocol ? summary->answer_protocol : "in its protocol",
-                               summary->answer_status ? " " : "", summary->answer_status,
-                               summary->answer_title ? " '" : "", summary->answer_title ? summary->answer_title : "",
-                               summary->answer_title ? "'" : "", summary->answer_frame);
+                               summary->answer_status ? " " : "", summary->answer_status, summary->answer_frame,
+                               summary->answer_title ? ". Its words: '" : "",
+                               summary->answer_title ? summary->answer_title : "", summary->answer_title ? "'" : "");
     case MTLS_VERDICT_CLOSED_WITHOUT_ALERT:
         return g_strdup_printf("the server closed the connection in frame %u without an alert, after the client "
                                "certificate",
                                handshake->closed_refusal_frame);
     case MTLS_VERDICT_UNREADABLE:
-        return g_strdup_printf("Wireshark could not dissect part of this handshake (from frame %u): check for lost "
-                               "segments or a snap length that cut frames. What the verdict rests on is not in the "
+        return g_strdup_printf("Wireshark could not dissect this handshake from frame %u: check for lost segments or "
+                               "a snap length that cut frames. What the verdict rests on is not in the "
                                "capture as read; a message too large for the dissector's reassembly, or a dissector "
                                "bug Wireshark reports on a later frame, does this too",
                                handshake->unreadable_frame);

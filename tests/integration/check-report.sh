@@ -70,7 +70,7 @@ assert [(r["capture"], r["verdict"], r["problems"]) for r in rows] == [
     ("tls12-missing-intermediate.pcapng", "rejected", "missing_intermediate;unknown_ca"),
     ("tls12-good-chain.pcapng", "completed (answer unseen)", "")], rows
 assert rows[1]["client_chain_length"] == "2" and rows[1]["certificate_requested"] == "yes", rows[1]
-assert rows[0]["messages"].startswith("missing_intermediate: The client sent") and "\nunknown_ca: " in rows[0]["messages"], rows[0]
+assert rows[0]["messages"].startswith("missing_intermediate: The client did not send its intermediate CA") and "\nunknown_ca: " in rows[0]["messages"], rows[0]
 PY
 }
 
@@ -80,7 +80,7 @@ text_names_cause_and_summary() {
     echo "$output"
     grep -q "verdict: no client certificate: " <<<"$output" &&
         grep -q "flow: C: ClientHello · S: ServerHello, .* · C: Certificate(empty), " <<<"$output" &&
-        grep -q "problem empty_certificate (frame [0-9]*): The server requested a client certificate" <<<"$output" &&
+        grep -q "problem empty_certificate (frame [0-9]*): The client sent an empty Certificate (frame [0-9]*): configure it" <<<"$output" &&
         grep -qx "1 handshake in 1 capture: 1 no client certificate; 1 with problems" <<<"$output" &&
         grep -qx "exit 1" <<<"$output"
 }
