@@ -127,7 +127,7 @@ status=0
 if ! grep -q field-ok "$result" 2>/dev/null; then
     echo "FAIL: the Wireshark GUI did not load the mtls plugin (no mtls.problem field)"
     status=1
-elif [ "$used_profile" != mTLS ]; then
+elif [ "$used_profile" != mtls-analyzer ]; then
     echo "FAIL: the GUI did not run with the mtls-analyzer profile (it recorded '$used_profile')"
     status=1
 elif [ -z "$statistics_window" ]; then
