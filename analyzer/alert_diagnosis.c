@@ -190,6 +190,8 @@ static void explain_no_client_certificate(GString *text, const mtls_handshake *h
         g_string_append(text, "The client has no certificate to present: configure it with a certificate and its "
                               "private key.");
     g_string_append_printf(text, " %s", alert_sentence);
+    if (description == MTLS_ALERT_CERTIFICATE_REQUIRED)
+        g_string_append(text, " TLS 1.3 defines this alert for a missing client certificate.");
     g_string_append_printf(text, " Configure the client with a certificate and its private key%s%s.",
                            summary->ca_name_count ? " issued by one of " : "", summary->ca_name_count ? ca_list : "");
     g_free(ca_list);
