@@ -413,6 +413,13 @@ void mtls_handshake_capture_ended(mtls_handshake *handshake);
 /* `capture_complete` says the whole capture has been read: an undecided
  * handshake is then an incomplete capture rather than still in progress. */
 mtls_verdict mtls_handshake_verdict(const mtls_handshake *handshake, bool capture_complete);
+/* Whether `frame` reports the handshake as a whole (its summary in the tree,
+ * its one count in statistics): the frame where its outcome became known,
+ * or, once the whole capture has been read, the first frame of a handshake
+ * that never reached an outcome. Decided from the analysis alone, so one
+ * pass and two put it on the same frame. */
+bool mtls_handshake_reported_on(const mtls_handshake_summary *summary, uint32_t frame, bool capture_complete);
+
 /* A long explanation shown as lines of at most MTLS_TEXT_LINE_LENGTH bytes:
  * the length of the first line of `text` (`length` bytes of UTF-8), ending
  * at a sentence or a word where it can, and never inside a character. */

@@ -1,5 +1,6 @@
 /* verdict.c - what one handshake amounts to: its verdict and the reason
- * given for it, and the read-only accessors the plugin uses.
+ * given for it, the frame that reports it, and the read-only accessors the
+ * plugin uses.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -255,4 +256,11 @@ size_t mtls_handshake_finding_count(const mtls_handshake *handshake)
 const mtls_finding *mtls_handshake_finding(const mtls_handshake *handshake, size_t index)
 {
     return index < handshake->findings->len ? g_ptr_array_index(handshake->findings, index) : NULL;
+}
+
+bool mtls_handshake_reported_on(const mtls_handshake_summary *summary, uint32_t frame, bool capture_complete)
+{
+    if (summary->outcome_frame != 0)
+        return summary->outcome_frame == frame;
+    return capture_complete && summary->first_frame == frame;
 }

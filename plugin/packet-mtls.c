@@ -472,21 +472,6 @@ static void add_findings(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, co
     }
 }
 
-/* Whether this frame shows the handshake's whole summary (the reason, the
- * flow, the versions, CA names and client chain): its outcome frame, or,
- * once the whole capture has been read, the first frame of a handshake that
- * never reached an outcome. Its other frames show what identifies it and
- * the findings made there, with a link to the outcome. Repeating the summary
- * on every frame of a handshake was most of the plugin's cost under tshark
- * -T fields, which builds every item. Decided from the analysis alone, so
- * one pass and -2 put it on the same frame. */
-static bool summary_shown_here(const mtls_handshake_summary *summary, uint32_t frame, bool capture_complete)
-{
-    if (summary->outcome_frame != 0)
-        return summary->outcome_frame == frame;
-    return capture_complete && summary->first_frame == frame;
-}
-
 static void show_record(const frame_record *record, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     const bool capture_complete = capture_complete_at(pinfo);
@@ -507,7 +492,9 @@ static void show_record(const frame_record *record, tvbuff_t *tvb, packet_info *
         proto_tree *subtree = proto_item_add_subtree(root, ett_mtls);
         add_generated_string(subtree, hf_mtls_verdict, tvb, verdict);
         const mtls_handshake_summary *summary = mtls_handshake_get_summary(handshake);
-        if (!summary_shown_here(summary, pinfo->num, capture_complete)) {
+        /* The summary goes on one frame only: repeating it on every frame of a
+         * handshake was most of the plugin's cost under tshark -T fields. */
+        if (!mtls_handshake_reported_on(summary, pinfo->num, capture_complete)) {
             add_findings(subtree, tvb, pinfo, handshake);
             add_identity(subtree, tvb, summary);
             continue;

@@ -43,13 +43,6 @@ static void create_nodes(stats_tree *st)
     stat_node_set_flags(st, node_handshakes, 0, FALSE, ST_FLG_SORT_TOP);
 }
 
-static bool counted_on_this_frame(const mtls_handshake_summary *summary, uint32_t frame, bool capture_complete)
-{
-    if (summary->outcome_frame != 0)
-        return summary->outcome_frame == frame;
-    return capture_complete && summary->first_frame == frame;
-}
-
 static char *server_label(const mtls_handshake_summary *summary)
 {
     const char *endpoint = summary->server_endpoint ? summary->server_endpoint : "(server not seen)";
@@ -115,7 +108,7 @@ static tap_packet_status count_frame(stats_tree *st, packet_info *pinfo, epan_di
     for (size_t i = 0; i < frame->handshake_count; i++) {
         mtls_handshake *handshake = frame->handshakes[i];
         count_findings_on_frame(st, handshake, pinfo->num);
-        if (counted_on_this_frame(mtls_handshake_get_summary(handshake), pinfo->num, frame->capture_complete))
+        if (mtls_handshake_reported_on(mtls_handshake_get_summary(handshake), pinfo->num, frame->capture_complete))
             count_handshake(st, handshake, frame->capture_complete);
     }
     return TAP_PACKET_REDRAW;
