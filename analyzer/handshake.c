@@ -15,14 +15,6 @@
 #include "tls_algorithms.h"
 #include "tls_versions.h"
 
-
-
-/* SHA-256 of "HelloRetryRequest" (RFC 8446 section 4.1.3): a ServerHello
- * with this random is a HelloRetryRequest, not the negotiated hello. */
-static const uint8_t hello_retry_request_random[32] = {
-    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
-    0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c};
-
 static const char *version_text(uint16_t version)
 {
     const char *name = mtls_version_name(version);
@@ -161,25 +153,6 @@ static mtls_side side_of(mtls_handshake *handshake, const char *sender, mtls_eve
     return MTLS_SIDE_UNKNOWN;
 }
 
-bool mtls_handshake_decided(const mtls_handshake *handshake)
-{
-    return handshake->fatal_alert != NULL || handshake->accepted_frame != 0 || handshake->resumed_frame != 0 ||
-           handshake->closed_refusal_frame != 0;
-}
-
-bool mtls_event_is_handshake_message(mtls_event_kind kind)
-{
-    return kind != MTLS_EVENT_ALERT && kind != MTLS_EVENT_APPLICATION_DATA && kind != MTLS_EVENT_CHANGE_CIPHER_SPEC &&
-           kind != MTLS_EVENT_ENCRYPTED_HANDSHAKE && kind != MTLS_EVENT_APPLICATION_ANSWER &&
-           kind != MTLS_EVENT_CONNECTION_CLOSED && kind != MTLS_EVENT_UNREAD_DATA;
-}
-
-bool mtls_handshake_is_settled(const mtls_handshake *handshake)
-{
-    return mtls_handshake_decided(handshake) || handshake->encrypted_handshake ||
-           handshake->encrypted_alert_frame != 0 || handshake->server_closed_frame != 0;
-}
-
 static void note_missing_start(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
 {
     if (handshake->first_event_seen)
@@ -279,13 +252,6 @@ static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet
                           version_text(offered), packet->frame,
                           summary->offered_versions ? summary->offered_versions : "unknown",
                           version_text(summary->client_hello_version), version_text(summary->record_version));
-}
-
-bool mtls_event_is_hello_retry_request(const mtls_event *event)
-{
-    const uint8_t *random = event->u.server_hello.random;
-    return event->kind == MTLS_EVENT_SERVER_HELLO && random != NULL &&
-           memcmp(random, hello_retry_request_random, sizeof hello_retry_request_random) == 0;
 }
 
 static void on_server_hello(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
@@ -646,26 +612,10 @@ static char side_letter(mtls_side side)
     return side == MTLS_SIDE_CLIENT ? 'C' : side == MTLS_SIDE_SERVER ? 'S' : '?';
 }
 
-void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
+/* What every message or record tells before its own meaning: the first and
+ * latest frame of the handshake, a missing start, the transcript. */
+static void note_event(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event, mtls_side side)
 {
-    mtls_side side = side_of(handshake, packet->sender, event->kind);
-    /* The connection's end is a step of the flow only where it ended the handshake. */
-    const bool was_settled = mtls_handshake_is_settled(handshake);
-    if (event->kind != MTLS_EVENT_CONNECTION_CLOSED)
-        mtls_flow_add(&handshake->flow, packet->frame, side_letter(side), event);
-    /* Only part of the transcript: it tells nothing about the handshake. */
-    if (event->kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE) {
-        mtls_handshake_follow_transcript(handshake, event);
-        return;
-    }
-    /* What follows the client's CertificateVerify is not part of what it signed. */
-    if (event->kind == MTLS_EVENT_CAPTURE_GAP) {
-        if (handshake->summary.certificate_verify == MTLS_CERTIFICATE_VERIFY_NOT_SEEN)
-            handshake->transcript.incomplete = true;
-        if (handshake->unreadable_frame == 0 && !mtls_handshake_is_settled(handshake))
-            handshake->unreadable_frame = packet->frame;
-        return;
-    }
     if (handshake->summary.first_frame == 0)
         handshake->summary.first_frame = packet->frame;
     bool client_certificate_verify = event->kind == MTLS_EVENT_CERTIFICATE_VERIFY && side == MTLS_SIDE_CLIENT;
@@ -677,7 +627,11 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
         if (!client_certificate_verify)
             mtls_handshake_follow_transcript(handshake, event);
     }
+}
 
+static void dispatch_event(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
+                           mtls_side side, bool was_settled)
+{
     switch (event->kind) {
     case MTLS_EVENT_CLIENT_HELLO:
         on_client_hello(handshake, packet, event);
@@ -698,7 +652,7 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
         on_server_flight_end(handshake, packet);
         break;
     case MTLS_EVENT_CERTIFICATE_VERIFY:
-        if (client_certificate_verify)
+        if (side == MTLS_SIDE_CLIENT)
             mtls_handshake_on_client_certificate_verify(handshake, packet, event);
         break;
     case MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE:
@@ -729,6 +683,7 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
         break;
     case MTLS_EVENT_CONNECTION_CLOSED:
         mtls_handshake_on_connection_closed(handshake, packet, event, side);
+        /* The connection's end is a step of the flow only where it ended the handshake. */
         if (!was_settled || handshake->closed_refusal_frame == packet->frame)
             mtls_flow_add(&handshake->flow, packet->frame, side_letter(side), event);
         break;
@@ -737,6 +692,12 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
             note_server_data(handshake, packet);
         break;
     }
+}
+
+/* Once the outcome is known: the checks that waited for it, and what only
+ * they needed is released. */
+static void settle_after_event(mtls_handshake *handshake, const mtls_packet *packet)
+{
     if (handshake->summary.outcome_frame == 0 && mtls_handshake_is_settled(handshake))
         handshake->summary.outcome_frame = packet->frame;
     /* Only the client's chain is judged against the server's: past the
@@ -751,5 +712,29 @@ void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, 
     if (mtls_handshake_is_settled(handshake) ||
         (handshake->server_flight_end_frame != 0 && !handshake->summary.certificate_requested))
         mtls_transcript_release(&handshake->transcript);
+}
+
+void mtls_handshake_apply(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event)
+{
+    mtls_side side = side_of(handshake, packet->sender, event->kind);
+    const bool was_settled = mtls_handshake_is_settled(handshake);
+    if (event->kind != MTLS_EVENT_CONNECTION_CLOSED)
+        mtls_flow_add(&handshake->flow, packet->frame, side_letter(side), event);
+    /* Only part of the transcript: it tells nothing about the handshake. */
+    if (event->kind == MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE) {
+        mtls_handshake_follow_transcript(handshake, event);
+        return;
+    }
+    /* What follows the client's CertificateVerify is not part of what it signed. */
+    if (event->kind == MTLS_EVENT_CAPTURE_GAP) {
+        if (handshake->summary.certificate_verify == MTLS_CERTIFICATE_VERIFY_NOT_SEEN)
+            handshake->transcript.incomplete = true;
+        if (handshake->unreadable_frame == 0 && !mtls_handshake_is_settled(handshake))
+            handshake->unreadable_frame = packet->frame;
+        return;
+    }
+    note_event(handshake, packet, event, side);
+    dispatch_event(handshake, packet, event, side, was_settled);
+    settle_after_event(handshake, packet);
 }
 

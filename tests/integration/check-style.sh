@@ -4,7 +4,9 @@
 # (header-field tables written over several lines, as Wireshark's are),
 # spaces rather than tabs, no trailing blanks, and C99 integer types rather
 # than GLib's (gboolean stays where a GLib callback's signature asks for it);
-# and portability: the plugin and the analyzer build on Windows and macOS too,
+# the modules call and include down, never in a circle (module-cycles.py);
+# files of at most 800 lines and functions of at most 80 (the tables that
+# register fields and preferences aside); and portability: the plugin and the analyzer build on Windows and macOS too,
 # so they include only ISO C, GLib, GnuTLS, Wireshark and compression headers
 # and call no POSIX-only function (GLib and Wireshark have a portable one for
 # each).
@@ -43,3 +45,21 @@ if [ -n "$posix_includes$posix_calls" ]; then
 fi
 echo "PASS: ${#sources[@]} files include only ISO C and library headers and call no POSIX-only function"
 
+# Sizes: a file a reader can hold, a function that fits on a screen and a half.
+too_long=$(awk 'FNR == 1 { previous = ""; start = 0 }
+                FNR == 801 { printf "%s: more than 800 lines\n", FILENAME }
+                /^\{$/ { start = FNR; name = previous }
+                /^\}/ && start {
+                    lines = FNR - start + 1
+                    if (lines > 80 && name !~ /^void mtls_register_(fields|preferences)\(/)
+                        printf "%s:%d: %s: %d lines\n", FILENAME, start, name, lines
+                    start = 0 }
+                { previous = $0 }' "${sources[@]}")
+if [ -n "$too_long" ]; then
+    echo "FAIL: files over 800 lines or functions over 80 (registration tables aside)"
+    echo "$too_long"
+    exit 1
+fi
+echo "PASS: every file at most 800 lines, every function at most 80 (registration tables aside)"
+
+python3 "$top/tests/lib/module-cycles.py" "$top"
