@@ -1,7 +1,10 @@
 /* handshake_state.h - the state of one handshake, shared by the modules that
  * advance it (handshake.c, handshake_certificates.c, handshake_signature.c),
  * judge it (verdict.c), explain its alerts (alert_diagnosis.c) and split
- * streams into handshakes (stream.c). Not part of the public API.
+ * streams into handshakes (stream.c). The questions they all ask of it are
+ * answered by handshake_state.c, below them all: the state machine
+ * (handshake.c) calls down into the others, and none calls back up. Not part
+ * of the public API.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
