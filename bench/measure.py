@@ -3,6 +3,9 @@
 # its output to /dev/null, and appends to LOG one line: the label, wall-clock
 # seconds, CPU seconds (user + system) and peak resident memory of CMD.
 # `summary LOG PACKETS` prints the medians per label and the overheads.
+# `own-peak LABEL LOG -- SCRIPT ARGS...` runs a Python script in this process
+# and appends its own peak memory and that of the largest child it waited for
+# (for mtls-report: the Python process apart from its tshark).
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 import json
@@ -46,9 +49,29 @@ def summary(log, packets):
                   f"wall x{m['wall'] / base['wall']:.3f}, memory {m['rss_mb'] - base['rss_mb']:+.0f} MB")
 
 
+def own_peak(label, log, script, arguments):
+    """The script runs here, not in a child: RUSAGE_SELF is then the script's
+    own peak, and RUSAGE_CHILDREN the peak of the largest child it waited for."""
+    import atexit
+    import resource
+    import runpy
+
+    def record():
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        with open(log, "a") as out:
+            out.write(json.dumps({"label": label, "python_mb": own, "child_mb": children}) + "\n")
+
+    atexit.register(record)
+    sys.argv = [script] + arguments
+    runpy.run_path(script, run_name="__main__")
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 5 and sys.argv[1] == "run" and sys.argv[4] == "--":
         run(sys.argv[2], sys.argv[3], sys.argv[5:])
+    elif len(sys.argv) >= 6 and sys.argv[1] == "own-peak" and sys.argv[4] == "--":
+        own_peak(sys.argv[2], sys.argv[3], sys.argv[5], sys.argv[6:])
     elif len(sys.argv) == 4 and sys.argv[1] == "summary":
         summary(sys.argv[2], int(sys.argv[3]))
     else:

@@ -13,7 +13,9 @@
 #
 # usage: bench/run.sh BUILD_DIR [ROUNDS]   (default 3 rounds)
 # environment: MTLS_BENCH_DIR (default /var/tmp/mtls-bench) holds the capture;
-#              MTLS_BENCH_HANDSHAKES (default 50000) sizes it.
+#              MTLS_BENCH_HANDSHAKES (default 50000) sizes it;
+#              MTLS_BENCH_WORKLOAD (default mixed) is make-capture.py's workload
+#              (mixed, failing, distinct-certificates, replay).
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -euo pipefail
@@ -22,12 +24,15 @@ build_dir=$(cd "${1:?usage: bench/run.sh BUILD_DIR [ROUNDS]}" && pwd)
 rounds=${2:-3}
 handshakes=${MTLS_BENCH_HANDSHAKES:-50000}
 bench_dir=${MTLS_BENCH_DIR:-/var/tmp/mtls-bench}
+workload=${MTLS_BENCH_WORKLOAD:-mixed}
+# The mixed capture keeps its old name, so an earlier run's capture is reused.
 capture=$bench_dir/mtls-bench-$handshakes.pcap
+[ "$workload" = mixed ] || capture=$bench_dir/$workload-$handshakes.pcap
 
 mkdir -p "$bench_dir"
 chmod a+rx "$bench_dir"
 if [ ! -s "$capture" ] || [ "$capture" -ot "$here/make-capture.py" ]; then
-    python3 "$here/make-capture.py" "$capture" --handshakes "$handshakes"
+    python3 "$here/make-capture.py" "$capture" --workload "$workload" --handshakes "$handshakes"
 fi
 chmod a+r "$capture"
 
@@ -38,7 +43,7 @@ baseline=(tshark -n -r "$capture" "${hand_read[@]}")
 plugin=(tshark -n -r "$capture" -Y mtls.problem -T fields -e mtls.problem)
 
 packets=$(capinfos -c -M "$capture" | awk -F': *' '/Number of packets/ {print $2}')
-echo "capture: $capture ($packets packets, $handshakes mTLS handshakes, $(du -h "$capture" | cut -f1))"
+echo "capture: $capture ($workload: $packets packets, $handshakes mTLS handshakes, $(du -h "$capture" | cut -f1))"
 echo "$(tshark --version 2>/dev/null | head -n 1); $rounds rounds; $(nproc) CPUs"
 log=$(mktemp)
 for round in $(seq "$rounds"); do

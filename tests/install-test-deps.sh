@@ -19,6 +19,7 @@ packages=(
     xvfb imagemagick xdotool                              # GUI test: display, screenshots, driving the windows
     file                                                  # CPack DEB (shared-library dependencies)
     openssl gnutls-bin iproute2 util-linux                # capture generator (s_server, certtool, ss), setpriv
+    python3-cryptography                                  # bench/make-capture.py distinct-certificates (bench only)
 )
 services=()
 # The real-software captures are made, and remade by the tests, on Debian 12 only.
