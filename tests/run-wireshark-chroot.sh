@@ -27,7 +27,8 @@ mirror=${MTLS_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # Of the other stacks' captures (pcaps/expected-stacks.tsv) both run only the
 # protocols' decrypted ones, whose answers other Wireshark versions dissect
 # with their own fields; the rest is the analyzer's logic, which 4.0 checks.
-other_stacks='^tshark_(stacks_|protocols_[0-9])'
+# The explanations' wording is the analyzer's, the same on every Wireshark: checked on 4.0 only.
+other_stacks='^tshark_(stacks_|protocols_[0-9])|^explanation_words$'
 exclude=${MTLS_CHROOT_EXCLUDE-$other_stacks}
 case $release in
     trixie) script=trixie ;;
