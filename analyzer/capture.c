@@ -15,6 +15,7 @@
 typedef struct {
     mtls_certificate *certificate; /* NULL when the DER does not parse */
     char *error;
+    bool asked_again;              /* looked up since it was added, or since the last sweep */
 } cached_certificate;
 
 /* Values of the signatures table: a present key with a NULL value is
@@ -90,6 +91,7 @@ mtls_capture *mtls_capture_new(mtls_config *config)
      * with it. */
     for (size_t i = 0; i < MTLS_ISSUER_SOURCE_COUNT; i++)
         capture->issuers[i] = g_hash_table_new(digest_hash, digest_equal);
+    capture->texts = g_string_chunk_new(4096);
     return capture;
 }
 
@@ -108,6 +110,7 @@ void mtls_capture_unref(mtls_capture *capture)
     g_hash_table_destroy(capture->signatures);
     g_hash_table_destroy(capture->ca_names);
     g_hash_table_destroy(capture->certificates);
+    g_string_chunk_free(capture->texts);
     mtls_config_unref(capture->config);
     g_free(capture);
 }
@@ -128,6 +131,8 @@ const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const ui
     GBytes *key = g_bytes_new_static(der, length);
     cached_certificate *entry = g_hash_table_lookup(capture->certificates, key);
     g_bytes_unref(key);
+    if (entry != NULL)
+        entry->asked_again = true;
     if (entry == NULL) {
         entry = g_new0(cached_certificate, 1);
         uint8_t digest[SHA256_SIZE];
@@ -154,6 +159,11 @@ const mtls_ca_name *mtls_capture_ca_name(mtls_capture *capture, const uint8_t *d
     return ca_name;
 }
 
+const char *mtls_capture_text(mtls_capture *capture, const char *text)
+{
+    return text == NULL ? NULL : g_string_chunk_insert_const(capture->texts, text);
+}
+
 /* Empties `cache` when it holds more than the limit; its entries can all be
  * made again. */
 static bool empty_when_over(mtls_capture *capture, GHashTable *cache)
@@ -165,9 +175,38 @@ static bool empty_when_over(mtls_capture *capture, GHashTable *cache)
     return true;
 }
 
+static gboolean not_asked_again(gpointer key, gpointer value, gpointer user_data)
+{
+    (void)key;
+    (void)user_data;
+    cached_certificate *entry = value;
+    const bool drop = !entry->asked_again;
+    entry->asked_again = false;
+    return drop;
+}
+
+/* Over the limit, the certificates cache first drops those not asked for
+ * since they came in or since the last sweep: the issuing CA that every
+ * client sends stays, the leaves each sent once go. Only when that is not
+ * enough is it emptied. Returns whether any entry went. */
+static bool sweep_certificates(mtls_capture *capture)
+{
+    GHashTable *cache = capture->certificates;
+    if (g_hash_table_size(cache) <= capture->config->cache_limit)
+        return false;
+    capture->statistics.cache_flushes++;
+    bool dropped = g_hash_table_foreach_remove(cache, not_asked_again, NULL) > 0;
+    if (g_hash_table_size(cache) > capture->config->cache_limit) {
+        g_hash_table_remove_all(cache);
+        dropped = true;
+    }
+    return dropped;
+}
+
 void mtls_capture_trim(mtls_capture *capture)
 {
-    const bool certificates_emptied = empty_when_over(capture, capture->certificates);
+    /* The issuer answers borrow from the certificates: any that went takes them along. */
+    const bool certificates_emptied = sweep_certificates(capture);
     for (size_t i = 0; i < MTLS_ISSUER_SOURCE_COUNT; i++) {
         if (certificates_emptied)
             g_hash_table_remove_all(capture->issuers[i]);

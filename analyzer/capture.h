@@ -29,6 +29,11 @@ struct mtls_capture {
     GHashTable *signatures;     /* subject and issuer SHA-256 digests (64 bytes) -> verdict */
     /* Keys and values borrowed from `certificates`, and emptied with it. */
     GHashTable *issuers[MTLS_ISSUER_SOURCE_COUNT]; /* subject SHA-256 digest -> issuer (NULL: none) */
+    /* What the handshakes' summaries show of certificates and CA names,
+     * each distinct text stored once for the file: a handshake keeps these
+     * few strings, not the parsed certificates, which live in the bounded
+     * cache alone. */
+    GStringChunk *texts;
     mtls_capture_statistics statistics;
 };
 
@@ -36,6 +41,9 @@ struct mtls_capture {
  * capture, valid as the certificate is) when it does not parse. */
 const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const uint8_t *der, size_t length,
                                                  const char **error);
+
+/* `text` stored for the life of the capture, once however often it is asked for. */
+const char *mtls_capture_text(mtls_capture *capture, const char *text);
 
 /* Empties every cache that is over the limit (the issuer answers with the
  * certificates they borrow from). Called between events, when no certificate

@@ -61,11 +61,19 @@ void mtls_transcript_close(mtls_transcript *transcript)
     transcript->closed = true;
 }
 
+void mtls_transcript_set_signer(mtls_transcript *transcript, const mtls_certificate *leaf)
+{
+    mtls_certificate *previous = transcript->signer;
+    transcript->signer = leaf != NULL ? mtls_certificate_ref(leaf) : NULL;
+    mtls_certificate_unref(previous);
+}
+
 void mtls_transcript_release(mtls_transcript *transcript)
 {
     if (transcript->messages != NULL)
         g_byte_array_free(transcript->messages, TRUE);
     transcript->messages = NULL;
+    g_clear_pointer(&transcript->signer, mtls_certificate_unref);
 }
 
 /* The hash of a TLS 1.3 cipher suite, which makes the transcript hash. */

@@ -22,6 +22,8 @@ typedef struct {
     size_t first_client_hello_length;/* >0: a HelloRetryRequest followed the first ClientHello */
     bool incomplete;                 /* a message is missing or was not captured whole */
     bool closed;                     /* the client's CertificateVerify came: what it signed is complete */
+    mtls_certificate *signer;        /* the client leaf whose key must have signed it; a reference, dropped
+                                      * with the messages */
 } mtls_transcript;
 
 void mtls_transcript_init(mtls_transcript *transcript);
@@ -37,6 +39,9 @@ void mtls_transcript_mark_hello_retry(mtls_transcript *transcript);
  * and no others, however long its check waits (a decrypted Finished or
  * renegotiation must not be added). */
 void mtls_transcript_close(mtls_transcript *transcript);
+/* The client certificate whose key the CertificateVerify must verify with. */
+void mtls_transcript_set_signer(mtls_transcript *transcript, const mtls_certificate *leaf);
+/* Drops the messages and the signer: nothing will be checked any more. */
 void mtls_transcript_release(mtls_transcript *transcript);
 
 typedef enum {

@@ -40,7 +40,6 @@ mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number
     mtls_handshake *handshake = g_new0(mtls_handshake, 1);
     handshake->capture = capture;
     handshake->ca_names = g_ptr_array_new_with_free_func(mtls_ca_name_unref);
-    handshake->held_certificates = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_certificate_unref);
     handshake->ca_name_texts = g_ptr_array_new();
     handshake->client_chain = g_array_new(FALSE, TRUE, sizeof(mtls_certificate_summary));
     handshake->server_chain_entries = g_array_new(FALSE, TRUE, sizeof(mtls_certificate_summary));
@@ -69,7 +68,6 @@ void mtls_handshake_free(mtls_handshake *handshake)
     g_array_free(handshake->requested_signature_schemes, TRUE);
     g_ptr_array_unref(handshake->ca_name_texts);
     g_ptr_array_unref(handshake->ca_names);
-    g_ptr_array_unref(handshake->held_certificates);
     g_array_free(handshake->client_chain, TRUE);
     g_array_free(handshake->server_chain_entries, TRUE);
     if (handshake->server_chain != NULL)
@@ -307,7 +305,7 @@ static void on_certificate_request(mtls_handshake *handshake, const mtls_packet 
         const mtls_blob *name = &event->u.certificate_request.ca_names[i];
         const mtls_ca_name *ca_name = mtls_capture_ca_name(handshake->capture, name->data, name->length);
         g_ptr_array_add(handshake->ca_names, mtls_ca_name_ref(ca_name));
-        g_ptr_array_add(handshake->ca_name_texts, ca_name->text);
+        g_ptr_array_add(handshake->ca_name_texts, (gpointer)mtls_capture_text(handshake->capture, ca_name->text));
     }
     g_array_append_vals(handshake->requested_signature_schemes, event->u.certificate_request.signature_algorithms,
                         event->u.certificate_request.signature_algorithm_count);
@@ -700,10 +698,13 @@ static void settle_after_event(mtls_handshake *handshake, const mtls_packet *pac
 {
     if (handshake->summary.outcome_frame == 0 && mtls_handshake_is_settled(handshake))
         handshake->summary.outcome_frame = packet->frame;
-    /* Only the client's chain is judged against the server's: past the
-     * outcome nothing will read it. */
+    /* Only the client's chain is judged against the server's and the CA
+     * names: past the outcome nothing will read them, and keeping them would
+     * keep cache entries alive for every handshake. */
     if (handshake->server_chain != NULL && mtls_handshake_is_settled(handshake))
         g_clear_pointer(&handshake->server_chain, g_ptr_array_unref);
+    if (handshake->ca_names->len > 0 && mtls_handshake_is_settled(handshake))
+        g_ptr_array_set_size(handshake->ca_names, 0);
     if (mtls_handshake_is_settled(handshake)) {
         mtls_handshake_settle_certificate_verify(handshake, packet);
         if (handshake->accepted_frame == 0)

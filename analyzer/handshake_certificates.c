@@ -123,32 +123,31 @@ static void check_signature_algorithms(mtls_handshake *handshake, const mtls_cer
     g_free(listed);
 }
 
-/* The chain as the summary shows it. Its strings are borrowed from the
- * certificates, on which the handshake keeps a reference; a second Certificate
- * from the same side (a renegotiation) replaces the first. */
-static void hold_chain_for_summary(mtls_handshake *handshake, const GPtrArray *chain, GArray *entries)
+/* The chain as the summary shows it: the few strings it shows, stored once
+ * for the file (mtls_capture_text), so that no handshake keeps a parsed
+ * certificate alive past the cache. A second Certificate from the same side
+ * (a renegotiation) replaces the first. */
+static void summarise_chain(mtls_handshake *handshake, const GPtrArray *chain, GArray *entries)
 {
+    mtls_capture *capture = handshake->capture;
     g_array_set_size(entries, 0);
     for (unsigned i = 0; i < chain->len; i++) {
-        mtls_certificate *certificate = g_ptr_array_index(chain, i);
-        g_ptr_array_add(handshake->held_certificates, mtls_certificate_ref(certificate));
+        const mtls_certificate *certificate = g_ptr_array_index(chain, i);
         mtls_certificate_summary entry = {
-            .subject = certificate->subject,
-            .issuer = certificate->issuer,
+            .subject = mtls_capture_text(capture, certificate->subject),
+            .issuer = mtls_capture_text(capture, certificate->issuer),
             .not_before = certificate->not_before,
             .not_after = certificate->not_after,
-            .key = certificate->key_description,
-            .signature_algorithm = certificate->signature_algorithm,
-            .sha256 = certificate->sha256,
-            .extended_key_usage = certificate->extended_key_usage,
+            .key = mtls_capture_text(capture, certificate->key_description),
+            .signature_algorithm = mtls_capture_text(capture, certificate->signature_algorithm),
+            .sha256 = mtls_capture_text(capture, certificate->sha256),
+            .extended_key_usage = mtls_capture_text(capture, certificate->extended_key_usage),
         };
         g_array_append_val(entries, entry);
     }
 }
 
-/* Parses and judges a chain. The summary borrows its strings from the
- * certificates, which the handshake holds: a chain sent by many handshakes is
- * stored once. */
+/* Parses and judges a chain. */
 static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event, mtls_side side)
 {
     mtls_handshake_summary *summary = &handshake->summary;
@@ -159,9 +158,10 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
     }
     const mtls_certificate *leaf = g_ptr_array_index(chain, 0);
     GArray *entries = side == MTLS_SIDE_SERVER ? handshake->server_chain_entries : handshake->client_chain;
-    hold_chain_for_summary(handshake, chain, entries);
+    summarise_chain(handshake, chain, entries);
+    const mtls_certificate_summary *leaf_entry = &g_array_index(entries, mtls_certificate_summary, 0);
     if (side == MTLS_SIDE_SERVER) {
-        summary->server_subject = leaf->subject;
+        summary->server_subject = leaf_entry->subject;
         summary->server_chain = (const mtls_certificate_summary *)(void *)entries->data;
         summary->server_chain_parsed = entries->len;
         mtls_check_server_name(&(mtls_server_name_input){.server_leaf = leaf,
@@ -172,9 +172,10 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
     } else {
         summary->client_chain = (const mtls_certificate_summary *)(void *)entries->data;
         summary->client_chain_parsed = entries->len;
-        summary->client_subject = leaf->subject;
-        summary->client_issuer = leaf->issuer;
-        handshake->client_leaf = leaf;
+        summary->client_subject = leaf_entry->subject;
+        summary->client_issuer = leaf_entry->issuer;
+        /* Its key checks the CertificateVerify, for as long as the transcript is kept. */
+        mtls_transcript_set_signer(&handshake->transcript, leaf);
         mtls_check_expected_client_certificate(handshake->capture->config->expected_client_certificates, leaf,
                                                packet->frame, handshake->findings);
         check_signature_algorithms(handshake, leaf, packet);

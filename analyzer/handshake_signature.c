@@ -84,9 +84,11 @@ static void verify_client_certificate_verify(mtls_handshake *handshake, const ui
                                              uint32_t report_frame)
 {
     mtls_handshake_summary *summary = &handshake->summary;
+    /* Kept past the transcript's release for the message below. */
+    mtls_certificate *leaf = handshake->transcript.signer ? mtls_certificate_ref(handshake->transcript.signer) : NULL;
     mtls_certificate_verify_result result =
         mtls_check_client_certificate_verify(&handshake->transcript, message, length, summary->negotiated_version,
-                                             handshake->cipher_suite, handshake->client_leaf);
+                                             handshake->cipher_suite, leaf);
     mtls_transcript_release(&handshake->transcript);
     switch (result.result) {
     case MTLS_SIGNATURE_VALID:
@@ -97,7 +99,6 @@ static void verify_client_certificate_verify(mtls_handshake *handshake, const ui
         break;
     case MTLS_SIGNATURE_INVALID: {
         set_certificate_verify_status(handshake, MTLS_CERTIFICATE_VERIFY_INVALID, NULL);
-        const mtls_certificate *leaf = handshake->client_leaf;
         mtls_findings_add(handshake->findings, MTLS_CODE_CERTIFICATE_VERIFY_FAILED, report_frame,
                           (mtls_evidence){{summary->certificate_verify_frame, summary->client_certificate_frame}},
                           "The client's private key does not belong to its certificate '%s': import the "
@@ -115,6 +116,7 @@ static void verify_client_certificate_verify(mtls_handshake *handshake, const ui
     }
     }
     g_free(result.detail);
+    mtls_certificate_unref(leaf);
 }
 
 void mtls_handshake_on_client_certificate_verify(mtls_handshake *handshake, const mtls_packet *packet,

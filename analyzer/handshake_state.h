@@ -32,12 +32,10 @@ struct mtls_handshake {
     GArray *offered_cipher_suites;      /* uint16_t, from the ClientHello */
     GArray *offered_signature_schemes;  /* uint16_t, from the ClientHello */
     GArray *requested_signature_schemes;/* uint16_t, from the CertificateRequest */
-    GPtrArray *ca_names;                /* mtls_ca_name*, a reference held on each */
-    GPtrArray *ca_name_texts;           /* borrowed char*, backing summary.ca_names */
+    GPtrArray *ca_names;                /* mtls_ca_name*, a reference held on each, until the outcome */
+    GPtrArray *ca_name_texts;           /* the capture's texts (mtls_capture_text), backing summary.ca_names */
     GArray *client_chain;               /* mtls_certificate_summary, backing the summary */
     GArray *server_chain_entries;       /* mtls_certificate_summary, backing the summary */
-    GPtrArray *held_certificates;       /* mtls_certificate*, a reference held on each: the summary and
-                                         * client_leaf borrow from them */
 
     bool first_event_seen;
     bool hello_retry_pending;           /* a HelloRetryRequest awaits the second ClientHello */
@@ -61,7 +59,6 @@ struct mtls_handshake {
 
     uint16_t cipher_suite;              /* the ServerHello's */
     mtls_transcript transcript;         /* until the client's CertificateVerify is checked */
-    const mtls_certificate *client_leaf;/* in held_certificates; what CertificateVerify must be signed with */
     char *certificate_verify_detail;
     GBytes *pending_certificate_verify; /* the client's, until the outcome says whether to check it */
 

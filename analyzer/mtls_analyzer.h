@@ -101,10 +101,13 @@ void mtls_config_set_check_server_chain(mtls_config *config, bool enabled);
 void mtls_config_set_verify_every_certificate_verify(mtls_config *config, bool enabled);
 /* How many entries each per-file cache (certificates parsed, CA names
  * decoded, issuer signatures checked, issuers found in a trust store) holds
- * before it is emptied and refilled: memory stays bounded on a capture of
- * endless distinct certificates, as Zeek's certificate_cache_max_entries
- * (10,000 too) bounds its own. A parsed certificate takes about 21 KB. */
-#define MTLS_DEFAULT_CACHE_LIMIT 10000
+ * between events: over it, the certificates not asked for again since the
+ * last sweep go (a CA every client sends stays), and a cache still over it is
+ * emptied. Memory stays bounded on a capture of endless distinct
+ * certificates: the handshakes keep only the texts their summaries show. A
+ * parsed certificate takes about 21 KB, so the default bounds the
+ * certificates at about 21 MB. */
+#define MTLS_DEFAULT_CACHE_LIMIT 1000
 void mtls_config_set_cache_limit(mtls_config *config, unsigned entries);
 /* The client certificates registered on the server side (a PEM bundle, a
  * DER certificate or a folder of them): a client leaf that is none of them

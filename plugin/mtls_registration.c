@@ -407,8 +407,9 @@ void mtls_register_preferences(int proto)
     prefs_register_uint_preference(module, "cache_limit", "Cache entries",
                                    "How many entries each per-file cache keeps (certificates parsed, about 21 KB "
                                    "each; CA names decoded; issuer signatures checked; issuers found in a trust "
-                                   "store) before it is emptied and refilled, so that a capture of endless distinct "
-                                   "certificates cannot grow them without bound",
+                                   "store). Over it, the certificates not asked for again go first (a CA every "
+                                   "client sends stays), so that a capture of endless distinct certificates cannot "
+                                   "grow them without bound; a smaller limit uses less memory and parses more often",
                                    10, &pref_cache_limit);
     prefs_register_bool_preference(module, "show_chat_notes", "Show informational notes",
                                    "Show chat-level notes (client certificate accepted, not requested, resumed)",
