@@ -17,8 +17,9 @@ source "$(dirname "$0")/../lib/checks.sh"
 plugin_loads_from_build() {
     local listing
     listing=$(mtls_tshark -G plugins 2>&1)
-    grep -E "^mtls\.so\s.*dissector\s+$MTLS_TEST_ROOT/plugins/" <<<"$listing"
-    ! grep -iE 'warn|error|couldn.t load' <<<"$listing"
+    # Both must hold: the plugin listed from the build, and no word of trouble.
+    grep -E "^mtls-analyzer\.so\s.*dissector\s+$MTLS_TEST_ROOT/plugins/" <<<"$listing" &&
+        ! grep -iE 'warn|error|couldn.t load' <<<"$listing"
 }
 
 fields_registered() {

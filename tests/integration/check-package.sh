@@ -54,7 +54,7 @@ check_status $status "apt installs the package"
 
 # Installed, the plugin needs no environment: tshark's own plugin search finds it.
 listing=$(env -u WIRESHARK_PLUGIN_DIR tshark -G plugins 2>/dev/null)
-grep -qE "^mtls\.so\s.*$plugin_dir/mtls\.so" <<<"$listing"
+grep -qE "^mtls-analyzer\.so\s.*$plugin_dir/mtls-analyzer\.so" <<<"$listing"
 check_status $? "tshark loads the installed plugin from $plugin_dir"
 
 sample=$top/pcaps/sample.pcapng
