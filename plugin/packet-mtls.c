@@ -64,7 +64,7 @@ static bool file_read_through;
 
 typedef struct {
     bool known;
-    nstime_t time;
+    nstime_t arrival;
     uint32_t length;
 } first_frame_identity;
 static first_frame_identity this_file_first_frame;
@@ -74,7 +74,7 @@ static void note_first_frame(packet_info *pinfo)
 {
     this_file_first_frame = (first_frame_identity){true, pinfo->abs_ts, pinfo->fd->pkt_len};
     const first_frame_identity *before = &read_through_file_first_frame;
-    if (before->known && nstime_cmp(&before->time, &pinfo->abs_ts) == 0 && before->length == pinfo->fd->pkt_len)
+    if (before->known && nstime_cmp(&before->arrival, &pinfo->abs_ts) == 0 && before->length == pinfo->fd->pkt_len)
         file_read_through = true;
 }
 
