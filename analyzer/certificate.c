@@ -292,6 +292,15 @@ bool mtls_certificate_names_issuer(const mtls_certificate *certificate, const mt
     return g_bytes_equal(certificate->raw_issuer, issuer->raw_subject);
 }
 
+bool mtls_certificate_may_have_issued(const mtls_certificate *issuer, const mtls_certificate *certificate)
+{
+    if (!mtls_certificate_names_issuer(certificate, issuer))
+        return false;
+    if (certificate->authority_key_id == NULL || issuer->subject_key_id == NULL)
+        return true;
+    return g_bytes_equal(certificate->authority_key_id, issuer->subject_key_id);
+}
+
 bool mtls_certificate_issued_by(const mtls_certificate *certificate, const mtls_certificate *issuer)
 {
     if (!mtls_certificate_names_issuer(certificate, issuer))

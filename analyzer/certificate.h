@@ -62,6 +62,12 @@ void mtls_certificate_unref(mtls_certificate *certificate);
  * names: the cheap test that comes before any signature check. */
 bool mtls_certificate_names_issuer(const mtls_certificate *certificate, const mtls_certificate *issuer);
 
+/* True when `issuer` is a candidate for having signed `certificate`: it bears
+ * the issuer's name and, where both carry key identifiers, the authority key
+ * identifier is its subject key identifier. Verifiers build paths on this
+ * before any signature check (RFC 5280 4.2.1.1). */
+bool mtls_certificate_may_have_issued(const mtls_certificate *issuer, const mtls_certificate *certificate);
+
 /* True when `issuer` names `certificate`'s issuer and its key verifies
  * `certificate`'s signature. Validity dates are not considered. */
 bool mtls_certificate_issued_by(const mtls_certificate *certificate, const mtls_certificate *issuer);

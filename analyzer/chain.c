@@ -75,24 +75,44 @@ static const char *whose(const chain_check *check)
     return mtls_side_name(check->input->side);
 }
 
-/* Follows issuers among the certificates sent, in whatever order they came,
- * preferring the next one in the list. */
+/* The next certificate on the path after `current`, trying the next one in
+ * the list first: one bearing the issuer's name and key identifier. Only
+ * when every certificate of that name has another key identifier does a
+ * signature decide, as verifiers fall back to it for CAs re-keyed under the
+ * same name. */
+static unsigned next_on_path(chain_check *check, unsigned current, const bool *used)
+{
+    const unsigned sent = check->input->certificates->len;
+    const mtls_certificate *certificate = certificate_at(check, current);
+    bool named_elsewhere = false;
+    for (unsigned offset = 1; offset < sent; offset++) {
+        unsigned candidate = (current + offset) % sent;
+        if (used[candidate])
+            continue;
+        if (mtls_certificate_may_have_issued(certificate_at(check, candidate), certificate))
+            return candidate;
+        named_elsewhere = named_elsewhere || mtls_certificate_names_issuer(certificate, certificate_at(check, candidate));
+    }
+    for (unsigned offset = 1; named_elsewhere && offset < sent; offset++) {
+        unsigned candidate = (current + offset) % sent;
+        if (!used[candidate] &&
+            mtls_capture_issued_by(check->input->capture, certificate, certificate_at(check, candidate)))
+            return candidate;
+    }
+    return G_MAXUINT;
+}
+
+/* Follows issuers among the certificates sent, in whatever order they came.
+ * Links are made on names and key identifiers, as a verifier builds its
+ * path; whether each link's signature verifies is check_link_signatures'. */
 static void build_path(chain_check *check)
 {
-    const GPtrArray *certificates = check->input->certificates;
-    bool *used = g_new0(bool, certificates->len);
+    bool *used = g_new0(bool, check->input->certificates->len);
     unsigned current = 0;
     used[0] = TRUE;
     g_array_append_val(check->path, current);
     while (!certificate_at(check, current)->self_signed) {
-        unsigned next = G_MAXUINT;
-        for (unsigned offset = 1; offset < certificates->len && next == G_MAXUINT; offset++) {
-            unsigned candidate = (current + offset) % certificates->len;
-            if (!used[candidate] &&
-                mtls_capture_issued_by(check->input->capture, certificate_at(check, current),
-                                       certificate_at(check, candidate)))
-                next = candidate;
-        }
+        unsigned next = next_on_path(check, current, used);
         if (next == G_MAXUINT)
             break;
         used[next] = TRUE;
@@ -402,8 +422,8 @@ static void check_order(chain_check *check)
         if (path_contains(check, index) || sent_earlier(check, index))
             continue;
         for (unsigned position = 0; position < check->path->len && !reordered; position++)
-            reordered = mtls_capture_issued_by(check->input->capture, certificate_at(check, index),
-                                               path_certificate(check, position));
+            reordered = mtls_certificate_may_have_issued(path_certificate(check, position),
+                                                         certificate_at(check, index));
     }
     if (!reordered && !strays)
         return;
@@ -627,12 +647,28 @@ static void check_server_trust(chain_check *check, const mtls_certificate *top, 
                           top->subject, top->issuer);
 }
 
+static void report_bad_signature(chain_check *check, const mtls_certificate *certificate,
+                                 const mtls_certificate *issuer, uint32_t frame)
+{
+    mtls_evidence evidence = check->evidence;
+    if (frame != check->input->certificate_frame)
+        evidence = (mtls_evidence){{check->input->certificate_frame, check->evidence.frames[0]}};
+    mtls_findings_add(check->findings, code_for(check, MTLS_CODE_BAD_SIGNATURE, MTLS_CODE_SERVER_BAD_SIGNATURE), frame,
+                      evidence,
+                      "The %s certificate '%s' has a bad signature: re-issue it, or send the CA certificate that "
+                      "really signed it. The key of '%s', which the %s sent as its issuer, does not verify it: the "
+                      "certificate was altered, or it was issued by another CA of the same name (a "
+                      "re-keyed or re-created CA). Peers reject it (OpenSSL with decrypt_error).",
+                      whose(check), certificate->subject, issuer->subject, whose(check));
+}
+
 /* The path stopped at `top` although another certificate bearing its
- * issuer's name was sent: the signature does not verify. The issuer is
- * there, so the chain is not judged incomplete or untrusted. A certificate
- * that merely names itself as issuer without verifying is different: it was
- * signed by an unsent CA of the same name (OpenSSL's default "Internet
- * Widgits" name for CA and server alike), so it is left to the other checks. */
+ * issuer's name was sent: next_on_path found its signature broken. The
+ * issuer is there, so the chain is not judged incomplete or untrusted. A
+ * certificate that merely names itself as issuer without verifying is
+ * different: it was signed by an unsent CA of the same name (OpenSSL's
+ * default "Internet Widgits" name for CA and server alike), so it is left to
+ * the other checks. */
 static bool check_broken_signature(chain_check *check, const mtls_certificate *top)
 {
     if (top->self_signed)
@@ -645,14 +681,38 @@ static bool check_broken_signature(chain_check *check, const mtls_certificate *t
     }
     if (named_issuer == NULL)
         return false;
-    mtls_findings_add(check->findings, code_for(check, MTLS_CODE_BAD_SIGNATURE, MTLS_CODE_SERVER_BAD_SIGNATURE),
-                      check->input->certificate_frame, check->evidence,
-                      "The %s certificate '%s' has a bad signature: re-issue it, or send the CA certificate that "
-                      "really signed it. The key of '%s', which the %s sent as its issuer, does not verify it: the "
-                      "certificate was altered, or it was issued by another CA of the same name (a "
-                      "re-keyed or re-created CA). Peers reject it (OpenSSL with decrypt_error).",
-                      whose(check), top->subject, named_issuer->subject, whose(check));
+    report_bad_signature(check, top, named_issuer, check->input->certificate_frame);
     return true;
+}
+
+/* Each link of the path, by the issuer's signature: the first that does not
+ * verify is reported on `frame`. A public-key operation per new pair. */
+static bool check_link_signatures(chain_check *check, uint32_t frame)
+{
+    for (unsigned position = 1; position < check->path->len; position++) {
+        const mtls_certificate *issued = path_certificate(check, position - 1);
+        const mtls_certificate *issuer = path_certificate(check, position);
+        if (!mtls_capture_issued_by(check->input->capture, issued, issuer)) {
+            report_bad_signature(check, issued, issuer, frame);
+            return true;
+        }
+    }
+    return false;
+}
+
+bool mtls_check_chain_signatures(const mtls_chain_input *input, uint32_t report_frame, GPtrArray *findings)
+{
+    g_return_val_if_fail(input->certificates->len > 0, false);
+    chain_check check = {
+        .input = input,
+        .findings = findings,
+        .evidence = {{input->certificate_request_frame}},
+        .path = g_array_new(FALSE, FALSE, sizeof(unsigned)),
+    };
+    build_path(&check);
+    const bool broken = check_link_signatures(&check, report_frame);
+    g_array_free(check.path, TRUE);
+    return broken;
 }
 
 const mtls_ca_name *mtls_check_chain(const mtls_chain_input *input, GPtrArray *findings)
@@ -679,7 +739,8 @@ const mtls_ca_name *mtls_check_chain(const mtls_chain_input *input, GPtrArray *f
     check_order(&check);
 
     const mtls_certificate *top = path_certificate(&check, check.path->len - 1);
-    if (check_broken_signature(&check, top)) {
+    if (check_broken_signature(&check, top) ||
+        (input->verify_signatures && check_link_signatures(&check, input->certificate_frame))) {
         g_array_free(check.path, TRUE);
         return listed_ca;
     }

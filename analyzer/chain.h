@@ -34,6 +34,11 @@ typedef struct {
     /* DTLS: WebRTC peers authenticate self-signed certificates by their
      * fingerprint, so a self-signed leaf without CA names is no finding. */
     bool self_signed_by_design;
+    /* Verify each link's signature now. Otherwise the path is judged on names
+     * and key identifiers, and the caller verifies the links once the
+     * outcome makes it worth a public-key operation per new leaf
+     * (mtls_check_chain_signatures). */
+    bool verify_signatures;
 } mtls_chain_input;
 
 /* GnuTLS's default verification depth: no verifier in common use follows a
@@ -43,5 +48,11 @@ typedef struct {
 /* Appends the chain's findings; returns the CertificateRequest CA name the
  * chain is under (owned by input->ca_names), or NULL. */
 const mtls_ca_name *mtls_check_chain(const mtls_chain_input *input, GPtrArray *findings);
+
+/* Verifies the signature of each link of the chain's path, as
+ * mtls_check_chain built it; appends a bad signature finding on
+ * `report_frame` (with the certificate frame as evidence) for the first link
+ * that does not verify, and returns whether there was one. */
+bool mtls_check_chain_signatures(const mtls_chain_input *input, uint32_t report_frame, GPtrArray *findings);
 
 #endif

@@ -81,6 +81,11 @@ void mtls_config_set_verify_every_certificate_verify(mtls_config *config, bool e
     config->verify_every_certificate_verify = enabled;
 }
 
+void mtls_config_set_verify_every_chain_signature(mtls_config *config, bool enabled)
+{
+    config->verify_every_chain_signature = enabled;
+}
+
 void mtls_config_set_check_server_chain(mtls_config *config, bool enabled)
 {
     config->check_server_chain = enabled;

@@ -22,6 +22,7 @@ struct mtls_config {
     mtls_trust_store trust_stores[2]; /* indexed by mtls_trust_purpose */
     bool check_server_chain;
     bool verify_every_certificate_verify;
+    bool verify_every_chain_signature;
     unsigned expiry_warning_days;    /* 0: no expires_soon notes */
     unsigned cache_limit;            /* entries a per-file cache holds before it is emptied */
     GPtrArray *expected_client_certificates; /* mtls_certificate*; NULL: none registered */

@@ -193,6 +193,9 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
             .known_certificates_frame = handshake->server_certificate_frame,
             .cut_short = chain->len < event->u.certificate.certificate_count,
             .self_signed_by_design = (handshake->summary.negotiated_version & 0xff00) == 0xfe00,
+            /* A server's chain is the same on every connection: one check per capture. */
+            .verify_signatures = side == MTLS_SIDE_SERVER ||
+                                 handshake->capture->config->verify_every_chain_signature,
         };
         /* An unsent intermediate matters only if the server lacks it, which
          * its answer tells: that finding waits for the outcome. */
@@ -210,6 +213,9 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
         }
         if (side == MTLS_SIDE_CLIENT && listed_ca != NULL)
             summary->client_listed_ca = listed_ca->text;
+        if (side == MTLS_SIDE_CLIENT && !input.verify_signatures && chain->len > 1 &&
+            handshake->unverified_client_chain == NULL)
+            handshake->unverified_client_chain = g_ptr_array_ref(chain);
     }
     /* The server's chain is evidence about the client's, judged later. */
     if (side == MTLS_SIDE_SERVER && handshake->server_chain == NULL) {
@@ -301,9 +307,57 @@ void mtls_handshake_on_compressed_certificate(mtls_handshake *handshake, const m
         g_bytes_unref(body);
 }
 
+/* Whether a refusal can be about a signature in the client's chain: OpenSSL
+ * answers one that does not verify with decrypt_error; GnuTLS, NSS, Go and
+ * Java with bad_certificate or certificate_unknown; older stacks with
+ * handshake_failure; a refusal without an alert tells nothing. Other alerts
+ * name another cause (unknown_ca: no issuer found at all). */
+static bool refusal_may_be_about_chain_signatures(const mtls_handshake *handshake)
+{
+    if (handshake->fatal_alert == NULL)
+        return true;
+    if (handshake->fatal_alert_sender != MTLS_SIDE_SERVER)
+        return false;
+    switch (handshake->fatal_alert_description) {
+    case MTLS_ALERT_DECRYPT_ERROR:
+    case MTLS_ALERT_BAD_CERTIFICATE:
+    case MTLS_ALERT_CERTIFICATE_UNKNOWN:
+    case MTLS_ALERT_HANDSHAKE_FAILURE:
+    case MTLS_ALERT_UNSUPPORTED_CERTIFICATE:
+    case MTLS_ALERT_INTERNAL_ERROR:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* A server that went on with the handshake verified these signatures itself
+ * (or verifies none): a public-key operation per new leaf is spent only on a
+ * refusal that can be about them. */
+void mtls_handshake_settle_chain_signatures(mtls_handshake *handshake, const mtls_packet *packet, bool accepted)
+{
+    GPtrArray *chain = handshake->unverified_client_chain;
+    if (chain == NULL)
+        return;
+    handshake->unverified_client_chain = NULL;
+    if (!accepted && refusal_may_be_about_chain_signatures(handshake)) {
+        const mtls_chain_input input = {
+            .side = MTLS_SIDE_CLIENT,
+            .certificates = chain,
+            .ca_names = handshake->ca_names,
+            .capture = handshake->capture,
+            .certificate_frame = handshake->summary.client_certificate_frame,
+            .certificate_request_frame = handshake->summary.certificate_request_frame,
+        };
+        mtls_check_chain_signatures(&input, packet->frame, handshake->findings);
+    }
+    g_ptr_array_unref(chain);
+}
+
 /* The outcome decides what the client's unsent intermediate was. */
 void mtls_handshake_settle_held_chain_findings(mtls_handshake *handshake, const mtls_packet *packet, bool accepted)
 {
+    mtls_handshake_settle_chain_signatures(handshake, packet, accepted);
     GPtrArray *held = handshake->held_chain_findings;
     if (held->len == 0)
         return;

@@ -142,6 +142,8 @@ void mtls_handshake_capture_ended(mtls_handshake *handshake)
         .frame = summary->outcome_frame != 0 ? summary->outcome_frame : summary->first_frame,
     };
     const bool answer_settled_now = mtls_handshake_answer_at_close(handshake);
+    if (!mtls_handshake_completed(handshake))
+        mtls_handshake_settle_chain_signatures(handshake, &at_summary, handshake->accepted_frame != 0);
     /* An unsent intermediate is judged against the outcome; with none, the
      * verdict (incomplete capture) already says all the capture proves. */
     if (mtls_handshake_completed(handshake))

@@ -99,6 +99,9 @@ void mtls_config_set_check_server_chain(mtls_config *config, bool enabled);
  * signature itself); `enabled` verifies every one, at a public-key operation
  * per handshake. */
 void mtls_config_set_verify_every_certificate_verify(mtls_config *config, bool enabled);
+/* Verify the signature of every link of every client chain when it arrives,
+ * not only at a refusal that can be about it (the default). */
+void mtls_config_set_verify_every_chain_signature(mtls_config *config, bool enabled);
 /* How many entries each per-file cache (certificates parsed, CA names
  * decoded, issuer signatures checked, issuers found in a trust store) holds
  * between events: over it, the certificates not asked for again since the

@@ -89,6 +89,7 @@ static const char *pref_trusted_by_client_old_name = "";
 static const char *pref_expected_client_certificates = "";
 static mtls_ws_bool pref_check_server_chain = TRUE;
 static mtls_ws_bool pref_verify_every_certificate_verify = FALSE;
+static mtls_ws_bool pref_verify_every_chain_signature = FALSE;
 static mtls_ws_bool pref_public_roots = TRUE;
 static mtls_ws_bool pref_show_chat_notes = TRUE;
 static unsigned pref_expiry_warning_days = MTLS_DEFAULT_EXPIRY_WARNING_DAYS;
@@ -139,6 +140,7 @@ static void apply_preferences(void)
     mtls_config *config = mtls_config_new();
     mtls_config_set_check_server_chain(config, pref_check_server_chain);
     mtls_config_set_verify_every_certificate_verify(config, pref_verify_every_certificate_verify);
+    mtls_config_set_verify_every_chain_signature(config, pref_verify_every_chain_signature);
     mtls_config_set_use_public_roots(config, pref_public_roots);
     mtls_config_set_expiry_warning_days(config, pref_expiry_warning_days);
     mtls_config_set_cache_limit(config, pref_cache_limit);
@@ -393,6 +395,15 @@ void mtls_register_preferences(int proto)
                                    "that completes the handshake has verified the signature, one that answers "
                                    "unknown_ca judged the chain, and each check is a public-key operation",
                                    &pref_verify_every_certificate_verify);
+    prefs_register_bool_preference(module, "verify_every_chain_signature",
+                                   "Verify every client chain's signatures",
+                                   "Verify the signature of each link of the client's chain in every handshake. By "
+                                   "default the path is built on names and key identifiers, and the signatures are "
+                                   "verified only when the server refuses in a way that can be about them "
+                                   "(decrypt_error, bad_certificate, certificate_unknown, handshake_failure, or a "
+                                   "refusal without an alert): a server that completes the handshake has verified "
+                                   "them, and each check is a public-key operation per new certificate",
+                                   &pref_verify_every_chain_signature);
     prefs_register_bool_preference(module, "public_roots", "Recognise public CAs from the system CA bundle",
                                    "Read this machine's system CA bundle as a catalogue of public root CAs, to tell "
                                    "a client chain under a public CA the server does not list (issuer_not_accepted) "

@@ -444,7 +444,10 @@ static void broken_signatures_are_not_missing_issuers(void **state)
     event.u.certificate.certificate_count = 2;
     mtls_packet packet = {++session.frame, session.time, TEST_CLIENT, 0};
     mtls_handshake *handshake = mtls_stream_feed(session.stream, &packet, &event);
-    assert_codes(handshake, true, "bad_signature");
+    /* Judged on names and key identifiers; the signatures wait for the outcome. */
+    assert_codes(handshake, true, "-");
+    feed_alert(&session, TEST_SERVER, 2, 51);
+    assert_codes(handshake, true, "bad_signature,decrypt_error");
     assert_message_mentions(handshake, "bad_signature", "CN=Test Issuing CA");
     test_session_clear(&session);
     g_free(tampered);
@@ -561,6 +564,59 @@ static void malformed_certificates_are_noted_not_judged(void **state)
         assert_codes(session.last, false, "malformed_certificate");
         test_session_clear(&session);
     }
+}
+
+/* The client chain's path is built on names and key identifiers; each
+ * link's signature costs a public-key operation, spent only when the
+ * server's refusal can be about it (or always, with the preference). */
+static void chain_signatures_wait_for_a_refusal_about_them(void **state)
+{
+    test_pki *pki = *state;
+    size_t length;
+    const uint8_t *der = g_bytes_get_data(pki->client->der, &length);
+    uint8_t *tampered = g_memdup2(der, length);
+    tampered[length - 3] ^= 0x01; /* inside the signature value */
+    mtls_blob chain[2] = {{tampered, length}, {NULL, 0}};
+    chain[1].data = g_bytes_get_data(pki->issuing->der, &chain[1].length);
+    mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE};
+    event.u.certificate.certificates = chain;
+    event.u.certificate.certificate_count = 2;
+    const struct {
+        bool verify_every;
+        int alert;          /* 0: the server completes the handshake */
+        const char *expected;
+        bool checked;
+    } cases[] = {
+        {false, 0, "-", false},
+        {false, 48, "unknown_ca", false},
+        {false, 42, "bad_certificate,bad_signature", true},
+        {false, 46, "bad_signature,certificate_unknown", true},
+        {true, 48, "bad_signature,unknown_ca", true},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        mtls_config *config = mtls_config_new();
+        mtls_config_set_verify_every_chain_signature(config, cases[i].verify_every);
+        test_session session;
+        test_session_init(&session, config);
+        feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
+        /* The server's own chain is verified as it comes: not counted here. */
+        const size_t checks_before = mtls_capture_get_statistics(session.capture).signature_checks;
+        mtls_packet packet = {++session.frame, session.time, TEST_CLIENT, 0};
+        mtls_handshake *handshake = mtls_stream_feed(session.stream, &packet, &event);
+        assert_codes(handshake, true, cases[i].verify_every ? "bad_signature" : "-");
+        if (cases[i].alert != 0) {
+            feed_alert(&session, TEST_SERVER, 2, cases[i].alert);
+        } else {
+            feed_simple(&session, TEST_CLIENT, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+            feed_simple(&session, TEST_SERVER, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+            feed_simple(&session, TEST_SERVER, MTLS_EVENT_APPLICATION_DATA);
+        }
+        assert_codes(handshake, true, cases[i].expected);
+        const mtls_capture_statistics statistics = mtls_capture_get_statistics(session.capture);
+        assert_int_equal(statistics.signature_checks > checks_before, cases[i].checked);
+        test_session_clear(&session);
+    }
+    g_free(tampered);
 }
 
 /* A capture where one client sends the same chain in every handshake: the
@@ -920,6 +976,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(complete_chain_gives_no_problem),
         cmocka_unit_test(leaf_alone_is_missing_intermediate),
+        cmocka_unit_test(chain_signatures_wait_for_a_refusal_about_them),
         cmocka_unit_test(leaf_alone_accepted_is_a_note),
         cmocka_unit_test(leaf_alone_without_ca_names_uses_the_server_chain),
         cmocka_unit_test(leaf_alone_is_fine_when_its_issuer_is_listed),
