@@ -141,7 +141,8 @@ const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const ui
         else
             entry->certificate = mtls_certificate_parse(der, length, digest, &entry->error);
         capture->statistics.distinct_certificates++;
-        g_hash_table_insert(capture->certificates, g_bytes_new(der, length), entry);
+        GBytes *stored = entry->certificate != NULL ? g_bytes_ref(entry->certificate->der) : g_bytes_new(der, length);
+        g_hash_table_insert(capture->certificates, stored, entry);
     }
     *error = entry->error;
     return entry->certificate;

@@ -216,6 +216,7 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, cons
     mtls_certificate *certificate = g_new0(mtls_certificate, 1);
     certificate->reference_count = 1;
     certificate->crt = crt;
+    certificate->der = g_bytes_new(der, length);
     gnutls_datum_t out;
     certificate->raw_subject = gnutls_x509_crt_get_raw_dn(crt, &out) == 0 ? take_datum(&out) : g_bytes_new(NULL, 0);
     certificate->raw_issuer =
@@ -256,6 +257,9 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, cons
     mtls_append_hex(fingerprint, certificate->sha256_digest, sizeof certificate->sha256_digest, "");
     g_strlcpy(certificate->sha256, fingerprint->str, sizeof certificate->sha256);
     g_string_free(fingerprint, TRUE);
+    /* Everything is read: the parsed form goes until a check needs it. */
+    gnutls_x509_crt_deinit(certificate->crt);
+    certificate->crt = NULL;
     return certificate;
 }
 
@@ -271,7 +275,10 @@ void mtls_certificate_unref(mtls_certificate *certificate)
 {
     if (certificate == NULL || !g_atomic_int_dec_and_test(&certificate->reference_count))
         return;
-    gnutls_x509_crt_deinit(certificate->crt);
+    if (certificate->crt != NULL)
+        gnutls_x509_crt_deinit(certificate->crt);
+    if (certificate->der != NULL)
+        g_bytes_unref(certificate->der);
     g_bytes_unref(certificate->raw_subject);
     g_bytes_unref(certificate->raw_issuer);
     g_free(certificate->subject);
@@ -292,6 +299,27 @@ bool mtls_certificate_names_issuer(const mtls_certificate *certificate, const mt
     return g_bytes_equal(certificate->raw_issuer, issuer->raw_subject);
 }
 
+/* The handle is a cache of what the DER says: filling it in does not change
+ * the certificate, so a const one may be given it. */
+gnutls_x509_crt_t mtls_certificate_crt(const mtls_certificate *certificate)
+{
+    mtls_certificate *cached = (mtls_certificate *)certificate;
+    if (cached->crt != NULL)
+        return cached->crt;
+    size_t length;
+    const uint8_t *der = g_bytes_get_data(certificate->der, &length);
+    gnutls_datum_t datum = {(unsigned char *)der, (unsigned int)length};
+    gnutls_x509_crt_t crt;
+    if (gnutls_x509_crt_init(&crt) < 0)
+        return NULL;
+    if (gnutls_x509_crt_import(crt, &datum, GNUTLS_X509_FMT_DER) < 0) {
+        gnutls_x509_crt_deinit(crt);
+        return NULL;
+    }
+    cached->crt = crt;
+    return crt;
+}
+
 bool mtls_certificate_may_have_issued(const mtls_certificate *issuer, const mtls_certificate *certificate)
 {
     if (!mtls_certificate_names_issuer(certificate, issuer))
@@ -305,7 +333,9 @@ bool mtls_certificate_issued_by(const mtls_certificate *certificate, const mtls_
 {
     if (!mtls_certificate_names_issuer(certificate, issuer))
         return false;
-    return link_verifies(certificate->crt, issuer->crt);
+    gnutls_x509_crt_t subject = mtls_certificate_crt(certificate);
+    gnutls_x509_crt_t signer = mtls_certificate_crt(issuer);
+    return subject != NULL && signer != NULL && link_verifies(subject, signer);
 }
 
 char *mtls_name_to_string(const uint8_t *der, size_t length)

@@ -1,5 +1,8 @@
 /* certificate.h - one parsed X.509 certificate and the facts the chain checks
  * read from it. Owns its GnuTLS handle and every string derived from it.
+ * GnuTLS's parsed form takes ten times the DER's size, so only the facts and
+ * the DER are kept; the GnuTLS handle is imported again for the few checks
+ * that need it (a signature, a host name), and kept from then on.
  * Reference-counted: the capture's cache holds one reference and drops it
  * when the cache is emptied; a handshake holds one for each certificate its
  * summary shows.
@@ -16,7 +19,8 @@
 
 typedef struct {
     int reference_count;
-    gnutls_x509_crt_t crt;
+    GBytes *der;
+    gnutls_x509_crt_t crt;    /* NULL until mtls_certificate_crt needs it */
     GBytes *raw_subject;      /* DER Name, as it would appear in a CertificateRequest */
     GBytes *raw_issuer;
     char *subject;            /* RFC 4514 */
@@ -57,6 +61,10 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, cons
 mtls_certificate *mtls_certificate_ref(const mtls_certificate *certificate);
 /* NULL is ignored. */
 void mtls_certificate_unref(mtls_certificate *certificate);
+
+/* The GnuTLS handle, imported from the DER on first use; NULL if that fails.
+ * Owned by the certificate. */
+gnutls_x509_crt_t mtls_certificate_crt(const mtls_certificate *certificate);
 
 /* True when `issuer`'s subject is, byte for byte, the issuer `certificate`
  * names: the cheap test that comes before any signature check. */

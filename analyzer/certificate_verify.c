@@ -223,7 +223,8 @@ mtls_certificate_verify_result mtls_check_client_certificate_verify(const mtls_t
     int status = GNUTLS_E_INTERNAL_ERROR;
     gnutls_pubkey_t key;
     if (gnutls_pubkey_init(&key) >= 0) {
-        status = gnutls_pubkey_import_x509(key, leaf->crt, 0);
+        gnutls_x509_crt_t crt = mtls_certificate_crt(leaf);
+        status = crt != NULL ? gnutls_pubkey_import_x509(key, crt, 0) : GNUTLS_E_X509_CERTIFICATE_ERROR;
         gnutls_pk_algorithm_t key_algorithm = gnutls_pubkey_get_pk_algorithm(key, NULL);
         if (status >= 0 && algorithm != GNUTLS_SIGN_UNKNOWN &&
             key_family(gnutls_sign_get_pk_algorithm(algorithm)) != key_family(key_algorithm)) {

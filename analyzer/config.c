@@ -204,8 +204,9 @@ bool mtls_config_issuer_candidate(const mtls_config *config, mtls_issuer_source 
         source == MTLS_ISSUER_PUBLIC_ROOTS ? public_roots(config) : config->trust_stores[source].list;
     if (list == NULL)
         return false;
+    gnutls_x509_crt_t crt = mtls_certificate_crt(certificate);
     gnutls_x509_crt_t found = NULL;
-    if (gnutls_x509_trust_list_get_issuer(list, certificate->crt, &found, GNUTLS_TL_GET_COPY) < 0)
+    if (crt == NULL || gnutls_x509_trust_list_get_issuer(list, crt, &found, GNUTLS_TL_GET_COPY) < 0)
         return false;
     bool exported = gnutls_x509_crt_export2(found, GNUTLS_X509_FMT_DER, der) == 0;
     gnutls_x509_crt_deinit(found);

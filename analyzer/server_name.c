@@ -106,10 +106,13 @@ void mtls_check_server_name(const mtls_server_name_input *input, GPtrArray *find
     if (input->client_hello_frame == 0 || input->server_leaf == NULL)
         return;
     const mtls_certificate *leaf = input->server_leaf;
-    /* The usual case, a covered name, needs no list of names. */
-    if (input->server_name != NULL && gnutls_x509_crt_check_hostname2(leaf->crt, input->server_name, 0))
+    gnutls_x509_crt_t crt = mtls_certificate_crt(leaf);
+    if (crt == NULL)
         return;
-    certificate_names names = collect_names(leaf->crt);
+    /* The usual case, a covered name, needs no list of names. */
+    if (input->server_name != NULL && gnutls_x509_crt_check_hostname2(crt, input->server_name, 0))
+        return;
+    certificate_names names = collect_names(crt);
     const char *listed = names.shown ? names.listed->str : "no names at all";
     if (input->server_name != NULL) {
         mtls_findings_add(findings, MTLS_CODE_SERVER_NAME_MISMATCH, input->certificate_frame,

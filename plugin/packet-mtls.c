@@ -30,6 +30,8 @@
 
 static int proto_mtls = -1;
 static int mtls_tap = -1;
+/* QUIC carries TLS handshakes without TLS records: not read here. */
+static int proto_quic = -1;
 static dissector_handle_t mtls_handle;
 
 
@@ -184,10 +186,21 @@ static void report_capture_gap(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tr
     mtls_stream_feed(stream, &packet, &gap);
 }
 
+/* proto_is_frame_protocol compares every layer's name; the ids are enough. */
+static bool frame_has_protocol(const packet_info *pinfo, int protocol_id)
+{
+    for (wmem_list_frame_t *layer = wmem_list_head(pinfo->layers); protocol_id > 0 && layer != NULL;
+         layer = wmem_list_frame_next(layer)) {
+        if (GPOINTER_TO_INT(wmem_list_frame_data(layer)) == protocol_id)
+            return true;
+    }
+    return false;
+}
+
 static frame_record *analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     report_capture_gap(tvb, pinfo, tree);
-    if (proto_is_frame_protocol(pinfo->layers, "quic"))
+    if (frame_has_protocol(pinfo, proto_quic))
         return NULL;
     const bool has_tls = tls_reader_frame_has_tls(tree);
     bool reset = false;
@@ -554,6 +567,7 @@ void proto_register_mtls(void)
 
 void proto_reg_handoff_mtls(void)
 {
+    proto_quic = proto_get_id_by_filter_name("quic");
     GArray *wanted = tls_reader_init();
     set_postdissector_wanted_hfids(mtls_handle, wanted);
 }
