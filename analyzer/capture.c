@@ -91,6 +91,7 @@ mtls_capture *mtls_capture_new(mtls_config *config)
      * with it. */
     for (size_t i = 0; i < MTLS_ISSUER_SOURCE_COUNT; i++)
         capture->issuers[i] = g_hash_table_new(digest_hash, digest_equal);
+    capture->name_texts = g_hash_table_new_full(der_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
     capture->texts = g_string_chunk_new(4096);
     return capture;
 }
@@ -109,6 +110,7 @@ void mtls_capture_unref(mtls_capture *capture)
         g_hash_table_destroy(capture->issuers[i]);
     g_hash_table_destroy(capture->signatures);
     g_hash_table_destroy(capture->ca_names);
+    g_hash_table_destroy(capture->name_texts);
     g_hash_table_destroy(capture->certificates);
     g_string_chunk_free(capture->texts);
     mtls_config_unref(capture->config);
@@ -139,7 +141,7 @@ const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const ui
         if (gnutls_hash_fast(GNUTLS_DIG_SHA256, der, length, digest) < 0)
             entry->error = g_strdup("its SHA-256 fingerprint cannot be computed");
         else
-            entry->certificate = mtls_certificate_parse(der, length, digest, &entry->error);
+            entry->certificate = mtls_certificate_parse(der, length, digest, capture->name_texts, &entry->error);
         capture->statistics.distinct_certificates++;
         GBytes *stored = entry->certificate != NULL ? g_bytes_ref(entry->certificate->der) : g_bytes_new(der, length);
         g_hash_table_insert(capture->certificates, stored, entry);
@@ -216,6 +218,7 @@ void mtls_capture_trim(mtls_capture *capture)
     }
     empty_when_over(capture, capture->signatures);
     empty_when_over(capture, capture->ca_names);
+    empty_when_over(capture, capture->name_texts);
 }
 
 bool mtls_capture_issued_by(mtls_capture *capture, const mtls_certificate *certificate,

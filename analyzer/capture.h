@@ -25,6 +25,7 @@ struct mtls_capture {
      * references to what their summaries show. */
     GHashTable *certificates;   /* DER (GBytes) -> cached_certificate* */
     GHashTable *ca_names;       /* DER Name (GBytes) -> mtls_ca_name* */
+    GHashTable *name_texts;     /* DER Name (GBytes) -> its text: issuers' names, converted once */
     /* Verdicts, emptied by mtls_capture_trim when over the limit. */
     GHashTable *signatures;     /* subject and issuer SHA-256 digests (64 bytes) -> verdict */
     /* Keys and values borrowed from `certificates`, and emptied with it. */

@@ -6,6 +6,7 @@
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/x509-ext.h>
 #include <string.h>
 
 #define OID_CLIENT_AUTH "1.3.6.1.5.5.7.3.2"
@@ -20,6 +21,25 @@
      GNUTLS_VERIFY_DISABLE_CA_SIGN | GNUTLS_VERIFY_DO_NOT_ALLOW_SAME |                           \
      GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 | GNUTLS_VERIFY_ALLOW_BROKEN |                           \
      GNUTLS_VERIFY_ALLOW_X509_V1_CA_CRT)
+
+/* The RFC 4514 text of a certificate's subject or issuer. Many leaves share
+ * an issuer: `known` (DER name -> text, may be NULL) spares converting its
+ * name again, and learns the ones converted here. */
+static char *name_text(GHashTable *known, GBytes *raw_name, gnutls_x509_crt_t crt, bool issuer)
+{
+    const char *cached = known != NULL ? g_hash_table_lookup(known, raw_name) : NULL;
+    if (cached != NULL)
+        return g_strdup(cached);
+    gnutls_datum_t out;
+    int rc = issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &out, 0) : gnutls_x509_crt_get_dn3(crt, &out, 0);
+    if (rc != 0)
+        return g_strdup(issuer ? "(unreadable issuer)" : "(unreadable subject)");
+    char *text = g_strndup((const char *)out.data, out.size);
+    gnutls_free(out.data);
+    if (known != NULL && g_bytes_get_size(raw_name) > 0)
+        g_hash_table_insert(known, g_bytes_ref(raw_name), g_strdup(text));
+    return text;
+}
 
 static GBytes *take_datum(gnutls_datum_t *datum)
 {
@@ -51,63 +71,162 @@ static const char *key_purpose_name(const char *oid)
     return oid;
 }
 
-static void read_extended_key_usage(mtls_certificate *certificate)
-{
-    GString *purposes = g_string_new(NULL);
-    for (unsigned index = 0;; index++) {
-        char oid[128];
-        size_t oid_size = sizeof oid;
-        int rc = gnutls_x509_crt_get_key_purpose_oid(certificate->crt, index, oid, &oid_size, NULL);
-        /* A purpose too long for the buffer is none of those looked for;
-         * the ones after it still count. */
-        if (rc == GNUTLS_E_SHORT_MEMORY_BUFFER) {
-            certificate->has_extended_key_usage = true;
-            continue;
-        }
-        if (rc < 0)
-            break;
-        certificate->has_extended_key_usage = true;
-        g_string_append_printf(purposes, "%s%s", purposes->len ? ", " : "", key_purpose_name(oid));
-        if (strcmp(oid, OID_CLIENT_AUTH) == 0 || strcmp(oid, OID_ANY_EXTENDED_KEY_USAGE) == 0)
-            certificate->eku_client_auth = true;
-        if (strcmp(oid, OID_SERVER_AUTH) == 0 || strcmp(oid, OID_ANY_EXTENDED_KEY_USAGE) == 0)
-            certificate->eku_server_auth = true;
-    }
-    certificate->extended_key_usage = certificate->has_extended_key_usage ? g_string_free(purposes, FALSE) : NULL;
-    if (!certificate->has_extended_key_usage)
-        g_string_free(purposes, TRUE);
-}
-
 #define MIN_RSA_DSA_BITS 2048
 #define MIN_EC_BITS 256
 #define KEY_ID_MAX 64
 #define OID_PROXY_CERT_INFO "1.3.6.1.5.5.7.1.14"
 #define OID_PROXY_CERT_INFO_GLOBUS "1.3.6.1.4.1.3536.1.222"
 
-static bool has_extension(gnutls_x509_crt_t crt, const char *oid)
+#define OID_SUBJECT_KEY_ID "2.5.29.14"
+#define OID_KEY_USAGE "2.5.29.15"
+#define OID_BASIC_CONSTRAINTS "2.5.29.19"
+#define OID_AUTHORITY_KEY_ID "2.5.29.35"
+#define OID_EXTENDED_KEY_USAGE "2.5.29.37"
+
+static void note_key_purpose(mtls_certificate *certificate, GString *names, const char *oid)
 {
-    gnutls_datum_t value;
-    unsigned int critical = 0;
-    if (gnutls_x509_crt_get_extension_by_oid2(crt, oid, 0, &value, &critical) < 0)
-        return false;
-    gnutls_free(value.data);
-    return true;
+    g_string_append_printf(names, "%s%s", names->len ? ", " : "", key_purpose_name(oid));
+    if (strcmp(oid, OID_CLIENT_AUTH) == 0 || strcmp(oid, OID_ANY_EXTENDED_KEY_USAGE) == 0)
+        certificate->eku_client_auth = true;
+    if (strcmp(oid, OID_SERVER_AUTH) == 0 || strcmp(oid, OID_ANY_EXTENDED_KEY_USAGE) == 0)
+        certificate->eku_server_auth = true;
 }
 
-static void read_constraints(mtls_certificate *certificate)
+/* An extension that lists no purpose, or cannot be decoded, is taken as absent. */
+static void read_extended_key_usage(mtls_certificate *certificate, const gnutls_datum_t *value)
 {
-    unsigned int critical = 0, ca = 0;
-    int path_length = -1;
-    int rc = gnutls_x509_crt_get_basic_constraints(certificate->crt, &critical, &ca, &path_length);
-    certificate->has_basic_constraints = rc >= 0;
-    certificate->is_ca = rc >= 0 && ca != 0;
-    certificate->path_length_limit = rc >= 0 && ca != 0 && path_length >= 0 ? path_length : -1;
-    unsigned int usage = 0;
-    certificate->has_key_usage = gnutls_x509_crt_get_key_usage(certificate->crt, &usage, &critical) >= 0;
-    certificate->key_usage = usage;
-    certificate->is_proxy = has_extension(certificate->crt, OID_PROXY_CERT_INFO) ||
-                            has_extension(certificate->crt, OID_PROXY_CERT_INFO_GLOBUS);
-    int version = gnutls_x509_crt_get_version(certificate->crt);
+    gnutls_x509_key_purposes_t purposes;
+    if (gnutls_x509_key_purpose_init(&purposes) < 0)
+        return;
+    GString *names = g_string_new(NULL);
+    if (gnutls_x509_ext_import_key_purposes(value, purposes, 0) >= 0) {
+        gnutls_datum_t oid;
+        for (unsigned index = 0; gnutls_x509_key_purpose_get(purposes, index, &oid) >= 0; index++) {
+            char *text = g_strndup((const char *)oid.data, oid.size);
+            note_key_purpose(certificate, names, text);
+            g_free(text);
+            certificate->has_extended_key_usage = true;
+        }
+    }
+    gnutls_x509_key_purpose_deinit(purposes);
+    certificate->extended_key_usage = certificate->has_extended_key_usage ? g_string_free(names, FALSE) : NULL;
+    if (!certificate->has_extended_key_usage)
+        g_string_free(names, TRUE);
+}
+
+/* Key identifiers longer than this are none a verifier would match on. */
+static GBytes *key_identifier(const gnutls_datum_t *id)
+{
+    return id->size > 0 && id->size <= KEY_ID_MAX ? g_bytes_new(id->data, id->size) : NULL;
+}
+
+static void read_authority_key_id(mtls_certificate *certificate, const gnutls_datum_t *value)
+{
+    gnutls_x509_aki_t aki;
+    if (gnutls_x509_aki_init(&aki) < 0)
+        return;
+    gnutls_datum_t id;
+    if (gnutls_x509_ext_import_authority_key_id(value, aki, 0) >= 0 && gnutls_x509_aki_get_id(aki, &id) >= 0)
+        certificate->authority_key_id = key_identifier(&id);
+    gnutls_x509_aki_deinit(aki);
+}
+
+typedef enum {
+    EXTENSION_EXTENDED_KEY_USAGE,
+    EXTENSION_BASIC_CONSTRAINTS,
+    EXTENSION_KEY_USAGE,
+    EXTENSION_SUBJECT_KEY_ID,
+    EXTENSION_AUTHORITY_KEY_ID,
+    EXTENSION_PROXY,
+    EXTENSION_OTHER
+} extension_kind;
+
+static extension_kind kind_of_extension(const char *oid)
+{
+    static const struct {
+        const char *oid;
+        extension_kind kind;
+    } kinds[] = {
+        {OID_EXTENDED_KEY_USAGE, EXTENSION_EXTENDED_KEY_USAGE}, {OID_BASIC_CONSTRAINTS, EXTENSION_BASIC_CONSTRAINTS},
+        {OID_KEY_USAGE, EXTENSION_KEY_USAGE},                   {OID_SUBJECT_KEY_ID, EXTENSION_SUBJECT_KEY_ID},
+        {OID_AUTHORITY_KEY_ID, EXTENSION_AUTHORITY_KEY_ID},     {OID_PROXY_CERT_INFO, EXTENSION_PROXY},
+        {OID_PROXY_CERT_INFO_GLOBUS, EXTENSION_PROXY},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++)
+        if (strcmp(oid, kinds[i].oid) == 0)
+            return kinds[i].kind;
+    return EXTENSION_OTHER;
+}
+
+static void read_extension(mtls_certificate *certificate, extension_kind kind, const gnutls_datum_t *value)
+{
+    switch (kind) {
+    case EXTENSION_EXTENDED_KEY_USAGE:
+        read_extended_key_usage(certificate, value);
+        break;
+    case EXTENSION_BASIC_CONSTRAINTS: {
+        unsigned int ca = 0;
+        int path_length = -1;
+        certificate->has_basic_constraints = gnutls_x509_ext_import_basic_constraints(value, &ca, &path_length) >= 0;
+        certificate->is_ca = certificate->has_basic_constraints && ca != 0;
+        certificate->path_length_limit = certificate->is_ca && path_length >= 0 ? path_length : -1;
+        break;
+    }
+    case EXTENSION_KEY_USAGE: {
+        unsigned int usage = 0;
+        certificate->has_key_usage = gnutls_x509_ext_import_key_usage(value, &usage) >= 0;
+        certificate->key_usage = certificate->has_key_usage ? usage : 0;
+        break;
+    }
+    case EXTENSION_SUBJECT_KEY_ID: {
+        gnutls_datum_t id;
+        if (gnutls_x509_ext_import_subject_key_id(value, &id) >= 0) {
+            certificate->subject_key_id = key_identifier(&id);
+            gnutls_free(id.data);
+        }
+        break;
+    }
+    case EXTENSION_AUTHORITY_KEY_ID:
+        read_authority_key_id(certificate, value);
+        break;
+    default:
+        break;
+    }
+}
+
+/* One pass over the extensions: each of GnuTLS's per-extension getters
+ * searches the whole list again. As with those getters, the first
+ * occurrence of an extension counts. */
+static void read_extensions(mtls_certificate *certificate, gnutls_x509_crt_t crt)
+{
+    unsigned seen = 0;
+    for (unsigned index = 0;; index++) {
+        char oid[128];
+        size_t oid_size = sizeof oid;
+        unsigned int critical = 0;
+        int rc = gnutls_x509_crt_get_extension_info(crt, index, oid, &oid_size, &critical);
+        if (rc == GNUTLS_E_SHORT_MEMORY_BUFFER)
+            continue; /* an OID this long is none of those read */
+        if (rc < 0)
+            break;
+        const extension_kind kind = kind_of_extension(oid);
+        if (kind == EXTENSION_PROXY)
+            certificate->is_proxy = true;
+        if (kind == EXTENSION_OTHER || kind == EXTENSION_PROXY || (seen & (1u << kind)) != 0)
+            continue;
+        seen |= 1u << kind;
+        gnutls_datum_t value;
+        if (gnutls_x509_crt_get_extension_data2(crt, index, &value) < 0)
+            continue;
+        read_extension(certificate, kind, &value);
+        gnutls_free(value.data);
+    }
+}
+
+static void read_version(mtls_certificate *certificate, gnutls_x509_crt_t crt)
+{
+    certificate->path_length_limit = -1;
+    int version = gnutls_x509_crt_get_version(crt);
     certificate->version = version > 0 ? (unsigned)version : 1;
 }
 
@@ -158,18 +277,6 @@ static void read_signature_algorithm(mtls_certificate *certificate)
                                            : g_strdup("unknown");
 }
 
-static void read_key_identifiers(mtls_certificate *certificate)
-{
-    unsigned char id[KEY_ID_MAX];
-    size_t id_size = sizeof id;
-    unsigned int critical = 0;
-    if (gnutls_x509_crt_get_subject_key_id(certificate->crt, id, &id_size, &critical) >= 0 && id_size > 0)
-        certificate->subject_key_id = g_bytes_new(id, id_size);
-    id_size = sizeof id;
-    if (gnutls_x509_crt_get_authority_key_id(certificate->crt, id, &id_size, &critical) >= 0 && id_size > 0)
-        certificate->authority_key_id = g_bytes_new(id, id_size);
-}
-
 /* Only a failed signature or a signer that does not match breaks the link;
  * other status bits (an unknown critical extension, say) are about the
  * certificate, not about who signed it. */
@@ -194,7 +301,7 @@ void mtls_append_hex(GString *out, const uint8_t *bytes, size_t length, const ch
 }
 
 mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, const uint8_t digest[32],
-                                         char **error)
+                                         GHashTable *name_texts, char **error)
 {
     if (der == NULL || length == 0 || length > UINT32_MAX) {
         *error = g_strdup("empty or oversized certificate");
@@ -221,20 +328,20 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, cons
     certificate->raw_subject = gnutls_x509_crt_get_raw_dn(crt, &out) == 0 ? take_datum(&out) : g_bytes_new(NULL, 0);
     certificate->raw_issuer =
         gnutls_x509_crt_get_raw_issuer_dn(crt, &out) == 0 ? take_datum(&out) : g_bytes_new(NULL, 0);
-    certificate->subject =
-        gnutls_x509_crt_get_dn3(crt, &out, 0) == 0 ? take_string(&out) : g_strdup("(unreadable subject)");
-    certificate->issuer =
-        gnutls_x509_crt_get_issuer_dn3(crt, &out, 0) == 0 ? take_string(&out) : g_strdup("(unreadable issuer)");
+    certificate->issuer = name_text(name_texts, certificate->raw_issuer, crt, true);
     certificate->not_before = (int64_t)gnutls_x509_crt_get_activation_time(crt);
     certificate->not_after = (int64_t)gnutls_x509_crt_get_expiration_time(crt);
     certificate->self_issued = g_bytes_get_size(certificate->raw_subject) > 0 &&
                                g_bytes_equal(certificate->raw_subject, certificate->raw_issuer);
     certificate->self_signed = certificate->self_issued && link_verifies(crt, crt);
-    read_extended_key_usage(certificate);
-    read_constraints(certificate);
+    read_version(certificate, crt);
+    read_extensions(certificate, crt);
+    /* A leaf's own name is seldom anyone's issuer: only a CA's is worth keeping. */
+    certificate->subject =
+        name_text(certificate->is_ca || certificate->self_issued ? name_texts : NULL, certificate->raw_subject, crt,
+                  false);
     read_key(certificate);
     read_signature_algorithm(certificate);
-    read_key_identifiers(certificate);
 
     unsigned char serial[64];
     size_t serial_size = sizeof serial;

@@ -55,9 +55,11 @@ typedef struct {
 } mtls_certificate;
 
 /* Returns NULL and sets *error (free with g_free) when the DER does not parse.
- * `digest` is the DER's SHA-256 when the caller has it already, else NULL. */
+ * `digest` is the DER's SHA-256 when the caller has it already, else NULL.
+ * `name_texts` (DER Name GBytes -> RFC 4514 text, or NULL) holds names
+ * already converted; the issuer's and a CA's own name are added to it. */
 mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, const uint8_t digest[32],
-                                         char **error);
+                                         GHashTable *name_texts, char **error);
 mtls_certificate *mtls_certificate_ref(const mtls_certificate *certificate);
 /* NULL is ignored. */
 void mtls_certificate_unref(mtls_certificate *certificate);

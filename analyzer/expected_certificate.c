@@ -17,7 +17,7 @@
 static void add_der(GPtrArray *certificates, const uint8_t *der, size_t length)
 {
     char *error = NULL;
-    mtls_certificate *certificate = mtls_certificate_parse(der, length, NULL, &error);
+    mtls_certificate *certificate = mtls_certificate_parse(der, length, NULL, NULL, &error);
     if (certificate)
         g_ptr_array_add(certificates, certificate);
     g_free(error);
