@@ -162,6 +162,11 @@ const mtls_ca_name *mtls_capture_ca_name(mtls_capture *capture, const uint8_t *d
     return ca_name;
 }
 
+GStringChunk *mtls_capture_texts(mtls_capture *capture)
+{
+    return capture->texts;
+}
+
 const char *mtls_capture_text(mtls_capture *capture, const char *text)
 {
     return text == NULL ? NULL : g_string_chunk_insert_const(capture->texts, text);

@@ -43,6 +43,9 @@ struct mtls_capture {
 const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const uint8_t *der, size_t length,
                                                  const char **error);
 
+/* The store behind mtls_capture_text, for modules that take a GStringChunk. */
+GStringChunk *mtls_capture_texts(mtls_capture *capture);
+
 /* `text` stored for the life of the capture, once however often it is asked for. */
 const char *mtls_capture_text(mtls_capture *capture, const char *text);
 

@@ -13,9 +13,13 @@
 #define MAX_STEPS 40
 #define APPLICATION_DATA "Application Data"
 
-void mtls_flow_init(mtls_flow *flow)
+/* Enough for a full TLS 1.2 mutual handshake without growing the array. */
+#define USUAL_STEPS 16
+
+void mtls_flow_init(mtls_flow *flow, GStringChunk *texts)
 {
-    *flow = (mtls_flow){.steps = g_array_new(FALSE, FALSE, sizeof(mtls_flow_step))};
+    *flow = (mtls_flow){.steps = g_array_sized_new(FALSE, FALSE, sizeof(mtls_flow_step), USUAL_STEPS),
+                        .texts = texts};
 }
 
 void mtls_flow_clear(mtls_flow *flow)
@@ -23,8 +27,6 @@ void mtls_flow_clear(mtls_flow *flow)
     if (flow->steps == NULL)
         return;
     g_array_free(flow->steps, TRUE);
-    if (flow->texts != NULL)
-        g_string_chunk_free(flow->texts);
     if (flow->line != NULL)
         g_string_free(flow->line, TRUE);
     *flow = (mtls_flow){0};
@@ -145,10 +147,7 @@ void mtls_flow_add(mtls_flow *flow, uint32_t frame, char side, const mtls_event 
         flow->cut = true;
         return;
     }
-    /* One block holds every text of the flow: a step costs no allocation of its own. */
-    if (flow->texts == NULL)
-        flow->texts = g_string_chunk_new(256);
-    mtls_flow_step step = {frame, side, g_string_chunk_insert(flow->texts, text)};
+    mtls_flow_step step = {frame, side, g_string_chunk_insert_const(flow->texts, text)};
     g_array_append_val(flow->steps, step);
 }
 

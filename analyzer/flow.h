@@ -14,14 +14,16 @@
 
 typedef struct {
     GArray *steps;      /* mtls_flow_step, their texts in `texts` */
-    GStringChunk *texts;
+    GStringChunk *texts; /* shared by every flow of the file, not owned: a step's text is stored once */
     GString *line;      /* the rendered line, brought up to date when read */
     unsigned line_steps;   /* steps already in `line` */
     bool line_cut;      /* `line` ends with the mark of a cut */
     bool cut;           /* steps were left out past the cap */
 } mtls_flow;
 
-void mtls_flow_init(mtls_flow *flow);
+/* `texts` holds the step texts of every flow that shares it (the same few
+ * dozen across a file) and must outlive the flow. */
+void mtls_flow_init(mtls_flow *flow, GStringChunk *texts);
 void mtls_flow_clear(mtls_flow *flow);
 /* Records `event`, sent by `side` ('C', 'S' or '?') in `frame`. Repeats of the
  * same step by the same side in a row, and application data after the first

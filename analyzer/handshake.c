@@ -48,7 +48,7 @@ mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number
     handshake->requested_signature_schemes = g_array_new(FALSE, FALSE, sizeof(uint16_t));
     handshake->findings = mtls_findings_new();
     handshake->held_chain_findings = mtls_findings_new();
-    mtls_flow_init(&handshake->flow);
+    mtls_flow_init(&handshake->flow, mtls_capture_texts(capture));
     mtls_transcript_init(&handshake->transcript);
     handshake->summary.stream_number = stream_number;
     handshake->summary.handshake_number = handshake_number;

@@ -136,12 +136,31 @@ static mtls_stream *stream_for(packet_info *pinfo, proto_tree *tree)
     return stream;
 }
 
+/* "192.0.2.1:443" or "[2001:db8::1]:443": the sender, for every TLS frame,
+ * so put together without a printf. */
 static const char *endpoint_name(packet_info *pinfo)
 {
-    const char *source_address = address_to_str(pinfo->pool, &pinfo->src);
-    if (pinfo->src.type == AT_IPv6)
-        return wmem_strdup_printf(pinfo->pool, "[%s]:%u", source_address, pinfo->srcport);
-    return wmem_strdup_printf(pinfo->pool, "%s:%u", source_address, pinfo->srcport);
+    char address[256]; /* longer addresses are cut, never overrun */
+    address_to_str_buf(&pinfo->src, address, sizeof address);
+    char port[8];
+    size_t digits = 0;
+    for (uint32_t rest = pinfo->srcport; digits == 0 || rest > 0; rest /= 10)
+        port[digits++] = (char)('0' + rest % 10);
+    const bool bracketed = pinfo->src.type == AT_IPv6;
+    const size_t address_length = strlen(address);
+    char *name = wmem_alloc(pinfo->pool, address_length + digits + 4);
+    char *end = name;
+    if (bracketed)
+        *end++ = '[';
+    memcpy(end, address, address_length);
+    end += address_length;
+    if (bracketed)
+        *end++ = ']';
+    *end++ = ':';
+    while (digits > 0)
+        *end++ = port[--digits];
+    *end = '\0';
+    return name;
 }
 
 static void remember_handshake(frame_record *record, mtls_handshake *handshake)
