@@ -91,7 +91,8 @@ static unsigned next_on_path(chain_check *check, unsigned current, const bool *u
             continue;
         if (mtls_certificate_may_have_issued(certificate_at(check, candidate), certificate))
             return candidate;
-        named_elsewhere = named_elsewhere || mtls_certificate_names_issuer(certificate, certificate_at(check, candidate));
+        named_elsewhere =
+            named_elsewhere || mtls_certificate_names_issuer(certificate, certificate_at(check, candidate));
     }
     for (unsigned offset = 1; named_elsewhere && offset < sent; offset++) {
         unsigned candidate = (current + offset) % sent;

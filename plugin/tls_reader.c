@@ -264,7 +264,7 @@ typedef struct {
     const char *server_name;
     GArray *cipher_suites;       /* uint16_t */
     GArray *signature_algorithms;/* uint16_t: signature_algorithms and signature_algorithms_cert, one field */
-    GPtrArray *alpn;             /* const char*, the ClientHello's ALPN protocols */
+    GArray *alpn;                /* const char*, the ClientHello's ALPN protocols */
     const uint8_t *random;
     bool psk_selected;
     bool post_handshake_auth;    /* the ClientHello offers post_handshake_auth */
@@ -275,6 +275,38 @@ typedef struct {
     uint32_t uncompressed_length;
     mtls_blob compressed_certificate;
 } reader_state;
+
+/* The lists are made on their first entry: most frames carry none (a
+ * Finished, a record of application data), and a frame costs no allocation
+ * for them. A list never made reads as empty. */
+static void append_to(GArray **list, size_t element_size, const void *element)
+{
+    if (*list == NULL)
+        *list = g_array_new(FALSE, FALSE, (unsigned)element_size);
+    g_array_append_vals(*list, element, 1);
+}
+
+static unsigned length_of(const GArray *list)
+{
+    return list != NULL ? list->len : 0;
+}
+
+static const void *entries_of(const GArray *list)
+{
+    return list != NULL ? list->data : NULL;
+}
+
+static void empty(GArray *list)
+{
+    if (list != NULL)
+        g_array_set_size(list, 0);
+}
+
+static void release(GArray *list)
+{
+    if (list != NULL)
+        g_array_free(list, TRUE);
+}
 
 static void *copy_array(void **slot, const void *data, size_t bytes)
 {
@@ -316,7 +348,7 @@ static void hold(reader_state *state, const mtls_event *event)
     default:
         break;
     }
-    g_array_append_val(state->held, held);
+    append_to(&state->held, sizeof held, &held);
 }
 
 static void emit(reader_state *state, mtls_event *event)
@@ -333,13 +365,13 @@ static void emit(reader_state *state, mtls_event *event)
 /* After the answers: what the frame held back, in its order. */
 static void pass_held_events(reader_state *state)
 {
-    for (unsigned i = 0; i < state->held->len; i++) {
+    for (unsigned i = 0; i < length_of(state->held); i++) {
         held_event *held = &g_array_index(state->held, held_event, i);
         state->sink(&held->event, state->user_data);
         for (size_t a = 0; a < G_N_ELEMENTS(held->arrays); a++)
             g_free(held->arrays[a]);
     }
-    g_array_set_size(state->held, 0);
+    empty(state->held);
 }
 
 static void emit_simple(reader_state *state, mtls_event_kind kind)
@@ -352,17 +384,17 @@ static void fill_client_hello(const reader_state *state, mtls_event *event)
 {
     event->kind = MTLS_EVENT_CLIENT_HELLO;
     event->u.client_hello.legacy_version = state->legacy_version;
-    event->u.client_hello.supported_versions = (const uint16_t *)(void *)state->supported_versions->data;
-    event->u.client_hello.supported_version_count = state->supported_versions->len;
+    event->u.client_hello.supported_versions = entries_of(state->supported_versions);
+    event->u.client_hello.supported_version_count = length_of(state->supported_versions);
     event->u.client_hello.server_name = state->server_name;
     event->u.client_hello.record_version = state->record_version;
-    event->u.client_hello.cipher_suites = (const uint16_t *)(void *)state->cipher_suites->data;
-    event->u.client_hello.cipher_suite_count = state->cipher_suites->len;
-    event->u.client_hello.signature_algorithms = (const uint16_t *)(void *)state->signature_algorithms->data;
-    event->u.client_hello.signature_algorithm_count = state->signature_algorithms->len;
+    event->u.client_hello.cipher_suites = entries_of(state->cipher_suites);
+    event->u.client_hello.cipher_suite_count = length_of(state->cipher_suites);
+    event->u.client_hello.signature_algorithms = entries_of(state->signature_algorithms);
+    event->u.client_hello.signature_algorithm_count = length_of(state->signature_algorithms);
     event->u.client_hello.offers_post_handshake_auth = state->post_handshake_auth;
-    event->u.client_hello.alpn = (const char *const *)state->alpn->pdata;
-    event->u.client_hello.alpn_count = state->alpn->len;
+    event->u.client_hello.alpn = entries_of(state->alpn);
+    event->u.client_hello.alpn_count = length_of(state->alpn);
 }
 
 static void fill_server_hello(const reader_state *state, mtls_event *event)
@@ -370,27 +402,27 @@ static void fill_server_hello(const reader_state *state, mtls_event *event)
     event->kind = MTLS_EVENT_SERVER_HELLO;
     event->u.server_hello.legacy_version = state->legacy_version;
     event->u.server_hello.selected_version =
-        state->supported_versions->len ? g_array_index(state->supported_versions, uint16_t, 0) : 0;
+        length_of(state->supported_versions) ? g_array_index(state->supported_versions, uint16_t, 0) : 0;
     event->u.server_hello.random = state->random;
     event->u.server_hello.psk_accepted = state->psk_selected;
     event->u.server_hello.cipher_suite =
-        state->cipher_suites->len ? g_array_index(state->cipher_suites, uint16_t, 0) : 0;
+        length_of(state->cipher_suites) ? g_array_index(state->cipher_suites, uint16_t, 0) : 0;
 }
 
 static void fill_certificate(const reader_state *state, mtls_event *event)
 {
     event->kind = MTLS_EVENT_CERTIFICATE;
-    event->u.certificate.certificates = (const mtls_blob *)(void *)state->certificates->data;
-    event->u.certificate.certificate_count = state->certificates->len;
+    event->u.certificate.certificates = entries_of(state->certificates);
+    event->u.certificate.certificate_count = length_of(state->certificates);
     /* An entry whose bytes the capture cut off has its length field only. */
-    event->u.certificate.truncated = state->certificate_entries > state->certificates->len;
+    event->u.certificate.truncated = state->certificate_entries > length_of(state->certificates);
 }
 
 /* Builds of Wireshark with the decompressor dissect the Certificate inside;
  * the others show only the compressed bytes, which the analyzer inflates. */
 static void fill_compressed_certificate(const reader_state *state, mtls_event *event)
 {
-    if (state->certificates->len > 0) {
+    if (length_of(state->certificates) > 0) {
         fill_certificate(state, event);
         return;
     }
@@ -403,10 +435,10 @@ static void fill_compressed_certificate(const reader_state *state, mtls_event *e
 static void fill_certificate_request(const reader_state *state, mtls_event *event)
 {
     event->kind = MTLS_EVENT_CERTIFICATE_REQUEST;
-    event->u.certificate_request.ca_names = (const mtls_blob *)(void *)state->ca_names->data;
-    event->u.certificate_request.ca_name_count = state->ca_names->len;
-    event->u.certificate_request.signature_algorithms = (const uint16_t *)(void *)state->signature_algorithms->data;
-    event->u.certificate_request.signature_algorithm_count = state->signature_algorithms->len;
+    event->u.certificate_request.ca_names = entries_of(state->ca_names);
+    event->u.certificate_request.ca_name_count = length_of(state->ca_names);
+    event->u.certificate_request.signature_algorithms = entries_of(state->signature_algorithms);
+    event->u.certificate_request.signature_algorithm_count = length_of(state->signature_algorithms);
 }
 
 /* The kind of a message the analyzer needs only to know was sent. */
@@ -437,12 +469,12 @@ static void reset_message(reader_state *state)
     state->compression_algorithm = 0;
     state->uncompressed_length = 0;
     state->compressed_certificate = (mtls_blob){NULL, 0};
-    g_array_set_size(state->supported_versions, 0);
-    g_array_set_size(state->certificates, 0);
-    g_array_set_size(state->ca_names, 0);
-    g_array_set_size(state->cipher_suites, 0);
-    g_array_set_size(state->signature_algorithms, 0);
-    g_ptr_array_set_size(state->alpn, 0);
+    empty(state->supported_versions);
+    empty(state->certificates);
+    empty(state->ca_names);
+    empty(state->cipher_suites);
+    empty(state->signature_algorithms);
+    empty(state->alpn);
 }
 
 /* Passes the open handshake message on as an event. */
@@ -559,7 +591,7 @@ static void read_message_field(reader_state *state, field_kind kind, field_info 
         break;
     case FIELD_SUPPORTED_VERSION: {
         uint16_t version = (uint16_t)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
-        g_array_append_val(state->supported_versions, version);
+        append_to(&state->supported_versions, sizeof version, &version);
         break;
     }
     case FIELD_SERVER_NAME:
@@ -569,15 +601,18 @@ static void read_message_field(reader_state *state, field_kind kind, field_info 
     case FIELD_CIPHER_SUITE:
     case FIELD_SIGNATURE_ALGORITHM: {
         uint16_t value = (uint16_t)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
-        g_array_append_val(kind == FIELD_CIPHER_SUITE ? state->cipher_suites : state->signature_algorithms, value);
+        append_to(kind == FIELD_CIPHER_SUITE ? &state->cipher_suites : &state->signature_algorithms, sizeof value,
+                  &value);
         break;
     }
     case FIELD_PSK_SELECTED:
         state->psk_selected = true;
         break;
-    case FIELD_ALPN:
-        g_ptr_array_add(state->alpn, (void *)fvalue_get_string(MTLS_FI_VALUE(fi)));
+    case FIELD_ALPN: {
+        const char *protocol = fvalue_get_string(MTLS_FI_VALUE(fi));
+        append_to(&state->alpn, sizeof protocol, &protocol);
         break;
+    }
     case FIELD_EXTENSION_TYPE:
         if (fvalue_get_uinteger(MTLS_FI_VALUE(fi)) == TLS_EXTENSION_POST_HANDSHAKE_AUTH)
             state->post_handshake_auth = true;
@@ -597,7 +632,7 @@ static void read_message_field(reader_state *state, field_kind kind, field_info 
         break;
     case FIELD_CERTIFICATE:
         if (field_bytes(fi, fi->start, fi->length, &blob))
-            g_array_append_val(state->certificates, blob);
+            append_to(&state->certificates, sizeof blob, &blob);
         break;
     case FIELD_CERTIFICATE_LENGTH:
         state->certificate_entries++;
@@ -617,7 +652,7 @@ static void read_message_field(reader_state *state, field_kind kind, field_info 
          * covers only the RDN contents, without the SEQUENCE header. */
         int name_length = (int)fvalue_get_uinteger(MTLS_FI_VALUE(fi));
         if (field_bytes(fi, fi->start + DNAME_LENGTH_FIELD_SIZE, name_length, &blob))
-            g_array_append_val(state->ca_names, blob);
+            append_to(&state->ca_names, sizeof blob, &blob);
         break;
     }
     default:
@@ -680,24 +715,17 @@ void tls_reader_read_frame(proto_tree *tree, frame_event_sink sink, void *user_d
         .sink = sink,
         .user_data = user_data,
         .message_type = -1,
-        .supported_versions = g_array_new(FALSE, FALSE, sizeof(uint16_t)),
-        .certificates = g_array_new(FALSE, FALSE, sizeof(mtls_blob)),
-        .ca_names = g_array_new(FALSE, FALSE, sizeof(mtls_blob)),
-        .cipher_suites = g_array_new(FALSE, FALSE, sizeof(uint16_t)),
-        .signature_algorithms = g_array_new(FALSE, FALSE, sizeof(uint16_t)),
-        .alpn = g_ptr_array_new(),
-        .held = g_array_new(FALSE, FALSE, sizeof(held_event)),
     };
     answer_reader_start(&state.answers, sink, user_data);
     proto_tree_children_foreach(tree, visit_node, &state);
     flush_record(&state);
     answer_reader_finish(&state.answers);
     pass_held_events(&state);
-    g_array_free(state.held, TRUE);
-    g_ptr_array_free(state.alpn, TRUE);
-    g_array_free(state.supported_versions, TRUE);
-    g_array_free(state.certificates, TRUE);
-    g_array_free(state.ca_names, TRUE);
-    g_array_free(state.cipher_suites, TRUE);
-    g_array_free(state.signature_algorithms, TRUE);
+    release(state.held);
+    release(state.alpn);
+    release(state.supported_versions);
+    release(state.certificates);
+    release(state.ca_names);
+    release(state.cipher_suites);
+    release(state.signature_algorithms);
 }

@@ -32,7 +32,7 @@ echo "PASS: ${#sources[@]} files: lines of at most 120 characters, no tabs, no t
 
 # Headers a Windows build has: ISO C's, and those of the libraries the project builds on.
 iso_c='assert|ctype|errno|float|inttypes|limits|locale|math|setjmp|signal|stdarg|stdbool|stddef|stdint|stdio|stdlib|string|time'
-libraries='glib|glib/[a-z0-9_]+|gnutls/[a-z0-9_]+|wireshark|epan/[a-z0-9_/.-]+|wsutil/[a-z0-9_/.-]+|ws_[a-z_]+|zlib|brotli/[a-z]+|zstd'
+libraries='glib|glib/[a-z0-9_]+|gnutls/[a-z0-9_-]+|wireshark|epan/[a-z0-9_/.-]+|wsutil/[a-z0-9_/.-]+|ws_[a-z_]+|zlib|brotli/[a-z]+|zstd'
 posix_includes=$(grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<' "${sources[@]}" |
     grep -vE "<(${iso_c})\.h>|<(${libraries})(\.h)?>" || true)
 # POSIX functions that MSVC's C library lacks or names differently; each has a GLib twin.
