@@ -701,9 +701,9 @@ static bool check_link_signatures(chain_check *check, uint32_t frame)
     return false;
 }
 
-bool mtls_check_chain_signatures(const mtls_chain_input *input, uint32_t report_frame, GPtrArray *findings)
+/* A check of `input` with its path built. */
+static chain_check start_check(const mtls_chain_input *input, GPtrArray *findings)
 {
-    g_return_val_if_fail(input->certificates->len > 0, false);
     chain_check check = {
         .input = input,
         .findings = findings,
@@ -711,6 +711,13 @@ bool mtls_check_chain_signatures(const mtls_chain_input *input, uint32_t report_
         .path = g_array_new(FALSE, FALSE, sizeof(unsigned)),
     };
     build_path(&check);
+    return check;
+}
+
+bool mtls_check_chain_signatures(const mtls_chain_input *input, uint32_t report_frame, GPtrArray *findings)
+{
+    g_return_val_if_fail(input->certificates->len > 0, false);
+    chain_check check = start_check(input, findings);
     const bool broken = check_link_signatures(&check, report_frame);
     g_array_free(check.path, TRUE);
     return broken;
@@ -719,13 +726,7 @@ bool mtls_check_chain_signatures(const mtls_chain_input *input, uint32_t report_
 const mtls_ca_name *mtls_check_chain(const mtls_chain_input *input, GPtrArray *findings)
 {
     g_return_val_if_fail(input->certificates->len > 0, NULL);
-    chain_check check = {
-        .input = input,
-        .findings = findings,
-        .evidence = {{input->certificate_request_frame}},
-        .path = g_array_new(FALSE, FALSE, sizeof(unsigned)),
-    };
-    build_path(&check);
+    chain_check check = start_check(input, findings);
     check_validity(&check);
     check_extended_key_usage(&check);
     check_leaf_key_usage(&check);

@@ -427,13 +427,20 @@ static void duplicate_certificates(void **state)
     test_session_clear(&session);
 }
 
+/* The PKI's client certificate with one bit of its signature value flipped; g_free it. */
+static uint8_t *tampered_client_certificate(const test_pki *pki, size_t *length)
+{
+    const uint8_t *der = g_bytes_get_data(pki->client->der, length);
+    uint8_t *tampered = g_memdup2(der, *length);
+    tampered[*length - 3] ^= 0x01;
+    return tampered;
+}
+
 static void broken_signatures_are_not_missing_issuers(void **state)
 {
     test_pki *pki = *state;
     size_t length;
-    const uint8_t *der = g_bytes_get_data(pki->client->der, &length);
-    uint8_t *tampered = g_memdup2(der, length);
-    tampered[length - 3] ^= 0x01; /* inside the signature value */
+    uint8_t *tampered = tampered_client_certificate(pki, &length);
     test_session session;
     test_session_init(&session, NULL);
     feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
@@ -573,9 +580,7 @@ static void chain_signatures_wait_for_a_refusal_about_them(void **state)
 {
     test_pki *pki = *state;
     size_t length;
-    const uint8_t *der = g_bytes_get_data(pki->client->der, &length);
-    uint8_t *tampered = g_memdup2(der, length);
-    tampered[length - 3] ^= 0x01; /* inside the signature value */
+    uint8_t *tampered = tampered_client_certificate(pki, &length);
     mtls_blob chain[2] = {{tampered, length}, {NULL, 0}};
     chain[1].data = g_bytes_get_data(pki->issuing->der, &chain[1].length);
     mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE};
