@@ -22,6 +22,20 @@
      GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 | GNUTLS_VERIFY_ALLOW_BROKEN |                           \
      GNUTLS_VERIFY_ALLOW_X509_V1_CA_CRT)
 
+static GBytes *take_datum(gnutls_datum_t *datum)
+{
+    GBytes *bytes = g_bytes_new(datum->data, datum->size);
+    gnutls_free(datum->data);
+    return bytes;
+}
+
+static char *take_string(gnutls_datum_t *datum)
+{
+    char *text = g_strndup((const char *)datum->data, datum->size);
+    gnutls_free(datum->data);
+    return text;
+}
+
 /* The RFC 4514 text of a certificate's subject or issuer. Many leaves share
  * an issuer: `known` (DER name -> text, may be NULL) spares converting its
  * name again, and learns the ones converted here. */
@@ -34,24 +48,9 @@ static char *name_text(GHashTable *known, GBytes *raw_name, gnutls_x509_crt_t cr
     int rc = issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &out, 0) : gnutls_x509_crt_get_dn3(crt, &out, 0);
     if (rc != 0)
         return g_strdup(issuer ? "(unreadable issuer)" : "(unreadable subject)");
-    char *text = g_strndup((const char *)out.data, out.size);
-    gnutls_free(out.data);
+    char *text = take_string(&out);
     if (known != NULL && g_bytes_get_size(raw_name) > 0)
         g_hash_table_insert(known, g_bytes_ref(raw_name), g_strdup(text));
-    return text;
-}
-
-static GBytes *take_datum(gnutls_datum_t *datum)
-{
-    GBytes *bytes = g_bytes_new(datum->data, datum->size);
-    gnutls_free(datum->data);
-    return bytes;
-}
-
-static char *take_string(gnutls_datum_t *datum)
-{
-    char *text = g_strndup((const char *)datum->data, datum->size);
-    gnutls_free(datum->data);
     return text;
 }
 
@@ -225,7 +224,6 @@ static void read_extensions(mtls_certificate *certificate, gnutls_x509_crt_t crt
 
 static void read_version(mtls_certificate *certificate, gnutls_x509_crt_t crt)
 {
-    certificate->path_length_limit = -1;
     int version = gnutls_x509_crt_get_version(crt);
     certificate->version = version > 0 ? (unsigned)version : 1;
 }
@@ -300,6 +298,20 @@ void mtls_append_hex(GString *out, const uint8_t *bytes, size_t length, const ch
     }
 }
 
+/* GnuTLS's parsed form of `der` in *crt, or a GnuTLS error code (nothing to
+ * release then). */
+static int import_der(const uint8_t *der, size_t length, gnutls_x509_crt_t *crt)
+{
+    int rc = gnutls_x509_crt_init(crt);
+    if (rc < 0)
+        return rc;
+    gnutls_datum_t datum = {(unsigned char *)der, (unsigned int)length};
+    rc = gnutls_x509_crt_import(*crt, &datum, GNUTLS_X509_FMT_DER);
+    if (rc < 0)
+        gnutls_x509_crt_deinit(*crt);
+    return rc;
+}
+
 mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, const uint8_t digest[32],
                                          GHashTable *name_texts, char **error)
 {
@@ -308,20 +320,18 @@ mtls_certificate *mtls_certificate_parse(const uint8_t *der, size_t length, cons
         return NULL;
     }
     gnutls_x509_crt_t crt;
-    if (gnutls_x509_crt_init(&crt) < 0) {
-        *error = g_strdup("out of memory");
-        return NULL;
-    }
-    gnutls_datum_t datum = {(unsigned char *)der, (unsigned int)length};
-    int rc = gnutls_x509_crt_import(crt, &datum, GNUTLS_X509_FMT_DER);
+    int rc = import_der(der, length, &crt);
     if (rc < 0) {
-        *error = g_strdup_printf("not a valid X.509 certificate (%s)", gnutls_strerror(rc));
-        gnutls_x509_crt_deinit(crt);
+        if (rc == GNUTLS_E_MEMORY_ERROR)
+            *error = g_strdup("out of memory");
+        else
+            *error = g_strdup_printf("not a valid X.509 certificate (%s)", gnutls_strerror(rc));
         return NULL;
     }
 
     mtls_certificate *certificate = g_new0(mtls_certificate, 1);
     certificate->reference_count = 1;
+    certificate->path_length_limit = -1; /* unless basicConstraints says otherwise */
     certificate->crt = crt;
     certificate->der = g_bytes_new(der, length);
     gnutls_datum_t out;
@@ -415,14 +425,9 @@ gnutls_x509_crt_t mtls_certificate_crt(const mtls_certificate *certificate)
         return cached->crt;
     size_t length;
     const uint8_t *der = g_bytes_get_data(certificate->der, &length);
-    gnutls_datum_t datum = {(unsigned char *)der, (unsigned int)length};
     gnutls_x509_crt_t crt;
-    if (gnutls_x509_crt_init(&crt) < 0)
+    if (import_der(der, length, &crt) < 0)
         return NULL;
-    if (gnutls_x509_crt_import(crt, &datum, GNUTLS_X509_FMT_DER) < 0) {
-        gnutls_x509_crt_deinit(crt);
-        return NULL;
-    }
     cached->crt = crt;
     return crt;
 }
