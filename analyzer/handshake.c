@@ -74,6 +74,8 @@ void mtls_handshake_free(mtls_handshake *handshake)
         g_ptr_array_unref(handshake->server_chain);
     if (handshake->unverified_client_chain != NULL)
         g_ptr_array_unref(handshake->unverified_client_chain);
+    if (handshake->unverified_server_chain != NULL)
+        g_ptr_array_unref(handshake->unverified_server_chain);
     g_ptr_array_unref(handshake->findings);
     g_ptr_array_unref(handshake->held_chain_findings);
     mtls_flow_clear(&handshake->flow);

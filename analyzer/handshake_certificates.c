@@ -193,9 +193,7 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
             .known_certificates_frame = handshake->server_certificate_frame,
             .cut_short = chain->len < event->u.certificate.certificate_count,
             .self_signed_by_design = (handshake->summary.negotiated_version & 0xff00) == 0xfe00,
-            /* A server's chain is the same on every connection: one check per capture. */
-            .verify_signatures = side == MTLS_SIDE_SERVER ||
-                                 handshake->capture->config->verify_every_chain_signature,
+            .verify_signatures = handshake->capture->config->verify_every_chain_signature,
         };
         /* An unsent intermediate matters only if the server lacks it, which
          * its answer tells: that finding waits for the outcome. */
@@ -213,9 +211,10 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
         }
         if (side == MTLS_SIDE_CLIENT && listed_ca != NULL)
             summary->client_listed_ca = listed_ca->text;
-        if (side == MTLS_SIDE_CLIENT && !input.verify_signatures && chain->len > 1 &&
-            handshake->unverified_client_chain == NULL)
-            handshake->unverified_client_chain = g_ptr_array_ref(chain);
+        GPtrArray **unverified =
+            side == MTLS_SIDE_CLIENT ? &handshake->unverified_client_chain : &handshake->unverified_server_chain;
+        if (!input.verify_signatures && chain->len > 1 && *unverified == NULL)
+            *unverified = g_ptr_array_ref(chain);
     }
     /* The server's chain is evidence about the client's, judged later. */
     if (side == MTLS_SIDE_SERVER && handshake->server_chain == NULL) {
@@ -307,16 +306,17 @@ void mtls_handshake_on_compressed_certificate(mtls_handshake *handshake, const m
         g_bytes_unref(body);
 }
 
-/* Whether a refusal can be about a signature in the client's chain: OpenSSL
- * answers one that does not verify with decrypt_error; GnuTLS, NSS, Go and
- * Java with bad_certificate or certificate_unknown; older stacks with
- * handshake_failure; a refusal without an alert tells nothing. Other alerts
- * name another cause (unknown_ca: no issuer found at all). */
-static bool refusal_may_be_about_chain_signatures(const mtls_handshake *handshake)
+/* Whether a refusal can be about a signature in the chain `receiver` was
+ * sent: OpenSSL answers one that does not verify with decrypt_error; GnuTLS,
+ * NSS, Go and Java with bad_certificate or certificate_unknown; older stacks
+ * with handshake_failure; a refusal without an alert tells nothing. Other
+ * alerts, or an alert of the chain's sender, name another cause (unknown_ca:
+ * no issuer found at all). */
+static bool refusal_may_be_about_chain_signatures(const mtls_handshake *handshake, mtls_side receiver)
 {
     if (handshake->fatal_alert == NULL)
         return true;
-    if (handshake->fatal_alert_sender != MTLS_SIDE_SERVER)
+    if (handshake->fatal_alert_sender != receiver)
         return false;
     switch (handshake->fatal_alert_description) {
     case MTLS_ALERT_DECRYPT_ERROR:
@@ -331,27 +331,44 @@ static bool refusal_may_be_about_chain_signatures(const mtls_handshake *handshak
     }
 }
 
-/* A server that went on with the handshake verified these signatures itself
- * (or verifies none): a public-key operation per new leaf is spent only on a
- * refusal that can be about them. */
-void mtls_handshake_settle_chain_signatures(mtls_handshake *handshake, const mtls_packet *packet, bool accepted)
+static void settle_chain_signatures_of(mtls_handshake *handshake, const mtls_packet *packet, mtls_side sender,
+                                       bool refused)
 {
-    GPtrArray *chain = handshake->unverified_client_chain;
+    GPtrArray **unverified =
+        sender == MTLS_SIDE_CLIENT ? &handshake->unverified_client_chain : &handshake->unverified_server_chain;
+    GPtrArray *chain = *unverified;
     if (chain == NULL)
         return;
-    handshake->unverified_client_chain = NULL;
-    if (!accepted && refusal_may_be_about_chain_signatures(handshake)) {
+    *unverified = NULL;
+    const mtls_side receiver = sender == MTLS_SIDE_CLIENT ? MTLS_SIDE_SERVER : MTLS_SIDE_CLIENT;
+    if (refused && refusal_may_be_about_chain_signatures(handshake, receiver)) {
+        const mtls_handshake_summary *summary = &handshake->summary;
         const mtls_chain_input input = {
-            .side = MTLS_SIDE_CLIENT,
+            .side = sender,
             .certificates = chain,
             .ca_names = handshake->ca_names,
             .capture = handshake->capture,
-            .certificate_frame = handshake->summary.client_certificate_frame,
-            .certificate_request_frame = handshake->summary.certificate_request_frame,
+            .certificate_frame =
+                sender == MTLS_SIDE_CLIENT ? summary->client_certificate_frame : handshake->server_certificate_frame,
+            .certificate_request_frame = sender == MTLS_SIDE_CLIENT ? summary->certificate_request_frame : 0,
         };
         mtls_check_chain_signatures(&input, packet->frame, handshake->findings);
     }
     g_ptr_array_unref(chain);
+}
+
+/* A peer that went on with the handshake verified the other's signatures
+ * itself (or verifies none): a public-key operation per new certificate is
+ * spent only on a refusal that can be about them. A client judges the
+ * server's chain before it sends its own Certificate (TLS 1.2 and 1.3 alike),
+ * so that message, a completed handshake or the server's own alert show it
+ * went on. */
+void mtls_handshake_settle_chain_signatures(mtls_handshake *handshake, const mtls_packet *packet, bool accepted)
+{
+    settle_chain_signatures_of(handshake, packet, MTLS_SIDE_CLIENT, !accepted);
+    const bool client_went_on = mtls_handshake_completed(handshake) || handshake->summary.client_certificate_sent ||
+                                (handshake->fatal_alert != NULL && handshake->fatal_alert_sender == MTLS_SIDE_SERVER);
+    settle_chain_signatures_of(handshake, packet, MTLS_SIDE_SERVER, !client_went_on);
 }
 
 /* The outcome decides what the client's unsent intermediate was. */

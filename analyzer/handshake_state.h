@@ -86,6 +86,7 @@ struct mtls_handshake {
                                          * outcome says whether the server needed it */
     GPtrArray *unverified_client_chain; /* mtls_certificate*, referenced: the client's chain whose link
                                          * signatures wait for the outcome; NULL once settled */
+    GPtrArray *unverified_server_chain; /* the same for the server's chain, judged by the client */
     char *verdict_reason;
     bool capture_end_settled;           /* mtls_handshake_capture_ended ran */
     uint32_t closing_alert_frame;       /* a close_notify, or any alert after completion, of either side */
@@ -132,9 +133,10 @@ char *mtls_explain_alert(const mtls_handshake *handshake, mtls_side sender, cons
  * `packet`'s frame; when it accepted, or completed with its answer unseen, a
  * note that the chain works only with servers holding the intermediate. */
 void mtls_handshake_settle_held_chain_findings(mtls_handshake *handshake, const mtls_packet *packet, bool accepted);
-/* The client chain's link signatures, once the outcome is known: verified
- * when the server refused in a way that can be about them (a bad signature
- * is then reported on `packet`'s frame), released unverified otherwise. */
+/* The chains' link signatures, once the outcome is known: each is verified
+ * when its receiver refused in a way that can be about them (a bad signature
+ * is then reported on `packet`'s frame), released unverified otherwise.
+ * `accepted`: the server went on with the client's chain. */
 void mtls_handshake_settle_chain_signatures(mtls_handshake *handshake, const mtls_packet *packet, bool accepted);
 
 /* Appends " The capture shows why: code (frame N): title; ..." for the client

@@ -396,13 +396,14 @@ void mtls_register_preferences(int proto)
                                    "unknown_ca judged the chain, and each check is a public-key operation",
                                    &pref_verify_every_certificate_verify);
     prefs_register_bool_preference(module, "verify_every_chain_signature",
-                                   "Verify every client chain's signatures",
-                                   "Verify the signature of each link of the client's chain in every handshake. By "
-                                   "default the path is built on names and key identifiers, and the signatures are "
-                                   "verified only when the server refuses in a way that can be about them "
-                                   "(decrypt_error, bad_certificate, certificate_unknown, handshake_failure, or a "
-                                   "refusal without an alert): a server that completes the handshake has verified "
-                                   "them, and each check is a public-key operation per new certificate",
+                                   "Verify every chain's signatures",
+                                   "Verify the signature of each link of the client's and the server's chain in "
+                                   "every handshake. By default the path is built on names and key identifiers, and "
+                                   "a chain's signatures are verified only when its receiver refuses in a way that "
+                                   "can be about them (decrypt_error, bad_certificate, certificate_unknown, "
+                                   "handshake_failure, or a refusal without an alert): a peer that goes on with the "
+                                   "handshake has verified them, and each check is a public-key operation per new "
+                                   "certificate",
                                    &pref_verify_every_chain_signature);
     prefs_register_bool_preference(module, "public_roots", "Recognise public CAs from the system CA bundle",
                                    "Read this machine's system CA bundle as a catalogue of public root CAs, to tell "

@@ -427,10 +427,10 @@ static void duplicate_certificates(void **state)
     test_session_clear(&session);
 }
 
-/* The PKI's client certificate with one bit of its signature value flipped; g_free it. */
-static uint8_t *tampered_client_certificate(const test_pki *pki, size_t *length)
+/* `certificate` with one bit of its signature value flipped; g_free it. */
+static uint8_t *tampered_certificate(const test_cert *certificate, size_t *length)
 {
-    const uint8_t *der = g_bytes_get_data(pki->client->der, length);
+    const uint8_t *der = g_bytes_get_data(certificate->der, length);
     uint8_t *tampered = g_memdup2(der, *length);
     tampered[*length - 3] ^= 0x01;
     return tampered;
@@ -440,7 +440,7 @@ static void broken_signatures_are_not_missing_issuers(void **state)
 {
     test_pki *pki = *state;
     size_t length;
-    uint8_t *tampered = tampered_client_certificate(pki, &length);
+    uint8_t *tampered = tampered_certificate(pki->client, &length);
     test_session session;
     test_session_init(&session, NULL);
     feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
@@ -580,7 +580,7 @@ static void chain_signatures_wait_for_a_refusal_about_them(void **state)
 {
     test_pki *pki = *state;
     size_t length;
-    uint8_t *tampered = tampered_client_certificate(pki, &length);
+    uint8_t *tampered = tampered_certificate(pki->client, &length);
     mtls_blob chain[2] = {{tampered, length}, {NULL, 0}};
     chain[1].data = g_bytes_get_data(pki->issuing->der, &chain[1].length);
     mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE};
@@ -619,6 +619,60 @@ static void chain_signatures_wait_for_a_refusal_about_them(void **state)
         assert_codes(handshake, true, cases[i].expected);
         const mtls_capture_statistics statistics = mtls_capture_get_statistics(session.capture);
         assert_int_equal(statistics.signature_checks > checks_before, cases[i].checked);
+        test_session_clear(&session);
+    }
+    g_free(tampered);
+}
+
+/* The server's chain likewise waits for the client: a client that sends its
+ * own Certificate, or completes the handshake, went on with it. */
+static void server_chain_signatures_wait_for_the_clients_refusal(void **state)
+{
+    test_pki *pki = *state;
+    size_t length;
+    uint8_t *tampered = tampered_certificate(pki->server, &length);
+    mtls_blob chain[2] = {{tampered, length}, {NULL, 0}};
+    chain[1].data = g_bytes_get_data(pki->issuing->der, &chain[1].length);
+    mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE};
+    event.u.certificate.certificates = chain;
+    event.u.certificate.certificate_count = 2;
+    const struct {
+        bool verify_every;
+        int client_alert;   /* 0: the handshake completes; -1: the client goes on, the server refuses */
+        const char *expected;
+        bool checked;
+    } cases[] = {
+        {false, 0, "-", false},
+        {false, -1, "unknown_ca", false},
+        {false, 48, "unknown_ca", false},
+        {false, 51, "decrypt_error,server_bad_signature", true},
+        {false, 42, "bad_certificate,server_bad_signature", true},
+        {true, 0, "server_bad_signature", true},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        mtls_config *config = mtls_config_new();
+        mtls_config_set_verify_every_chain_signature(config, cases[i].verify_every);
+        test_session session;
+        test_session_init(&session, config);
+        feed_client_hello(&session, 0x0303, NULL, 0);
+        feed_server_hello(&session, 0x0303, 0);
+        mtls_packet packet = {++session.frame, session.time, TEST_SERVER, 0};
+        mtls_handshake *handshake = mtls_stream_feed(session.stream, &packet, &event);
+        assert_codes(handshake, true, cases[i].verify_every ? "server_bad_signature" : "-");
+        if (cases[i].client_alert > 0) {
+            feed_alert(&session, TEST_CLIENT, 2, cases[i].client_alert);
+        } else if (cases[i].client_alert < 0) {
+            feed_certificate(&session, TEST_CLIENT, CERTS(pki->client, pki->issuing), 2);
+            feed_alert(&session, TEST_SERVER, 2, 48);
+        } else {
+            feed_simple(&session, TEST_CLIENT, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+            feed_simple(&session, TEST_SERVER, MTLS_EVENT_CHANGE_CIPHER_SPEC);
+            feed_simple(&session, TEST_SERVER, MTLS_EVENT_APPLICATION_DATA);
+        }
+        assert_codes(handshake, true, cases[i].expected);
+        if (cases[i].checked && !cases[i].verify_every)
+            assert_message_mentions(handshake, "server_bad_signature", "CN=Test Issuing CA");
+        assert_int_equal(mtls_capture_get_statistics(session.capture).signature_checks > 0, cases[i].checked);
         test_session_clear(&session);
     }
     g_free(tampered);
@@ -982,6 +1036,7 @@ int main(void)
         cmocka_unit_test(complete_chain_gives_no_problem),
         cmocka_unit_test(leaf_alone_is_missing_intermediate),
         cmocka_unit_test(chain_signatures_wait_for_a_refusal_about_them),
+        cmocka_unit_test(server_chain_signatures_wait_for_the_clients_refusal),
         cmocka_unit_test(leaf_alone_accepted_is_a_note),
         cmocka_unit_test(leaf_alone_without_ca_names_uses_the_server_chain),
         cmocka_unit_test(leaf_alone_is_fine_when_its_issuer_is_listed),
