@@ -93,6 +93,9 @@ mtls_capture *mtls_capture_new(mtls_config *config)
         capture->issuers[i] = g_hash_table_new(digest_hash, digest_equal);
     capture->name_texts = g_hash_table_new_full(der_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
     capture->texts = g_string_chunk_new(4096);
+    capture->rendered_flow = g_string_new(NULL);
+    capture->rendered_verdict_reason = g_string_new(NULL);
+    capture->rendered_message = g_string_new(NULL);
     return capture;
 }
 
@@ -113,6 +116,9 @@ void mtls_capture_unref(mtls_capture *capture)
     g_hash_table_destroy(capture->name_texts);
     g_hash_table_destroy(capture->certificates);
     g_string_chunk_free(capture->texts);
+    g_string_free(capture->rendered_flow, TRUE);
+    g_string_free(capture->rendered_verdict_reason, TRUE);
+    g_string_free(capture->rendered_message, TRUE);
     mtls_config_unref(capture->config);
     g_free(capture);
 }

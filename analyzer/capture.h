@@ -35,6 +35,11 @@ struct mtls_capture {
      * few strings, not the parsed certificates, which live in the bounded
      * cache alone. */
     GStringChunk *texts;
+    /* A handshake's flow line and verdict reason, rendered when asked for
+     * into one buffer per capture, not kept by every handshake. */
+    GString *rendered_flow;
+    GString *rendered_verdict_reason;
+    GString *rendered_message;          /* of a finding that composes its text */
     mtls_capture_statistics statistics;
 };
 

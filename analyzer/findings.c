@@ -41,13 +41,14 @@ void mtls_findings_take(GPtrArray *findings, mtls_finding *finding)
         g_ptr_array_add(findings, finding);
 }
 
-bool mtls_findings_add(GPtrArray *findings, const char *code, uint32_t frame, mtls_evidence evidence,
-                       const char *format, ...)
+/* A finding of `code` for `findings`, without its text; NULL when the code
+ * is already there. */
+static mtls_finding *new_finding(GPtrArray *findings, const char *code, uint32_t frame, mtls_evidence evidence)
 {
     const mtls_code_info *info = mtls_code_lookup(code);
-    g_return_val_if_fail(info != NULL, false);
+    g_return_val_if_fail(info != NULL, NULL);
     if (findings_have(findings, code))
-        return false;
+        return NULL;
 
     mtls_finding *finding = g_new0(mtls_finding, 1);
     finding->info = info;
@@ -60,10 +61,31 @@ bool mtls_findings_add(GPtrArray *findings, const char *code, uint32_t frame, mt
         if (proof != 0 && !already_listed)
             finding->evidence[finding->evidence_count++] = proof;
     }
+    return finding;
+}
+
+bool mtls_findings_add(GPtrArray *findings, const char *code, uint32_t frame, mtls_evidence evidence,
+                       const char *format, ...)
+{
+    mtls_finding *finding = new_finding(findings, code, frame, evidence);
+    if (finding == NULL)
+        return false;
     va_list args;
     va_start(args, format);
     finding->message = g_strdup_vprintf(format, args);
     va_end(args);
+    g_ptr_array_add(findings, finding);
+    return true;
+}
+
+bool mtls_findings_add_composed(GPtrArray *findings, const char *code, uint32_t frame, mtls_evidence evidence,
+                                mtls_finding_composer compose, uint32_t detail)
+{
+    mtls_finding *finding = new_finding(findings, code, frame, evidence);
+    if (finding == NULL)
+        return false;
+    finding->compose = compose;
+    finding->detail = detail;
     g_ptr_array_add(findings, finding);
     return true;
 }

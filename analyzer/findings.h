@@ -24,6 +24,10 @@ GPtrArray *mtls_findings_new(void);
 bool mtls_findings_add(GPtrArray *findings, const char *code, uint32_t frame, mtls_evidence evidence,
                        const char *format, ...) G_GNUC_PRINTF(5, 6);
 
+/* The same, for a finding whose text `compose` makes when it is read. */
+bool mtls_findings_add_composed(GPtrArray *findings, const char *code, uint32_t frame, mtls_evidence evidence,
+                                mtls_finding_composer compose, uint32_t detail);
+
 /* Moves `finding` into `findings` unless its code is already there (then it
  * is freed). */
 void mtls_findings_take(GPtrArray *findings, mtls_finding *finding);

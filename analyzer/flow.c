@@ -27,8 +27,6 @@ void mtls_flow_clear(mtls_flow *flow)
     if (flow->steps == NULL)
         return;
     g_array_free(flow->steps, TRUE);
-    if (flow->line != NULL)
-        g_string_free(flow->line, TRUE);
     *flow = (mtls_flow){0};
 }
 
@@ -151,31 +149,25 @@ void mtls_flow_add(mtls_flow *flow, uint32_t frame, char side, const mtls_event 
     g_array_append_val(flow->steps, step);
 }
 
-/* The line is rendered when read, from the steps it lacks: most frames'
- * trees do not show it, and those that do see it grow. */
-const char *mtls_flow_line(mtls_flow *flow)
+/* Rendered when read: most frames' trees do not show it. */
+const char *mtls_flow_line(const mtls_flow *flow, GString *line)
 {
     if (flow->steps == NULL || flow->steps->len == 0)
         return NULL;
-    if (flow->line == NULL)
-        flow->line = g_string_new(NULL);
-    for (; flow->line_steps < flow->steps->len; flow->line_steps++) {
-        const mtls_flow_step *step = &g_array_index(flow->steps, mtls_flow_step, flow->line_steps);
-        if (flow->line_steps == 0) {
-            g_string_append_c(flow->line, step->side);
-            g_string_append(flow->line, ": ");
-        } else if (g_array_index(flow->steps, mtls_flow_step, flow->line_steps - 1).side != step->side) {
-            g_string_append(flow->line, " \xc2\xb7 ");
-            g_string_append_c(flow->line, step->side);
-            g_string_append(flow->line, ": ");
+    g_string_truncate(line, 0);
+    for (unsigned i = 0; i < flow->steps->len; i++) {
+        const mtls_flow_step *step = &g_array_index(flow->steps, mtls_flow_step, i);
+        if (i > 0 && g_array_index(flow->steps, mtls_flow_step, i - 1).side == step->side) {
+            g_string_append(line, ", ");
         } else {
-            g_string_append(flow->line, ", ");
+            if (i > 0)
+                g_string_append(line, " \xc2\xb7 ");
+            g_string_append_c(line, step->side);
+            g_string_append(line, ": ");
         }
-        g_string_append(flow->line, step->step);
+        g_string_append(line, step->step);
     }
-    if (flow->cut && !flow->line_cut) {
-        g_string_append(flow->line, " \xc2\xb7 ...");
-        flow->line_cut = true;
-    }
-    return flow->line->str;
+    if (flow->cut)
+        g_string_append(line, " \xc2\xb7 ...");
+    return line->str;
 }

@@ -15,9 +15,6 @@
 typedef struct {
     GArray *steps;      /* mtls_flow_step, their texts in `texts` */
     GStringChunk *texts; /* shared by every flow of the file, not owned: a step's text is stored once */
-    GString *line;      /* the rendered line, brought up to date when read */
-    unsigned line_steps;   /* steps already in `line` */
-    bool line_cut;      /* `line` ends with the mark of a cut */
     bool cut;           /* steps were left out past the cap */
 } mtls_flow;
 
@@ -33,7 +30,8 @@ void mtls_flow_add(mtls_flow *flow, uint32_t frame, char side, const mtls_event 
  * and the messages call an event of this kind. */
 const char *mtls_event_name(mtls_event_kind kind);
 
-/* "C: ClientHello · S: ServerHello, ..."; owned by the flow, valid until the next add. */
-const char *mtls_flow_line(mtls_flow *flow);
+/* "C: ClientHello · S: ServerHello, ...", rendered into `line` (its text
+ * replaced); NULL for a flow without steps. */
+const char *mtls_flow_line(const mtls_flow *flow, GString *line);
 
 #endif

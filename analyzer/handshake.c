@@ -79,7 +79,6 @@ void mtls_handshake_free(mtls_handshake *handshake)
     g_ptr_array_unref(handshake->findings);
     g_ptr_array_unref(handshake->held_chain_findings);
     mtls_flow_clear(&handshake->flow);
-    g_free(handshake->verdict_reason);
     g_free(handshake->answer_protocol);
     g_free(handshake->answer_title);
     g_free(handshake->certificate_verify_detail);
@@ -347,6 +346,31 @@ static void on_server_flight_end(mtls_handshake *handshake, const mtls_packet *p
     report_not_requested(handshake, packet->frame);
 }
 
+/* handshake_completed, on every accepted handshake: its text is made when
+ * read, from the summary and whether the chain had findings (`detail`). */
+static char *compose_completed(const mtls_handshake *handshake, const mtls_finding *finding)
+{
+    const mtls_handshake_summary *summary = &handshake->summary;
+    const bool chain_is_bad = finding->detail != 0;
+    return g_strdup_printf(
+        "The handshake completed in frame %u with client certificate '%s': the server's TLS layer did not refuse "
+        "it. The client sent it in frame %u, issued by '%s'%s%s%s. Whether the application accepted it shows in "
+        "its first answer (the verdict is 'ok' when an answer that does not refuse the client is in the capture, "
+        "'completed (answer unseen)' otherwise).%s",
+        finding->frame, summary->client_subject ? summary->client_subject : "(unparsable)",
+        summary->client_certificate_frame, summary->client_issuer ? summary->client_issuer : "(unparsable)",
+        summary->client_listed_ca ? ", under the requested CA '" : "",
+        summary->client_listed_ca ? summary->client_listed_ca : "", summary->client_listed_ca ? "'" : "",
+        !chain_is_bad ? ""
+        : handshake->offers_http
+            ? " The chain findings say the certificate is bad, yet the handshake completed: this server does not "
+              "enforce client verification at TLS. Either it does not verify (nginx ssl_verify_client "
+              "optional_no_ca) or it refuses in the HTTP answer, as nginx does with 400 'The SSL certificate error'."
+            : " The chain findings say the certificate is bad, yet the handshake completed: this server does not "
+              "enforce client verification at TLS. Either it does not verify, or its application refuses the client "
+              "in its first answer.");
+}
+
 static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
 {
     if (mtls_handshake_decided(handshake))
@@ -359,29 +383,9 @@ static void mark_accepted(mtls_handshake *handshake, const mtls_packet *packet)
     if (summary->client_chain_length > 0) {
         /* Completing proves only that the TLS layer did not refuse: nginx
          * completes for a certificate it rejects and answers HTTP 400. */
-        bool chain_is_bad = mtls_client_chain_has_findings(handshake);
-        mtls_findings_add(handshake->findings, MTLS_CODE_HANDSHAKE_COMPLETED, packet->frame,
-                          (mtls_evidence){{summary->client_certificate_frame}},
-                          "The handshake completed in frame %u with client certificate '%s': the server's TLS layer "
-                          "did not refuse it. The client sent it in frame %u, issued by '%s'%s%s%s. Whether the "
-                          "application accepted it shows in its first answer (the verdict is 'ok' when an answer "
-                          "that does not refuse the client is in the capture, 'completed (answer unseen)' "
-                          "otherwise).%s",
-                          packet->frame, summary->client_subject ? summary->client_subject : "(unparsable)",
-                          summary->client_certificate_frame,
-                          summary->client_issuer ? summary->client_issuer : "(unparsable)",
-                          summary->client_listed_ca ? ", under the requested CA '" : "",
-                          summary->client_listed_ca ? summary->client_listed_ca : "",
-                          summary->client_listed_ca ? "'" : "",
-                          !chain_is_bad ? ""
-                          : handshake->offers_http
-                              ? " The chain findings say the certificate is bad, yet the handshake completed: this "
-                                "server does not enforce client verification at TLS. Either it does not verify (nginx "
-                                "ssl_verify_client optional_no_ca) or it refuses in the HTTP answer, as nginx does "
-                                "with 400 'The SSL certificate error'."
-                              : " The chain findings say the certificate is bad, yet the handshake completed: this "
-                                "server does not enforce client verification at TLS. Either it does not verify, or "
-                                "its application refuses the client in its first answer.");
+        mtls_findings_add_composed(handshake->findings, MTLS_CODE_HANDSHAKE_COMPLETED, packet->frame,
+                                   (mtls_evidence){{summary->client_certificate_frame}}, compose_completed,
+                                   mtls_client_chain_has_findings(handshake));
     } else if (summary->client_certificate_sent) {
         mtls_findings_add(handshake->findings, MTLS_CODE_COMPLETED_WITHOUT_CERTIFICATE, packet->frame,
                           (mtls_evidence){{summary->client_certificate_frame}},

@@ -87,7 +87,6 @@ struct mtls_handshake {
     GPtrArray *unverified_client_chain; /* mtls_certificate*, referenced: the client's chain whose link
                                          * signatures wait for the outcome; NULL once settled */
     GPtrArray *unverified_server_chain; /* the same for the server's chain, judged by the client */
-    char *verdict_reason;
     bool capture_end_settled;           /* mtls_handshake_capture_ended ran */
     uint32_t closing_alert_frame;       /* a close_notify, or any alert after completion, of either side */
 };

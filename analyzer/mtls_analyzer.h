@@ -62,13 +62,24 @@ const mtls_code_info *mtls_code_lookup(const char *code);
 
 #define MTLS_MAX_EVIDENCE_FRAMES 4
 
-typedef struct {
+struct mtls_handshake;
+typedef struct mtls_finding mtls_finding;
+/* The text of a finding made when it is read (g_free it). */
+typedef char *(*mtls_finding_composer)(const struct mtls_handshake *handshake, const mtls_finding *finding);
+
+struct mtls_finding {
     const mtls_code_info *info;
-    char *message;              /* what was seen, what it means, what to do */
+    /* What was seen, what it means, what to do; read it with
+     * mtls_handshake_finding_message. A note made on nearly every handshake
+     * (handshake_completed) keeps no text: `compose` makes it from the
+     * handshake's summary and `detail` when it is read. */
+    char *message;
+    mtls_finding_composer compose;
+    uint32_t detail;
     uint32_t frame;             /* the frame the finding is reported on */
     uint32_t evidence[MTLS_MAX_EVIDENCE_FRAMES]; /* other frames that prove it */
     size_t evidence_count;
-} mtls_finding;
+};
 
 /* ---- Configuration ------------------------------------------------------- */
 
@@ -432,8 +443,9 @@ bool mtls_handshake_reported_on(const mtls_handshake_summary *summary, uint32_t 
 #define MTLS_TEXT_LINE_LENGTH 120
 size_t mtls_text_line_end(const char *text, size_t length);
 
-/* One sentence explaining the verdict; owned by the handshake, valid until
- * a call for the same handshake returns another reason. */
+/* One sentence explaining the verdict; owned by the analysis, valid until
+ * the next mtls_handshake_verdict_reason call for a handshake of the same
+ * capture. */
 const char *mtls_handshake_verdict_reason(mtls_handshake *handshake, bool capture_complete);
 
 /* The handshake at a glance: who sent what, in order, each step with its frame. */
@@ -446,12 +458,15 @@ typedef struct {
 size_t mtls_handshake_flow_step_count(const mtls_handshake *handshake);
 const mtls_flow_step *mtls_handshake_flow_step(const mtls_handshake *handshake, size_t index);
 /* "C: ClientHello · S: ServerHello, Certificate(2), ... · S: Alert unknown_ca"; owned by the
- * handshake, valid until the next mtls_handshake_flow call for it (the line grows in place); NULL
+ * analysis, valid until the next mtls_handshake_flow call for a handshake of the same capture; NULL
  * before any step. */
 const char *mtls_handshake_flow(mtls_handshake *handshake);
 
 size_t mtls_handshake_finding_count(const mtls_handshake *handshake);
 const mtls_finding *mtls_handshake_finding(const mtls_handshake *handshake, size_t index);
+/* The finding's explanation; owned by the analysis, valid until the next
+ * call for a handshake of the same capture. */
+const char *mtls_handshake_finding_message(const mtls_handshake *handshake, const mtls_finding *finding);
 
 /* ---- Names ----------------------------------------------------------------- */
 

@@ -214,16 +214,12 @@ static char *describe_verdict(const mtls_handshake *handshake, mtls_verdict verd
 
 const char *mtls_handshake_verdict_reason(mtls_handshake *handshake, bool capture_complete)
 {
-    /* The text a caller holds stays valid while the reason is the same. */
     char *reason =
         describe_verdict(handshake, mtls_handshake_verdict(handshake, capture_complete), capture_complete);
-    if (g_strcmp0(reason, handshake->verdict_reason) == 0) {
-        g_free(reason);
-    } else {
-        g_free(handshake->verdict_reason);
-        handshake->verdict_reason = reason;
-    }
-    return handshake->verdict_reason;
+    GString *rendered = handshake->capture->rendered_verdict_reason;
+    g_string_assign(rendered, reason);
+    g_free(reason);
+    return rendered->str;
 }
 
 const mtls_handshake_summary *mtls_handshake_get_summary(const mtls_handshake *handshake)
@@ -245,7 +241,7 @@ const mtls_flow_step *mtls_handshake_flow_step(const mtls_handshake *handshake, 
 
 const char *mtls_handshake_flow(mtls_handshake *handshake)
 {
-    return mtls_flow_line(&handshake->flow);
+    return mtls_flow_line(&handshake->flow, handshake->capture->rendered_flow);
 }
 
 size_t mtls_handshake_finding_count(const mtls_handshake *handshake)
@@ -256,6 +252,17 @@ size_t mtls_handshake_finding_count(const mtls_handshake *handshake)
 const mtls_finding *mtls_handshake_finding(const mtls_handshake *handshake, size_t index)
 {
     return index < handshake->findings->len ? g_ptr_array_index(handshake->findings, index) : NULL;
+}
+
+const char *mtls_handshake_finding_message(const mtls_handshake *handshake, const mtls_finding *finding)
+{
+    if (finding->message != NULL || finding->compose == NULL)
+        return finding->message;
+    char *text = finding->compose(handshake, finding);
+    GString *rendered = handshake->capture->rendered_message;
+    g_string_assign(rendered, text);
+    g_free(text);
+    return rendered->str;
 }
 
 bool mtls_handshake_reported_on(const mtls_handshake_summary *summary, uint32_t frame, bool capture_complete)

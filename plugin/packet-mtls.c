@@ -35,15 +35,21 @@ static int proto_quic = -1;
 static dissector_handle_t mtls_handle;
 
 
-/* The handshakes a frame contributed to, in the order first touched. */
+/* What a frame keeps for the passes after the first: the handshakes it
+ * contributed to, in the order first touched. Nearly every such frame
+ * touched one, kept as the proto data itself; a frame that touched several
+ * keeps their array under a key of its own. */
+enum { FRAME_HANDSHAKE, FRAME_HANDSHAKES };
+
 typedef struct {
-    wmem_array_t *handshakes; /* mtls_handshake* */
+    mtls_handshake **handshakes;
+    unsigned count;
 } frame_record;
 
 typedef struct {
     mtls_stream *stream;
     mtls_packet packet;
-    frame_record *record;
+    wmem_array_t *handshakes; /* mtls_handshake*, in the packet's scope */
 } frame_feed;
 
 /* The analysis of the file being dissected, shared by its streams so that a
@@ -163,15 +169,15 @@ static const char *endpoint_name(packet_info *pinfo)
     return name;
 }
 
-static void remember_handshake(frame_record *record, mtls_handshake *handshake)
+static void remember_handshake(wmem_array_t *handshakes, mtls_handshake *handshake)
 {
-    unsigned count = wmem_array_get_count(record->handshakes);
-    mtls_handshake **known = wmem_array_get_raw(record->handshakes);
+    unsigned count = wmem_array_get_count(handshakes);
+    mtls_handshake **known = wmem_array_get_raw(handshakes);
     for (unsigned i = 0; i < count; i++) {
         if (known[i] == handshake)
             return;
     }
-    wmem_array_append_one(record->handshakes, handshake);
+    wmem_array_append_one(handshakes, handshake);
 }
 
 static void feed_event(const mtls_event *event, void *user_data)
@@ -179,7 +185,7 @@ static void feed_event(const mtls_event *event, void *user_data)
     frame_feed *feed = user_data;
     mtls_handshake *handshake = mtls_stream_feed(feed->stream, &feed->packet, event);
     if (handshake != NULL)
-        remember_handshake(feed->record, handshake);
+        remember_handshake(feed->handshakes, handshake);
 }
 
 /* The analysis of this frame's connection, if one was seen as TLS. */
@@ -216,7 +222,8 @@ static bool frame_has_protocol(const packet_info *pinfo, int protocol_id)
     return false;
 }
 
-static frame_record *analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+/* The handshakes the frame touched, in the packet's scope; NULL for none. */
+static wmem_array_t *analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     report_capture_gap(tvb, pinfo, tree);
     if (frame_has_protocol(pinfo, proto_quic))
@@ -231,13 +238,10 @@ static frame_record *analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree
     mtls_stream *stream = has_tls ? stream_for(pinfo, tree) : known_stream(pinfo);
     if (stream == NULL)
         return NULL;
-    /* Gathered in the packet's scope: only a frame that touched a handshake
-     * keeps a record for the file, so a long connection's data costs nothing. */
-    frame_record gathered = {wmem_array_new(pinfo->pool, sizeof(mtls_handshake *))};
     frame_feed feed = {
         .stream = stream,
         .packet = {pinfo->num, (int64_t)pinfo->abs_ts.secs, endpoint_name(pinfo), (uint32_t)pinfo->abs_ts.nsecs},
-        .record = &gathered,
+        .handshakes = wmem_array_new(pinfo->pool, sizeof(mtls_handshake *)),
     };
     if (has_tls) {
         tls_reader_read_frame(tree, feed_event, &feed);
@@ -250,13 +254,40 @@ static frame_record *analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree
         closed.u.connection_closed.reset = reset;
         feed_event(&closed, &feed);
     }
-    unsigned count = wmem_array_get_count(gathered.handshakes);
-    if (count == 0)
-        return NULL;
-    frame_record *record = wmem_new(wmem_file_scope(), frame_record);
-    record->handshakes = wmem_array_sized_new(wmem_file_scope(), sizeof(mtls_handshake *), count);
-    wmem_array_append(record->handshakes, wmem_array_get_raw(gathered.handshakes), count);
-    return record;
+    return wmem_array_get_count(feed.handshakes) > 0 ? feed.handshakes : NULL;
+}
+
+/* Only a frame that touched a handshake keeps anything for the file, so a
+ * long connection's data costs nothing. */
+static frame_record remember_frame(packet_info *pinfo, wmem_array_t *touched)
+{
+    frame_record record = {NULL, 0};
+    if (touched == NULL)
+        return record;
+    record.count = wmem_array_get_count(touched);
+    if (record.count == 1) {
+        record.handshakes = wmem_array_get_raw(touched);
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_mtls, FRAME_HANDSHAKE, record.handshakes[0]);
+        return record;
+    }
+    frame_record *kept = wmem_new(wmem_file_scope(), frame_record);
+    kept->count = record.count;
+    kept->handshakes = wmem_memdup(wmem_file_scope(), wmem_array_get_raw(touched),
+                                   record.count * sizeof(mtls_handshake *));
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_mtls, FRAME_HANDSHAKES, kept);
+    return *kept;
+}
+
+static frame_record remembered_frame(packet_info *pinfo)
+{
+    mtls_handshake *handshake = p_get_proto_data(wmem_file_scope(), pinfo, proto_mtls, FRAME_HANDSHAKE);
+    if (handshake != NULL) {
+        mtls_handshake **one = wmem_new(pinfo->pool, mtls_handshake *);
+        *one = handshake;
+        return (frame_record){one, 1};
+    }
+    const frame_record *kept = p_get_proto_data(wmem_file_scope(), pinfo, proto_mtls, FRAME_HANDSHAKES);
+    return kept != NULL ? *kept : (frame_record){NULL, 0};
 }
 
 static proto_item *add_generated_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *value)
@@ -496,7 +527,7 @@ static void add_findings(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, co
         int hf = finding->info->is_problem ? hf_mtls_problem : hf_mtls_note;
         proto_item *item = add_generated_string(tree, hf, tvb, finding->info->code);
         proto_tree *details = proto_item_add_subtree(item, ett_mtls_finding);
-        add_long_string(details, hf_mtls_message, tvb, finding->message);
+        add_long_string(details, hf_mtls_message, tvb, mtls_handshake_finding_message(handshake, finding));
         for (size_t e = 0; e < finding->evidence_count; e++)
             add_generated_uint(details, hf_mtls_evidence_frame, tvb, finding->evidence[e]);
         /* The registered summary, "code: title": the explanation is in the tree. */
@@ -507,10 +538,8 @@ static void add_findings(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, co
 static void show_record(const frame_record *record, tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
     const bool capture_complete = capture_complete_at(pinfo);
-    unsigned count = wmem_array_get_count(record->handshakes);
-    mtls_handshake **handshakes = wmem_array_get_raw(record->handshakes);
-    for (unsigned i = 0; i < count; i++) {
-        mtls_handshake *handshake = handshakes[i];
+    for (unsigned i = 0; i < record->count; i++) {
+        mtls_handshake *handshake = record->handshakes[i];
         if (capture_complete)
             mtls_handshake_capture_ended(handshake);
         const char *verdict = mtls_verdict_name(mtls_handshake_verdict(handshake, capture_complete));
@@ -544,28 +573,26 @@ static void queue_tap_frame(const frame_record *record, packet_info *pinfo)
     if (!have_tap_listener(mtls_tap))
         return;
     mtls_tap_frame *frame = wmem_new(pinfo->pool, mtls_tap_frame);
-    frame->handshakes = wmem_array_get_raw(record->handshakes);
-    frame->handshake_count = wmem_array_get_count(record->handshakes);
+    frame->handshakes = record->handshakes;
+    frame->handshake_count = record->count;
     frame->capture_complete = capture_complete_at(pinfo);
     tap_queue_packet(mtls_tap, pinfo, frame);
 }
 
 static int dissect_mtls(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    frame_record *record;
+    frame_record record;
     if (!PINFO_FD_VISITED(pinfo)) {
         if (pinfo->num == 1)
             note_first_frame(pinfo);
-        record = analyse_frame(tvb, pinfo, tree);
-        if (record != NULL)
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_mtls, 0, record);
+        record = remember_frame(pinfo, analyse_frame(tvb, pinfo, tree));
     } else {
-        record = p_get_proto_data(wmem_file_scope(), pinfo, proto_mtls, 0);
+        record = remembered_frame(pinfo);
     }
-    if (record == NULL)
+    if (record.count == 0)
         return 0;
-    show_record(record, tvb, pinfo, tree);
-    queue_tap_frame(record, pinfo);
+    show_record(&record, tvb, pinfo, tree);
+    queue_tap_frame(&record, pinfo);
     return tvb_captured_length(tvb);
 }
 

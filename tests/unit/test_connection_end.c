@@ -239,7 +239,7 @@ static void postgresql_refusal_is_quoted(void **state)
     assert_message_mentions(handshake, "application_rejected", "connection requires a valid client certificate");
     assert_message_mentions(handshake, "application_rejected", "sslcert");
     for (size_t i = 0; i < mtls_handshake_finding_count(handshake); i++) {
-        const char *message = mtls_handshake_finding(handshake, i)->message;
+        const char *message = mtls_handshake_finding_message(handshake, mtls_handshake_finding(handshake, i));
         assert_null(strstr(message, "nginx"));
         if (strstr(message, "HTTP") != NULL)
             fail_msg("names HTTP: %s", message);

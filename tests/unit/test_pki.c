@@ -284,7 +284,7 @@ const char *message_of(const mtls_handshake *handshake, const char *code)
     for (size_t i = 0; handshake && i < mtls_handshake_finding_count(handshake); i++) {
         const mtls_finding *finding = mtls_handshake_finding(handshake, i);
         if (strcmp(finding->info->code, code) == 0)
-            return finding->message;
+            return mtls_handshake_finding_message(handshake, finding);
     }
     return NULL;
 }
