@@ -201,12 +201,10 @@ static void explain_no_client_certificate(GString *text, const mtls_handshake *h
  * is to compare with the server's configuration. */
 static void explain_nothing_in_common(GString *text, const mtls_handshake *handshake, const char *alert_sentence)
 {
-    const GArray *suites = handshake->offered_cipher_suites;
-    const GArray *schemes = handshake->offered_signature_schemes;
-    char *suite_list = mtls_cipher_suites_for_message((const uint16_t *)(const void *)suites->data, suites->len,
-                                                      OFFERED_SHOWN);
-    char *scheme_list = mtls_signature_schemes_for_message((const uint16_t *)(const void *)schemes->data,
-                                                           schemes->len, OFFERED_SHOWN);
+    const mtls_code_points *suites = &handshake->offered_cipher_suites;
+    const mtls_code_points *schemes = &handshake->offered_signature_schemes;
+    char *suite_list = mtls_cipher_suites_for_message(suites->values, suites->count, OFFERED_SHOWN);
+    char *scheme_list = mtls_signature_schemes_for_message(schemes->values, schemes->count, OFFERED_SHOWN);
     g_string_append_printf(text, "The server found nothing acceptable in the ClientHello (frame %u): enable a "
                                  "version and cipher suite both sides accept. %s No common TLS version, cipher "
                                  "suite, signature algorithm or group. The client offered versions %s; cipher "
@@ -214,7 +212,7 @@ static void explain_nothing_in_common(GString *text, const mtls_handshake *hands
                            handshake->summary.client_hello_frame, alert_sentence,
                            handshake->summary.offered_versions ? handshake->summary.offered_versions
                                                                : offered_text(handshake),
-                           suite_list, schemes->len ? scheme_list : "(no signature_algorithms extension)");
+                           suite_list, schemes->count ? scheme_list : "(no signature_algorithms extension)");
     g_free(suite_list);
     g_free(scheme_list);
 }

@@ -93,6 +93,9 @@ mtls_capture *mtls_capture_new(mtls_config *config)
         capture->issuers[i] = g_hash_table_new(digest_hash, digest_equal);
     capture->name_texts = g_hash_table_new_full(der_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
     capture->texts = g_string_chunk_new(4096);
+    mtls_flow_texts_init(&capture->flow_texts, capture->texts);
+    capture->chain_summaries =
+        g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
     capture->rendered_flow = g_string_new(NULL);
     capture->rendered_verdict_reason = g_string_new(NULL);
     capture->rendered_message = g_string_new(NULL);
@@ -115,6 +118,8 @@ void mtls_capture_unref(mtls_capture *capture)
     g_hash_table_destroy(capture->ca_names);
     g_hash_table_destroy(capture->name_texts);
     g_hash_table_destroy(capture->certificates);
+    mtls_flow_texts_clear(&capture->flow_texts);
+    g_hash_table_destroy(capture->chain_summaries);
     g_string_chunk_free(capture->texts);
     g_string_free(capture->rendered_flow, TRUE);
     g_string_free(capture->rendered_verdict_reason, TRUE);
@@ -168,14 +173,25 @@ const mtls_ca_name *mtls_capture_ca_name(mtls_capture *capture, const uint8_t *d
     return ca_name;
 }
 
-GStringChunk *mtls_capture_texts(mtls_capture *capture)
-{
-    return capture->texts;
-}
-
 const char *mtls_capture_text(mtls_capture *capture, const char *text)
 {
     return text == NULL ? NULL : g_string_chunk_insert_const(capture->texts, text);
+}
+
+const mtls_certificate_summary *mtls_capture_chain_summary(mtls_capture *capture,
+                                                           const mtls_certificate_summary *entries, size_t count)
+{
+    /* The texts are stored once and the entries have no padding, so equal
+     * summaries are equal bytes. */
+    G_STATIC_ASSERT(sizeof(mtls_certificate_summary) == 6 * sizeof(const char *) + 2 * sizeof(int64_t));
+    GBytes *key = g_bytes_new_static(entries, count * sizeof *entries);
+    gpointer stored = NULL;
+    if (!g_hash_table_lookup_extended(capture->chain_summaries, key, &stored, NULL)) {
+        stored = g_bytes_new(entries, count * sizeof *entries);
+        g_hash_table_add(capture->chain_summaries, stored);
+    }
+    g_bytes_unref(key);
+    return g_bytes_get_data(stored, NULL);
 }
 
 /* Empties `cache` when it holds more than the limit; its entries can all be

@@ -17,6 +17,7 @@
 
 #include "certificate.h"
 #include "config.h"
+#include "flow.h"
 
 struct mtls_capture {
     int reference_count;
@@ -35,6 +36,8 @@ struct mtls_capture {
      * few strings, not the parsed certificates, which live in the bounded
      * cache alone. */
     GStringChunk *texts;
+    mtls_flow_texts flow_texts;         /* the flows' step texts, in `texts` */
+    GHashTable *chain_summaries;        /* entries (GBytes) -> NULL: each distinct chain summary once */
     /* A handshake's flow line and verdict reason, rendered when asked for
      * into one buffer per capture, not kept by every handshake. */
     GString *rendered_flow;
@@ -48,11 +51,13 @@ struct mtls_capture {
 const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const uint8_t *der, size_t length,
                                                  const char **error);
 
-/* The store behind mtls_capture_text, for modules that take a GStringChunk. */
-GStringChunk *mtls_capture_texts(mtls_capture *capture);
-
 /* `text` stored for the life of the capture, once however often it is asked for. */
 const char *mtls_capture_text(mtls_capture *capture, const char *text);
+
+/* `count` entries whose texts are the capture's, stored for the life of the
+ * capture, once however often the same chain is summarised. */
+const mtls_certificate_summary *mtls_capture_chain_summary(mtls_capture *capture,
+                                                           const mtls_certificate_summary *entries, size_t count);
 
 /* Empties every cache that is over the limit (the issuer answers with the
  * certificates they borrow from). Called between events, when no certificate

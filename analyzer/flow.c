@@ -16,10 +16,66 @@
 /* Enough for a full TLS 1.2 mutual handshake without growing the array. */
 #define USUAL_STEPS 16
 
-void mtls_flow_init(mtls_flow *flow, GStringChunk *texts)
+typedef struct {
+    uint32_t frame;
+    uint32_t text : 24; /* its number in mtls_flow_texts */
+    uint32_t side : 8;
+} packed_step;
+
+#define MAX_TEXTS (1u << 24)
+
+void mtls_flow_texts_init(mtls_flow_texts *texts, GStringChunk *chunk)
 {
-    *flow = (mtls_flow){.steps = g_array_sized_new(FALSE, FALSE, sizeof(mtls_flow_step), USUAL_STEPS),
+    *texts = (mtls_flow_texts){chunk, g_hash_table_new(g_str_hash, g_str_equal), g_ptr_array_new()};
+}
+
+void mtls_flow_texts_clear(mtls_flow_texts *texts)
+{
+    g_clear_pointer(&texts->numbers, g_hash_table_destroy);
+    if (texts->texts != NULL)
+        g_ptr_array_free(texts->texts, TRUE);
+    texts->texts = NULL;
+}
+
+/* The number of `text`, given one on its first use; false when the table is full. */
+static bool number_of(mtls_flow_texts *texts, const char *text, uint32_t *number)
+{
+    gpointer known = g_hash_table_lookup(texts->numbers, text);
+    if (known != NULL) {
+        *number = GPOINTER_TO_UINT(known) - 1;
+        return true;
+    }
+    if (texts->texts->len >= MAX_TEXTS)
+        return false;
+    const char *stored = g_string_chunk_insert_const(texts->chunk, text);
+    *number = texts->texts->len;
+    g_ptr_array_add(texts->texts, (gpointer)stored);
+    g_hash_table_insert(texts->numbers, (gpointer)stored, GUINT_TO_POINTER(*number + 1));
+    return true;
+}
+
+void mtls_flow_init(mtls_flow *flow, mtls_flow_texts *texts)
+{
+    *flow = (mtls_flow){.steps = g_array_sized_new(FALSE, FALSE, sizeof(packed_step), USUAL_STEPS),
                         .texts = texts};
+}
+
+size_t mtls_flow_step_count(const mtls_flow *flow)
+{
+    return flow->steps != NULL ? flow->steps->len : 0;
+}
+
+static const char *text_of(const mtls_flow *flow, const packed_step *step)
+{
+    return g_ptr_array_index(flow->texts->texts, step->text);
+}
+
+mtls_flow_step mtls_flow_step_at(const mtls_flow *flow, size_t index)
+{
+    if (index >= mtls_flow_step_count(flow))
+        return (mtls_flow_step){0, 0, NULL};
+    const packed_step *step = &g_array_index(flow->steps, packed_step, index);
+    return (mtls_flow_step){step->frame, (char)step->side, text_of(flow, step)};
 }
 
 void mtls_flow_clear(mtls_flow *flow)
@@ -120,8 +176,8 @@ static const char *step_text(const mtls_event *event, char *buffer, size_t size)
 static bool seen(const mtls_flow *flow, char side, const char *text)
 {
     for (unsigned i = 0; i < flow->steps->len; i++) {
-        const mtls_flow_step *step = &g_array_index(flow->steps, mtls_flow_step, i);
-        if (step->side == side && g_strcmp0(step->step, text) == 0)
+        const packed_step *step = &g_array_index(flow->steps, packed_step, i);
+        if (step->side == (uint8_t)side && strcmp(text_of(flow, step), text) == 0)
             return true;
     }
     return false;
@@ -137,15 +193,16 @@ void mtls_flow_add(mtls_flow *flow, uint32_t frame, char side, const mtls_event 
     const char *text = step_text(event, buffer, sizeof buffer);
     if (text == NULL)
         return;
-    const mtls_flow_step *last =
-        flow->steps->len ? &g_array_index(flow->steps, mtls_flow_step, flow->steps->len - 1) : NULL;
-    if (last != NULL && last->side == side && strcmp(last->step, text) == 0)
+    const packed_step *last =
+        flow->steps->len ? &g_array_index(flow->steps, packed_step, flow->steps->len - 1) : NULL;
+    if (last != NULL && last->side == (uint8_t)side && strcmp(text_of(flow, last), text) == 0)
         return;
-    if (flow->steps->len >= MAX_STEPS) {
+    uint32_t number;
+    if (flow->steps->len >= MAX_STEPS || !number_of(flow->texts, text, &number)) {
         flow->cut = true;
         return;
     }
-    mtls_flow_step step = {frame, side, g_string_chunk_insert_const(flow->texts, text)};
+    packed_step step = {.frame = frame, .text = number, .side = (uint8_t)side};
     g_array_append_val(flow->steps, step);
 }
 
@@ -156,16 +213,16 @@ const char *mtls_flow_line(const mtls_flow *flow, GString *line)
         return NULL;
     g_string_truncate(line, 0);
     for (unsigned i = 0; i < flow->steps->len; i++) {
-        const mtls_flow_step *step = &g_array_index(flow->steps, mtls_flow_step, i);
-        if (i > 0 && g_array_index(flow->steps, mtls_flow_step, i - 1).side == step->side) {
+        const packed_step *step = &g_array_index(flow->steps, packed_step, i);
+        if (i > 0 && g_array_index(flow->steps, packed_step, i - 1).side == step->side) {
             g_string_append(line, ", ");
         } else {
             if (i > 0)
                 g_string_append(line, " \xc2\xb7 ");
-            g_string_append_c(line, step->side);
+            g_string_append_c(line, (char)step->side);
             g_string_append(line, ": ");
         }
-        g_string_append(line, step->step);
+        g_string_append(line, text_of(flow, step));
     }
     if (flow->cut)
         g_string_append(line, " \xc2\xb7 ...");

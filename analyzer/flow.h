@@ -12,15 +12,27 @@
 
 #include "mtls_analyzer.h"
 
+/* The step texts of every flow of a file ("ClientHello", "Alert
+ * unknown_ca"), each stored once and named by its number: a step keeps
+ * eight bytes. */
 typedef struct {
-    GArray *steps;      /* mtls_flow_step, their texts in `texts` */
-    GStringChunk *texts; /* shared by every flow of the file, not owned: a step's text is stored once */
-    bool cut;           /* steps were left out past the cap */
+    GStringChunk *chunk;    /* not owned */
+    GHashTable *numbers;    /* text (in `chunk`) -> its number + 1 */
+    GPtrArray *texts;       /* number -> text */
+} mtls_flow_texts;
+
+void mtls_flow_texts_init(mtls_flow_texts *texts, GStringChunk *chunk);
+void mtls_flow_texts_clear(mtls_flow_texts *texts);
+
+typedef struct {
+    GArray *steps;          /* packed steps; their texts in `texts` */
+    mtls_flow_texts *texts; /* shared by every flow of the file, not owned */
+    bool cut;               /* steps were left out past the cap */
 } mtls_flow;
 
 /* `texts` holds the step texts of every flow that shares it (the same few
  * dozen across a file) and must outlive the flow. */
-void mtls_flow_init(mtls_flow *flow, GStringChunk *texts);
+void mtls_flow_init(mtls_flow *flow, mtls_flow_texts *texts);
 void mtls_flow_clear(mtls_flow *flow);
 /* Records `event`, sent by `side` ('C', 'S' or '?') in `frame`. Repeats of the
  * same step by the same side in a row, and application data after the first
@@ -29,6 +41,10 @@ void mtls_flow_add(mtls_flow *flow, uint32_t frame, char side, const mtls_event 
 /* "ClientHello", "Certificate", "encrypted handshake message": what the flow
  * and the messages call an event of this kind. */
 const char *mtls_event_name(mtls_event_kind kind);
+
+size_t mtls_flow_step_count(const mtls_flow *flow);
+/* The step at `index`; its text NULL past the last. */
+mtls_flow_step mtls_flow_step_at(const mtls_flow *flow, size_t index);
 
 /* "C: ClientHello · S: ServerHello, ...", rendered into `line` (its text
  * replaced); NULL for a flow without steps. */

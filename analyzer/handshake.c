@@ -41,14 +41,8 @@ mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number
     handshake->capture = capture;
     handshake->ca_names = g_ptr_array_new_with_free_func(mtls_ca_name_unref);
     handshake->ca_name_texts = g_ptr_array_new();
-    handshake->client_chain = g_array_new(FALSE, TRUE, sizeof(mtls_certificate_summary));
-    handshake->server_chain_entries = g_array_new(FALSE, TRUE, sizeof(mtls_certificate_summary));
-    handshake->offered_cipher_suites = g_array_new(FALSE, FALSE, sizeof(uint16_t));
-    handshake->offered_signature_schemes = g_array_new(FALSE, FALSE, sizeof(uint16_t));
-    handshake->requested_signature_schemes = g_array_new(FALSE, FALSE, sizeof(uint16_t));
     handshake->findings = mtls_findings_new();
-    handshake->held_chain_findings = mtls_findings_new();
-    mtls_flow_init(&handshake->flow, mtls_capture_texts(capture));
+    mtls_flow_init(&handshake->flow, &capture->flow_texts);
     mtls_transcript_init(&handshake->transcript);
     handshake->summary.stream_number = stream_number;
     handshake->summary.handshake_number = handshake_number;
@@ -59,17 +53,11 @@ void mtls_handshake_free(mtls_handshake *handshake)
 {
     if (handshake == NULL)
         return;
-    g_free(handshake->client_endpoint);
-    g_free(handshake->server_endpoint);
-    g_free(handshake->server_name);
-    g_free(handshake->offered_versions);
-    g_array_free(handshake->offered_cipher_suites, TRUE);
-    g_array_free(handshake->offered_signature_schemes, TRUE);
-    g_array_free(handshake->requested_signature_schemes, TRUE);
+    g_free(handshake->offered_cipher_suites.values);
+    g_free(handshake->offered_signature_schemes.values);
+    g_free(handshake->requested_signature_schemes.values);
     g_ptr_array_unref(handshake->ca_name_texts);
     g_ptr_array_unref(handshake->ca_names);
-    g_array_free(handshake->client_chain, TRUE);
-    g_array_free(handshake->server_chain_entries, TRUE);
     if (handshake->server_chain != NULL)
         g_ptr_array_unref(handshake->server_chain);
     if (handshake->unverified_client_chain != NULL)
@@ -77,7 +65,8 @@ void mtls_handshake_free(mtls_handshake *handshake)
     if (handshake->unverified_server_chain != NULL)
         g_ptr_array_unref(handshake->unverified_server_chain);
     g_ptr_array_unref(handshake->findings);
-    g_ptr_array_unref(handshake->held_chain_findings);
+    if (handshake->held_chain_findings != NULL)
+        g_ptr_array_unref(handshake->held_chain_findings);
     mtls_flow_clear(&handshake->flow);
     g_free(handshake->answer_protocol);
     g_free(handshake->answer_title);
@@ -97,9 +86,9 @@ mtls_handshake *mtls_handshake_new_post_handshake(const mtls_handshake *parent, 
 {
     mtls_handshake *handshake = mtls_handshake_new(parent->capture, parent->summary.stream_number, handshake_number);
     mtls_handshake_summary *summary = &handshake->summary;
-    handshake->client_endpoint = g_strdup(parent->client_endpoint);
-    handshake->server_endpoint = g_strdup(parent->server_endpoint);
-    handshake->server_name = g_strdup(parent->server_name);
+    handshake->client_endpoint = parent->client_endpoint;
+    handshake->server_endpoint = parent->server_endpoint;
+    handshake->server_name = parent->server_name;
     summary->client_endpoint = handshake->client_endpoint;
     summary->server_endpoint = handshake->server_endpoint;
     summary->server_name = handshake->server_name;
@@ -116,11 +105,11 @@ mtls_handshake *mtls_handshake_new_post_handshake(const mtls_handshake *parent, 
     return handshake;
 }
 
-static void set_endpoint(char **slot, const char **summary_slot, const char *sender)
+static void set_endpoint(mtls_capture *capture, const char **slot, const char **summary_slot, const char *sender)
 {
     if (*slot != NULL || sender == NULL)
         return;
-    *slot = g_strdup(sender);
+    *slot = mtls_capture_text(capture, sender);
     *summary_slot = *slot;
 }
 
@@ -138,17 +127,17 @@ static mtls_side side_of(mtls_handshake *handshake, const char *sender, mtls_eve
 
     mtls_handshake_summary *summary = &handshake->summary;
     if (kind == MTLS_EVENT_CLIENT_HELLO && handshake->client_endpoint == NULL) {
-        set_endpoint(&handshake->client_endpoint, &summary->client_endpoint, sender);
+        set_endpoint(handshake->capture, &handshake->client_endpoint, &summary->client_endpoint, sender);
         return MTLS_SIDE_CLIENT;
     }
     bool server_only_message = kind == MTLS_EVENT_SERVER_HELLO || kind == MTLS_EVENT_CERTIFICATE_REQUEST ||
                                kind == MTLS_EVENT_SERVER_HELLO_DONE || kind == MTLS_EVENT_NEW_SESSION_TICKET;
     if (handshake->server_endpoint == NULL && (server_only_message || handshake->client_endpoint != NULL)) {
-        set_endpoint(&handshake->server_endpoint, &summary->server_endpoint, sender);
+        set_endpoint(handshake->capture, &handshake->server_endpoint, &summary->server_endpoint, sender);
         return MTLS_SIDE_SERVER;
     }
     if (handshake->client_endpoint == NULL && handshake->server_endpoint != NULL) {
-        set_endpoint(&handshake->client_endpoint, &summary->client_endpoint, sender);
+        set_endpoint(handshake->capture, &handshake->client_endpoint, &summary->client_endpoint, sender);
         return MTLS_SIDE_CLIENT;
     }
     return MTLS_SIDE_UNKNOWN;
@@ -171,7 +160,7 @@ static void note_missing_start(mtls_handshake *handshake, const mtls_packet *pac
 /* Every version the client offered, as listed in supported_versions (RFC
  * 8446: it replaces the legacy field); without it, "up to" the ClientHello's
  * own version. */
-static char *describe_offered_versions(const mtls_event *event)
+static char *describe_offered_versions(const mtls_event *event) /* g_free it */
 {
     const uint16_t *supported = event->u.client_hello.supported_versions;
     const size_t supported_count = event->u.client_hello.supported_version_count;
@@ -229,17 +218,17 @@ static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet
     summary->offered_max_version = offered;
     summary->record_version = event->u.client_hello.record_version;
     summary->client_hello_version = event->u.client_hello.legacy_version;
-    g_free(handshake->offered_versions);
-    handshake->offered_versions = describe_offered_versions(event);
-    summary->offered_versions = handshake->offered_versions;
-    g_array_set_size(handshake->offered_cipher_suites, 0);
-    g_array_append_vals(handshake->offered_cipher_suites, event->u.client_hello.cipher_suites,
-                        event->u.client_hello.cipher_suite_count);
-    g_array_set_size(handshake->offered_signature_schemes, 0);
-    g_array_append_vals(handshake->offered_signature_schemes, event->u.client_hello.signature_algorithms,
-                        event->u.client_hello.signature_algorithm_count);
+    char *offered_versions = describe_offered_versions(event);
+    summary->offered_versions = mtls_capture_text(handshake->capture, offered_versions);
+    g_free(offered_versions);
+    handshake->offered_cipher_suites.count = 0;
+    mtls_code_points_append(&handshake->offered_cipher_suites, event->u.client_hello.cipher_suites,
+                            event->u.client_hello.cipher_suite_count);
+    handshake->offered_signature_schemes.count = 0;
+    mtls_code_points_append(&handshake->offered_signature_schemes, event->u.client_hello.signature_algorithms,
+                            event->u.client_hello.signature_algorithm_count);
     if (event->u.client_hello.server_name && handshake->server_name == NULL) {
-        handshake->server_name = g_strdup(event->u.client_hello.server_name);
+        handshake->server_name = mtls_capture_text(handshake->capture, event->u.client_hello.server_name);
         summary->server_name = handshake->server_name;
     }
     if (is_legacy(offered))
@@ -310,8 +299,9 @@ static void on_certificate_request(mtls_handshake *handshake, const mtls_packet 
         g_ptr_array_add(handshake->ca_names, mtls_ca_name_ref(ca_name));
         g_ptr_array_add(handshake->ca_name_texts, (gpointer)mtls_capture_text(handshake->capture, ca_name->text));
     }
-    g_array_append_vals(handshake->requested_signature_schemes, event->u.certificate_request.signature_algorithms,
-                        event->u.certificate_request.signature_algorithm_count);
+    mtls_code_points_append(&handshake->requested_signature_schemes,
+                            event->u.certificate_request.signature_algorithms,
+                            event->u.certificate_request.signature_algorithm_count);
     summary->ca_name_count = handshake->ca_name_texts->len;
     summary->ca_names = (const char *const *)handshake->ca_name_texts->pdata;
     if (summary->ca_name_count == 0)

@@ -66,11 +66,11 @@ static void on_empty_client_certificate(mtls_handshake *handshake, const mtls_pa
     /* Clients also leave out a certificate whose key cannot sign with any
      * algorithm the request lists. */
     GString *algorithms = g_string_new(NULL);
-    const GArray *requested = handshake->requested_signature_schemes;
-    const uint16_t *schemes = (const uint16_t *)(const void *)requested->data;
-    const char *left_out = mtls_key_family_left_out(schemes, requested->len, handshake->tls13);
+    const mtls_code_points *requested = &handshake->requested_signature_schemes;
+    const uint16_t *schemes = requested->values;
+    const char *left_out = mtls_key_family_left_out(schemes, requested->count, handshake->tls13);
     if (left_out) {
-        char *listed = mtls_signature_schemes_for_message(schemes, requested->len, MTLS_SCHEMES_SHOWN);
+        char *listed = mtls_signature_schemes_for_message(schemes, requested->count, MTLS_SCHEMES_SHOWN);
         g_string_printf(algorithms, " The request accepts only the signature algorithms %s: a client whose "
                                     "certificate has an %s key has no certificate it may use, and sends none; "
                                     "allow %s algorithms on the server or give the client a certificate with "
@@ -102,13 +102,13 @@ static void on_empty_client_certificate(mtls_handshake *handshake, const mtls_pa
 static void check_signature_algorithms(mtls_handshake *handshake, const mtls_certificate *leaf,
                                        const mtls_packet *packet)
 {
-    const GArray *requested = handshake->requested_signature_schemes;
-    if (requested->len == 0)
+    const mtls_code_points *requested = &handshake->requested_signature_schemes;
+    if (requested->count == 0)
         return;
-    const uint16_t *schemes = (const uint16_t *)(const void *)requested->data;
-    if (mtls_key_fits_schemes(leaf, schemes, requested->len, handshake->tls13) != MTLS_KEY_DOES_NOT_FIT)
+    const uint16_t *schemes = requested->values;
+    if (mtls_key_fits_schemes(leaf, schemes, requested->count, handshake->tls13) != MTLS_KEY_DOES_NOT_FIT)
         return;
-    char *listed = mtls_signature_schemes_for_message(schemes, requested->len, MTLS_SCHEMES_SHOWN);
+    char *listed = mtls_signature_schemes_for_message(schemes, requested->count, MTLS_SCHEMES_SHOWN);
     mtls_findings_add(handshake->findings, MTLS_CODE_SIGNATURE_ALGORITHM_MISMATCH, packet->frame,
                       (mtls_evidence){{handshake->summary.certificate_request_frame}},
                       "The server accepts no signature from the %s key of client certificate '%s': allow one, or "
@@ -125,12 +125,14 @@ static void check_signature_algorithms(mtls_handshake *handshake, const mtls_cer
 
 /* The chain as the summary shows it: the few strings it shows, stored once
  * for the file (mtls_capture_text), so that no handshake keeps a parsed
- * certificate alive past the cache. A second Certificate from the same side
- * (a renegotiation) replaces the first. */
-static void summarise_chain(mtls_handshake *handshake, const GPtrArray *chain, GArray *entries)
+ * certificate alive past the cache; the entries too are stored once
+ * (mtls_capture_chain_summary), for a server sends the same chain every
+ * time. A second Certificate from the same side (a renegotiation) replaces
+ * the first. */
+static const mtls_certificate_summary *summarise_chain(mtls_handshake *handshake, const GPtrArray *chain)
 {
     mtls_capture *capture = handshake->capture;
-    g_array_set_size(entries, 0);
+    GArray *entries = g_array_sized_new(FALSE, FALSE, sizeof(mtls_certificate_summary), chain->len);
     for (unsigned i = 0; i < chain->len; i++) {
         const mtls_certificate *certificate = g_ptr_array_index(chain, i);
         mtls_certificate_summary entry = {
@@ -145,6 +147,17 @@ static void summarise_chain(mtls_handshake *handshake, const GPtrArray *chain, G
         };
         g_array_append_val(entries, entry);
     }
+    const mtls_certificate_summary *stored = mtls_capture_chain_summary(
+        capture, (const mtls_certificate_summary *)(const void *)entries->data, entries->len);
+    g_array_free(entries, TRUE);
+    return stored;
+}
+
+static GPtrArray *held_chain_findings_of(mtls_handshake *handshake)
+{
+    if (handshake->held_chain_findings == NULL)
+        handshake->held_chain_findings = mtls_findings_new();
+    return handshake->held_chain_findings;
 }
 
 /* Parses and judges a chain. */
@@ -157,21 +170,20 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
         return;
     }
     const mtls_certificate *leaf = g_ptr_array_index(chain, 0);
-    GArray *entries = side == MTLS_SIDE_SERVER ? handshake->server_chain_entries : handshake->client_chain;
-    summarise_chain(handshake, chain, entries);
-    const mtls_certificate_summary *leaf_entry = &g_array_index(entries, mtls_certificate_summary, 0);
+    const mtls_certificate_summary *entries = summarise_chain(handshake, chain);
+    const mtls_certificate_summary *leaf_entry = &entries[0];
     if (side == MTLS_SIDE_SERVER) {
         summary->server_subject = leaf_entry->subject;
-        summary->server_chain = (const mtls_certificate_summary *)(void *)entries->data;
-        summary->server_chain_parsed = entries->len;
+        summary->server_chain = entries;
+        summary->server_chain_parsed = chain->len;
         mtls_check_server_name(&(mtls_server_name_input){.server_leaf = leaf,
                                                          .server_name = handshake->server_name,
                                                          .client_hello_frame = summary->client_hello_frame,
                                                          .certificate_frame = packet->frame},
                                handshake->findings);
     } else {
-        summary->client_chain = (const mtls_certificate_summary *)(void *)entries->data;
-        summary->client_chain_parsed = entries->len;
+        summary->client_chain = entries;
+        summary->client_chain_parsed = chain->len;
         summary->client_subject = leaf_entry->subject;
         summary->client_issuer = leaf_entry->issuer;
         /* Its key checks the CertificateVerify, for as long as the transcript is kept. */
@@ -203,7 +215,7 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
             for (unsigned i = 0; i < found->len; i++) {
                 mtls_finding *finding = g_ptr_array_index(found, i);
                 if (strcmp(finding->info->code, MTLS_CODE_MISSING_INTERMEDIATE) == 0)
-                    mtls_findings_take(handshake->held_chain_findings, finding);
+                    mtls_findings_take(held_chain_findings_of(handshake), finding);
                 else
                     mtls_findings_take(handshake->findings, finding);
             }
@@ -376,7 +388,7 @@ void mtls_handshake_settle_held_chain_findings(mtls_handshake *handshake, const 
 {
     mtls_handshake_settle_chain_signatures(handshake, packet, accepted);
     GPtrArray *held = handshake->held_chain_findings;
-    if (held->len == 0)
+    if (held == NULL || held->len == 0)
         return;
     const mtls_handshake_summary *summary = &handshake->summary;
     size_t count = 0;

@@ -38,16 +38,16 @@ void mtls_handshake_follow_transcript(mtls_handshake *handshake, const mtls_even
  * that can make none of them was reported with its Certificate already. */
 static void check_certificate_verify_scheme(mtls_handshake *handshake, const mtls_packet *packet, uint16_t scheme)
 {
-    const GArray *requested = handshake->requested_signature_schemes;
-    if (scheme == 0 || requested->len == 0)
+    const mtls_code_points *requested = &handshake->requested_signature_schemes;
+    if (scheme == 0 || requested->count == 0)
         return;
-    const uint16_t *schemes = (const uint16_t *)(const void *)requested->data;
-    for (unsigned i = 0; i < requested->len; i++) {
+    const uint16_t *schemes = requested->values;
+    for (size_t i = 0; i < requested->count; i++) {
         if (schemes[i] == scheme)
             return;
     }
     const char *name = mtls_signature_scheme_name(scheme);
-    char *listed = mtls_signature_schemes_for_message(schemes, requested->len, MTLS_SCHEMES_SHOWN);
+    char *listed = mtls_signature_schemes_for_message(schemes, requested->count, MTLS_SCHEMES_SHOWN);
     mtls_findings_add(handshake->findings, MTLS_CODE_SIGNATURE_ALGORITHM_MISMATCH, packet->frame,
                       (mtls_evidence){{handshake->summary.certificate_request_frame}},
                       "The client's CertificateVerify uses an algorithm the server did not list: restrict the "

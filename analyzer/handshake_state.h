@@ -12,6 +12,7 @@
 #define MTLS_HANDSHAKE_STATE_H
 
 #include <glib.h>
+#include <string.h>
 
 #include "alerts.h"
 #include "application_answer.h"
@@ -21,21 +22,35 @@
 #include "config.h"
 #include "flow.h"
 
+/* TLS code points as a message listed them: sized to fit, for every
+ * handshake keeps a few such lists. */
+typedef struct {
+    uint16_t *values;
+    size_t count;
+} mtls_code_points;
+
+static inline void mtls_code_points_append(mtls_code_points *list, const uint16_t *values, size_t count)
+{
+    if (count == 0)
+        return;
+    list->values = g_renew(uint16_t, list->values, list->count + count);
+    memcpy(list->values + list->count, values, count * sizeof *values);
+    list->count += count;
+}
+
 struct mtls_handshake {
     mtls_capture *capture;              /* owned by the stream */
     mtls_handshake_summary summary;     /* its strings point into the fields below and the capture's certificates */
 
-    char *client_endpoint;
-    char *server_endpoint;
-    char *server_name;
-    char *offered_versions;
-    GArray *offered_cipher_suites;      /* uint16_t, from the ClientHello */
-    GArray *offered_signature_schemes;  /* uint16_t, from the ClientHello */
-    GArray *requested_signature_schemes;/* uint16_t, from the CertificateRequest */
+    /* The texts are the capture's (mtls_capture_text). */
+    const char *client_endpoint;
+    const char *server_endpoint;
+    const char *server_name;
+    mtls_code_points offered_cipher_suites;      /* from the ClientHello */
+    mtls_code_points offered_signature_schemes;  /* from the ClientHello */
+    mtls_code_points requested_signature_schemes;/* from the CertificateRequest */
     GPtrArray *ca_names;                /* mtls_ca_name*, a reference held on each, until the outcome */
     GPtrArray *ca_name_texts;           /* the capture's texts (mtls_capture_text), backing summary.ca_names */
-    GArray *client_chain;               /* mtls_certificate_summary, backing the summary */
-    GArray *server_chain_entries;       /* mtls_certificate_summary, backing the summary */
 
     bool first_event_seen;
     bool hello_retry_pending;           /* a HelloRetryRequest awaits the second ClientHello */
@@ -83,7 +98,7 @@ struct mtls_handshake {
     GPtrArray *findings;                /* mtls_finding* */
     mtls_flow flow;
     GPtrArray *held_chain_findings;     /* mtls_finding*: the client's unsent intermediate, until the
-                                         * outcome says whether the server needed it */
+                                         * outcome says whether the server needed it; NULL until one is */
     GPtrArray *unverified_client_chain; /* mtls_certificate*, referenced: the client's chain whose link
                                          * signatures wait for the outcome; NULL once settled */
     GPtrArray *unverified_server_chain; /* the same for the server's chain, judged by the client */

@@ -456,7 +456,8 @@ typedef struct {
 } mtls_flow_step;
 
 size_t mtls_handshake_flow_step_count(const mtls_handshake *handshake);
-const mtls_flow_step *mtls_handshake_flow_step(const mtls_handshake *handshake, size_t index);
+/* The step at `index`; its `step` NULL past the last. */
+mtls_flow_step mtls_handshake_flow_step(const mtls_handshake *handshake, size_t index);
 /* "C: ClientHello · S: ServerHello, Certificate(2), ... · S: Alert unknown_ca"; owned by the
  * analysis, valid until the next mtls_handshake_flow call for a handshake of the same capture; NULL
  * before any step. */

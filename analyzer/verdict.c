@@ -229,14 +229,12 @@ const mtls_handshake_summary *mtls_handshake_get_summary(const mtls_handshake *h
 
 size_t mtls_handshake_flow_step_count(const mtls_handshake *handshake)
 {
-    return handshake->flow.steps ? handshake->flow.steps->len : 0;
+    return mtls_flow_step_count(&handshake->flow);
 }
 
-const mtls_flow_step *mtls_handshake_flow_step(const mtls_handshake *handshake, size_t index)
+mtls_flow_step mtls_handshake_flow_step(const mtls_handshake *handshake, size_t index)
 {
-    if (index >= mtls_handshake_flow_step_count(handshake))
-        return NULL;
-    return &g_array_index(handshake->flow.steps, mtls_flow_step, index);
+    return mtls_flow_step_at(&handshake->flow, index);
 }
 
 const char *mtls_handshake_flow(mtls_handshake *handshake)

@@ -407,10 +407,9 @@ static void add_flow(proto_tree *tree, tvbuff_t *tvb, mtls_handshake *handshake)
     proto_item *item = add_long_string(tree, hf_mtls_flow, tvb, line);
     proto_tree *steps = proto_item_add_subtree(item, ett_mtls_flow);
     for (size_t i = 0; i < mtls_handshake_flow_step_count(handshake); i++) {
-        const mtls_flow_step *step = mtls_handshake_flow_step(handshake, i);
-        proto_item_set_generated(proto_tree_add_uint_format(steps, hf_mtls_flow_step, tvb, 0, 0, step->frame,
-                                                            "%c: %s (frame %u)", step->side, step->step,
-                                                            step->frame));
+        const mtls_flow_step step = mtls_handshake_flow_step(handshake, i);
+        proto_item_set_generated(proto_tree_add_uint_format(steps, hf_mtls_flow_step, tvb, 0, 0, step.frame,
+                                                            "%c: %s (frame %u)", step.side, step.step, step.frame));
     }
 }
 

@@ -55,10 +55,10 @@ static void empty_certificate_then_handshake_failure(void **state)
                         "ServerHelloDone \xc2\xb7 C: Certificate(empty), CertificateVerify, ChangeCipherSpec "
                         "\xc2\xb7 S: Alert handshake_failure");
     assert_int_equal(mtls_handshake_flow_step_count(session.last), 9);
-    assert_int_equal(mtls_handshake_flow_step(session.last, 5)->frame, 6);
-    assert_string_equal(mtls_handshake_flow_step(session.last, 5)->step, "Certificate(empty)");
-    assert_int_equal(mtls_handshake_flow_step(session.last, 5)->side, 'C');
-    assert_null(mtls_handshake_flow_step(session.last, 9));
+    assert_int_equal(mtls_handshake_flow_step(session.last, 5).frame, 6);
+    assert_string_equal(mtls_handshake_flow_step(session.last, 5).step, "Certificate(empty)");
+    assert_int_equal(mtls_handshake_flow_step(session.last, 5).side, 'C');
+    assert_null(mtls_handshake_flow_step(session.last, 9).step);
     test_session_clear(&session);
 }
 
