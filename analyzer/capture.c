@@ -16,6 +16,10 @@ typedef struct {
     mtls_certificate *certificate; /* NULL when the DER does not parse */
     char *error;
     bool asked_again;              /* looked up since it was added, or since the last sweep */
+    /* What a chain's summary shows of it, its texts the capture's: made on
+     * the first handshake that sends it, not on every one. */
+    bool summarised;
+    mtls_certificate_summary summary;
 } cached_certificate;
 
 /* Values of the signatures table: a present key with a NULL value is
@@ -94,8 +98,7 @@ mtls_capture *mtls_capture_new(mtls_config *config)
     capture->name_texts = g_hash_table_new_full(der_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, g_free);
     capture->texts = g_string_chunk_new(4096);
     mtls_flow_texts_init(&capture->flow_texts, capture->texts);
-    capture->chain_summaries =
-        g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+    capture->stored = g_hash_table_new_full(der_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
     capture->rendered_flow = g_string_new(NULL);
     capture->rendered_verdict_reason = g_string_new(NULL);
     capture->rendered_message = g_string_new(NULL);
@@ -119,7 +122,7 @@ void mtls_capture_unref(mtls_capture *capture)
     g_hash_table_destroy(capture->name_texts);
     g_hash_table_destroy(capture->certificates);
     mtls_flow_texts_clear(&capture->flow_texts);
-    g_hash_table_destroy(capture->chain_summaries);
+    g_hash_table_destroy(capture->stored);
     g_string_chunk_free(capture->texts);
     g_string_free(capture->rendered_flow, TRUE);
     g_string_free(capture->rendered_verdict_reason, TRUE);
@@ -137,8 +140,27 @@ mtls_capture_statistics mtls_capture_get_statistics(const mtls_capture *capture)
     return statistics;
 }
 
+static const mtls_certificate_summary *summary_of(mtls_capture *capture, cached_certificate *entry)
+{
+    if (!entry->summarised) {
+        const mtls_certificate *certificate = entry->certificate;
+        entry->summary = (mtls_certificate_summary){
+            .subject = mtls_capture_text(capture, certificate->subject),
+            .issuer = mtls_capture_text(capture, certificate->issuer),
+            .not_before = certificate->not_before,
+            .not_after = certificate->not_after,
+            .key = mtls_capture_text(capture, certificate->key_description),
+            .signature_algorithm = mtls_capture_text(capture, certificate->signature_algorithm),
+            .sha256 = mtls_capture_text(capture, certificate->sha256),
+            .extended_key_usage = mtls_capture_text(capture, certificate->extended_key_usage),
+        };
+        entry->summarised = true;
+    }
+    return &entry->summary;
+}
+
 const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const uint8_t *der, size_t length,
-                                                 const char **error)
+                                                 const char **error, const mtls_certificate_summary **summary)
 {
     capture->statistics.certificate_lookups++;
     GBytes *key = g_bytes_new_static(der, length);
@@ -158,6 +180,8 @@ const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const ui
         g_hash_table_insert(capture->certificates, stored, entry);
     }
     *error = entry->error;
+    if (summary != NULL)
+        *summary = entry->certificate != NULL ? summary_of(capture, entry) : NULL;
     return entry->certificate;
 }
 
@@ -178,17 +202,15 @@ const char *mtls_capture_text(mtls_capture *capture, const char *text)
     return text == NULL ? NULL : g_string_chunk_insert_const(capture->texts, text);
 }
 
-const mtls_certificate_summary *mtls_capture_chain_summary(mtls_capture *capture,
-                                                           const mtls_certificate_summary *entries, size_t count)
+const void *mtls_capture_store(mtls_capture *capture, const void *data, size_t size)
 {
-    /* The texts are stored once and the entries have no padding, so equal
-     * summaries are equal bytes. */
-    G_STATIC_ASSERT(sizeof(mtls_certificate_summary) == 6 * sizeof(const char *) + 2 * sizeof(int64_t));
-    GBytes *key = g_bytes_new_static(entries, count * sizeof *entries);
+    if (size == 0)
+        return NULL;
+    GBytes *key = g_bytes_new_static(data, size);
     gpointer stored = NULL;
-    if (!g_hash_table_lookup_extended(capture->chain_summaries, key, &stored, NULL)) {
-        stored = g_bytes_new(entries, count * sizeof *entries);
-        g_hash_table_add(capture->chain_summaries, stored);
+    if (!g_hash_table_lookup_extended(capture->stored, key, &stored, NULL)) {
+        stored = g_bytes_new(data, size);
+        g_hash_table_add(capture->stored, stored);
     }
     g_bytes_unref(key);
     return g_bytes_get_data(stored, NULL);
@@ -278,7 +300,7 @@ const mtls_certificate *mtls_capture_issuer_from(mtls_capture *capture, mtls_iss
     gnutls_datum_t der;
     if (mtls_config_issuer_candidate(capture->config, source, certificate, &der)) {
         const char *error;
-        const mtls_certificate *candidate = mtls_capture_certificate(capture, der.data, der.size, &error);
+        const mtls_certificate *candidate = mtls_capture_certificate(capture, der.data, der.size, &error, NULL);
         gnutls_free(der.data);
         if (candidate != NULL && mtls_capture_issued_by(capture, certificate, candidate))
             issuer = (gpointer)candidate;

@@ -37,7 +37,7 @@ struct mtls_capture {
      * cache alone. */
     GStringChunk *texts;
     mtls_flow_texts flow_texts;         /* the flows' step texts, in `texts` */
-    GHashTable *chain_summaries;        /* entries (GBytes) -> NULL: each distinct chain summary once */
+    GHashTable *stored;                 /* GBytes -> NULL: mtls_capture_store's values, each once */
     /* A handshake's flow line and verdict reason, rendered when asked for
      * into one buffer per capture, not kept by every handshake. */
     GString *rendered_flow;
@@ -47,17 +47,20 @@ struct mtls_capture {
 };
 
 /* The parsed certificate for `der`, or NULL with *error set (owned by the
- * capture, valid as the certificate is) when it does not parse. */
+ * capture, valid as the certificate is) when it does not parse. With
+ * `summary`, also what a chain's summary shows of it, its texts the
+ * capture's (valid for the capture's life; the entry as the certificate). */
 const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const uint8_t *der, size_t length,
-                                                 const char **error);
+                                                 const char **error, const mtls_certificate_summary **summary);
 
 /* `text` stored for the life of the capture, once however often it is asked for. */
 const char *mtls_capture_text(mtls_capture *capture, const char *text);
 
-/* `count` entries whose texts are the capture's, stored for the life of the
- * capture, once however often the same chain is summarised. */
-const mtls_certificate_summary *mtls_capture_chain_summary(mtls_capture *capture,
-                                                           const mtls_certificate_summary *entries, size_t count);
+/* `size` bytes stored for the life of the capture, once however often they
+ * are asked for: a chain's summary (a server sends the same chain every
+ * time), a request's list of CA names. Their texts must be the capture's
+ * (mtls_capture_text), so that equal values are equal bytes. */
+const void *mtls_capture_store(mtls_capture *capture, const void *data, size_t size);
 
 /* Empties every cache that is over the limit (the issuer answers with the
  * certificates they borrow from). Called between events, when no certificate

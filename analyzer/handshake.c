@@ -40,7 +40,6 @@ mtls_handshake *mtls_handshake_new(mtls_capture *capture, uint32_t stream_number
     mtls_handshake *handshake = g_new0(mtls_handshake, 1);
     handshake->capture = capture;
     handshake->ca_names = g_ptr_array_new_with_free_func(mtls_ca_name_unref);
-    handshake->ca_name_texts = g_ptr_array_new();
     handshake->findings = mtls_findings_new();
     mtls_flow_init(&handshake->flow, &capture->flow_texts);
     mtls_transcript_init(&handshake->transcript);
@@ -56,7 +55,6 @@ void mtls_handshake_free(mtls_handshake *handshake)
     g_free(handshake->offered_cipher_suites.values);
     g_free(handshake->offered_signature_schemes.values);
     g_free(handshake->requested_signature_schemes.values);
-    g_ptr_array_unref(handshake->ca_name_texts);
     g_ptr_array_unref(handshake->ca_names);
     if (handshake->server_chain != NULL)
         g_ptr_array_unref(handshake->server_chain);
@@ -293,17 +291,23 @@ static void on_certificate_request(mtls_handshake *handshake, const mtls_packet 
                           "can answer; others (most browsers, many HTTP libraries) cannot, and the server then "
                           "refuses the request.",
                           packet->frame);
+    /* The list the summary shows, after any the handshake already had: a
+     * server sends the same list every time, stored once for the file. */
+    GPtrArray *texts = g_ptr_array_sized_new(summary->ca_name_count + event->u.certificate_request.ca_name_count);
+    for (size_t i = 0; i < summary->ca_name_count; i++)
+        g_ptr_array_add(texts, (gpointer)summary->ca_names[i]);
     for (size_t i = 0; i < event->u.certificate_request.ca_name_count; i++) {
         const mtls_blob *name = &event->u.certificate_request.ca_names[i];
         const mtls_ca_name *ca_name = mtls_capture_ca_name(handshake->capture, name->data, name->length);
         g_ptr_array_add(handshake->ca_names, mtls_ca_name_ref(ca_name));
-        g_ptr_array_add(handshake->ca_name_texts, (gpointer)mtls_capture_text(handshake->capture, ca_name->text));
+        g_ptr_array_add(texts, (gpointer)mtls_capture_text(handshake->capture, ca_name->text));
     }
     mtls_code_points_append(&handshake->requested_signature_schemes,
                             event->u.certificate_request.signature_algorithms,
                             event->u.certificate_request.signature_algorithm_count);
-    summary->ca_name_count = handshake->ca_name_texts->len;
-    summary->ca_names = (const char *const *)handshake->ca_name_texts->pdata;
+    summary->ca_name_count = texts->len;
+    summary->ca_names = mtls_capture_store(handshake->capture, texts->pdata, texts->len * sizeof(const char *));
+    g_ptr_array_free(texts, TRUE);
     if (summary->ca_name_count == 0)
         mtls_findings_add(handshake->findings, MTLS_CODE_CA_NAMES_EMPTY, packet->frame, (mtls_evidence){{0}},
                           "The server's request (frame %u) names no CA: set mtls.trusted_by_server to its CA bundle "
@@ -701,8 +705,11 @@ static void settle_after_event(mtls_handshake *handshake, const mtls_packet *pac
      * keep cache entries alive for every handshake. */
     if (handshake->server_chain != NULL && mtls_handshake_is_settled(handshake))
         g_clear_pointer(&handshake->server_chain, g_ptr_array_unref);
-    if (handshake->ca_names->len > 0 && mtls_handshake_is_settled(handshake))
-        g_ptr_array_set_size(handshake->ca_names, 0);
+    if (handshake->ca_names->len > 0 && mtls_handshake_is_settled(handshake)) {
+        /* Emptied with its storage: a handshake is kept for the file's life. */
+        g_ptr_array_unref(handshake->ca_names);
+        handshake->ca_names = g_ptr_array_new_with_free_func(mtls_ca_name_unref);
+    }
     if (mtls_handshake_is_settled(handshake)) {
         mtls_handshake_settle_certificate_verify(handshake, packet);
         if (handshake->accepted_frame == 0)

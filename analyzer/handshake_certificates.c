@@ -19,15 +19,16 @@
  * certificates; a chain with an unparsable member is left unjudged rather
  * than judged wrongly. */
 static bool parse_chain(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
-                        mtls_side side, GPtrArray *chain)
+                        mtls_side side, GPtrArray *chain, GArray *entries)
 {
     const size_t sent = event->u.certificate.certificate_count;
     const size_t judged = MIN(sent, (size_t)MTLS_CHAIN_CERTIFICATES_JUDGED);
     for (size_t i = 0; i < judged; i++) {
         const mtls_blob *der = &event->u.certificate.certificates[i];
         const char *error = NULL;
-        const mtls_certificate *certificate = mtls_capture_certificate(handshake->capture, der->data, der->length,
-                                                                       &error);
+        const mtls_certificate_summary *entry = NULL;
+        const mtls_certificate *certificate =
+            mtls_capture_certificate(handshake->capture, der->data, der->length, &error, &entry);
         if (certificate == NULL) {
             mtls_findings_add(handshake->findings, MTLS_CODE_MALFORMED_CERTIFICATE, packet->frame,
                               (mtls_evidence){{0}},
@@ -39,6 +40,7 @@ static bool parse_chain(mtls_handshake *handshake, const mtls_packet *packet, co
             return false;
         }
         g_ptr_array_add(chain, mtls_certificate_ref(certificate));
+        g_array_append_val(entries, *entry);
     }
     if (judged < sent)
         mtls_findings_add(handshake->findings, MTLS_CODE_CHAIN_PARTLY_JUDGED, packet->frame, (mtls_evidence){{0}},
@@ -123,36 +125,6 @@ static void check_signature_algorithms(mtls_handshake *handshake, const mtls_cer
     g_free(listed);
 }
 
-/* The chain as the summary shows it: the few strings it shows, stored once
- * for the file (mtls_capture_text), so that no handshake keeps a parsed
- * certificate alive past the cache; the entries too are stored once
- * (mtls_capture_chain_summary), for a server sends the same chain every
- * time. A second Certificate from the same side (a renegotiation) replaces
- * the first. */
-static const mtls_certificate_summary *summarise_chain(mtls_handshake *handshake, const GPtrArray *chain)
-{
-    mtls_capture *capture = handshake->capture;
-    GArray *entries = g_array_sized_new(FALSE, FALSE, sizeof(mtls_certificate_summary), chain->len);
-    for (unsigned i = 0; i < chain->len; i++) {
-        const mtls_certificate *certificate = g_ptr_array_index(chain, i);
-        mtls_certificate_summary entry = {
-            .subject = mtls_capture_text(capture, certificate->subject),
-            .issuer = mtls_capture_text(capture, certificate->issuer),
-            .not_before = certificate->not_before,
-            .not_after = certificate->not_after,
-            .key = mtls_capture_text(capture, certificate->key_description),
-            .signature_algorithm = mtls_capture_text(capture, certificate->signature_algorithm),
-            .sha256 = mtls_capture_text(capture, certificate->sha256),
-            .extended_key_usage = mtls_capture_text(capture, certificate->extended_key_usage),
-        };
-        g_array_append_val(entries, entry);
-    }
-    const mtls_certificate_summary *stored = mtls_capture_chain_summary(
-        capture, (const mtls_certificate_summary *)(const void *)entries->data, entries->len);
-    g_array_free(entries, TRUE);
-    return stored;
-}
-
 static GPtrArray *held_chain_findings_of(mtls_handshake *handshake)
 {
     if (handshake->held_chain_findings == NULL)
@@ -165,12 +137,23 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
 {
     mtls_handshake_summary *summary = &handshake->summary;
     GPtrArray *chain = g_ptr_array_new_with_free_func((GDestroyNotify)mtls_certificate_unref);
-    if (!parse_chain(handshake, packet, event, side, chain) || chain->len == 0) {
+    GArray *parsed = g_array_new(FALSE, FALSE, sizeof(mtls_certificate_summary));
+    if (!parse_chain(handshake, packet, event, side, chain, parsed) || chain->len == 0) {
         g_ptr_array_unref(chain);
+        g_array_free(parsed, TRUE);
         return;
     }
     const mtls_certificate *leaf = g_ptr_array_index(chain, 0);
-    const mtls_certificate_summary *entries = summarise_chain(handshake, chain);
+    /* The chain as the summary shows it: the few strings it shows, stored
+     * once for the file, so that no handshake keeps a parsed certificate
+     * alive past the cache; the entries too are stored once, for a server
+     * sends the same chain every time. A second Certificate from the same
+     * side (a renegotiation) replaces the first. */
+    /* Its entries have no padding: equal summaries are equal bytes. */
+    G_STATIC_ASSERT(sizeof(mtls_certificate_summary) == 6 * sizeof(const char *) + 2 * sizeof(int64_t));
+    const mtls_certificate_summary *entries =
+        mtls_capture_store(handshake->capture, parsed->data, parsed->len * sizeof(mtls_certificate_summary));
+    g_array_free(parsed, TRUE);
     const mtls_certificate_summary *leaf_entry = &entries[0];
     if (side == MTLS_SIDE_SERVER) {
         summary->server_subject = leaf_entry->subject;

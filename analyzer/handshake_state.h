@@ -50,7 +50,6 @@ struct mtls_handshake {
     mtls_code_points offered_signature_schemes;  /* from the ClientHello */
     mtls_code_points requested_signature_schemes;/* from the CertificateRequest */
     GPtrArray *ca_names;                /* mtls_ca_name*, a reference held on each, until the outcome */
-    GPtrArray *ca_name_texts;           /* the capture's texts (mtls_capture_text), backing summary.ca_names */
 
     bool first_event_seen;
     bool hello_retry_pending;           /* a HelloRetryRequest awaits the second ClientHello */

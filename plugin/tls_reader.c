@@ -689,24 +689,28 @@ static void read_field(reader_state *state, field_kind kind, field_info *fi)
     }
 }
 
-static void visit_node(proto_node *node, gpointer data)
+/* Pre-order, by the nodes' own links: most nodes are leaves, and a call
+ * per node through proto_tree_children_foreach cost more than reading it. */
+static void visit_children(proto_node *parent, reader_state *state)
 {
-    reader_state *state = data;
-    field_info *fi = PNODE_FINFO(node);
-    if (fi != NULL && fi->hfinfo != NULL) {
-        field_kind kind = kind_of(fi->hfinfo->id);
-        /* Below a certificate is only its X.509 dissection; TLS adds its
-         * records beside the lower layers, never under them. */
-        if (kind == FIELD_LOWER_LAYER)
-            return;
-        if (kind == FIELD_ANSWER)
-            answer_reader_take_field(&state->answers, fi);
-        else if (kind != FIELD_OTHER)
-            read_field(state, kind, fi);
-        if (kind == FIELD_CERTIFICATE)
-            return;
+    for (proto_node *node = parent->first_child; node != NULL; node = node->next) {
+        field_info *fi = PNODE_FINFO(node);
+        if (fi != NULL && fi->hfinfo != NULL) {
+            field_kind kind = kind_of(fi->hfinfo->id);
+            /* Below a certificate is only its X.509 dissection; TLS adds its
+             * records beside the lower layers, never under them. */
+            if (kind == FIELD_LOWER_LAYER)
+                continue;
+            if (kind == FIELD_ANSWER)
+                answer_reader_take_field(&state->answers, fi);
+            else if (kind != FIELD_OTHER)
+                read_field(state, kind, fi);
+            if (kind == FIELD_CERTIFICATE)
+                continue;
+        }
+        if (node->first_child != NULL)
+            visit_children(node, state);
     }
-    proto_tree_children_foreach(node, visit_node, data);
 }
 
 void tls_reader_read_frame(proto_tree *tree, frame_event_sink sink, void *user_data)
@@ -717,7 +721,7 @@ void tls_reader_read_frame(proto_tree *tree, frame_event_sink sink, void *user_d
         .message_type = -1,
     };
     answer_reader_start(&state.answers, sink, user_data);
-    proto_tree_children_foreach(tree, visit_node, &state);
+    visit_children(tree, &state);
     flush_record(&state);
     answer_reader_finish(&state.answers);
     pass_held_events(&state);
