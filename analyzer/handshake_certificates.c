@@ -132,7 +132,60 @@ static GPtrArray *held_chain_findings_of(mtls_handshake *handshake)
     return handshake->held_chain_findings;
 }
 
-/* Parses and judges a chain. */
+/* The chain as the summary shows it: the few strings it shows, stored once
+ * for the file, so that no handshake keeps a parsed certificate alive past
+ * the cache; the entries too are stored once, for a server sends the same
+ * chain every time. */
+static const mtls_certificate_summary *store_chain_summary(mtls_handshake *handshake, GArray *parsed)
+{
+    /* Its entries have no padding: equal summaries are equal bytes. */
+    G_STATIC_ASSERT(sizeof(mtls_certificate_summary) == 6 * sizeof(const char *) + 2 * sizeof(int64_t));
+    return mtls_capture_store(handshake->capture, parsed->data, parsed->len * sizeof(mtls_certificate_summary));
+}
+
+/* The chain's own checks: its order, dates, roles and trust. */
+static void check_chain(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event,
+                        mtls_side side, GPtrArray *chain)
+{
+    mtls_handshake_summary *summary = &handshake->summary;
+    mtls_chain_input input = {
+        .side = side,
+        .certificates = chain,
+        .ca_names = handshake->ca_names,
+        .capture = handshake->capture,
+        .capture_time = packet->time_seconds,
+        .certificate_frame = packet->frame,
+        .certificate_request_frame = side == MTLS_SIDE_CLIENT ? summary->certificate_request_frame : 0,
+        .known_certificates = side == MTLS_SIDE_CLIENT ? handshake->server_chain : NULL,
+        .known_certificates_frame = handshake->server_certificate_frame,
+        .cut_short = chain->len < event->u.certificate.certificate_count,
+        .self_signed_by_design = (handshake->summary.negotiated_version & 0xff00) == 0xfe00,
+        .verify_signatures = handshake->capture->config->verify_every_chain_signature,
+    };
+    /* An unsent intermediate matters only if the server lacks it, which
+     * its answer tells: that finding waits for the outcome. */
+    GPtrArray *found = side == MTLS_SIDE_CLIENT ? g_ptr_array_new() : handshake->findings;
+    const mtls_ca_name *listed_ca = mtls_check_chain(&input, found);
+    if (side == MTLS_SIDE_CLIENT) {
+        for (unsigned i = 0; i < found->len; i++) {
+            mtls_finding *finding = g_ptr_array_index(found, i);
+            if (strcmp(finding->info->code, MTLS_CODE_MISSING_INTERMEDIATE) == 0)
+                mtls_findings_take(held_chain_findings_of(handshake), finding);
+            else
+                mtls_findings_take(handshake->findings, finding);
+        }
+        g_ptr_array_unref(found);
+    }
+    if (side == MTLS_SIDE_CLIENT && listed_ca != NULL)
+        summary->client_listed_ca = listed_ca->text;
+    GPtrArray **unverified =
+        side == MTLS_SIDE_CLIENT ? &handshake->unverified_client_chain : &handshake->unverified_server_chain;
+    if (!input.verify_signatures && chain->len > 1 && *unverified == NULL)
+        *unverified = g_ptr_array_ref(chain);
+}
+
+/* Parses and judges a chain. A second Certificate from the same side (a
+ * renegotiation) replaces the first in the summary. */
 static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, const mtls_event *event, mtls_side side)
 {
     mtls_handshake_summary *summary = &handshake->summary;
@@ -144,19 +197,10 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
         return;
     }
     const mtls_certificate *leaf = g_ptr_array_index(chain, 0);
-    /* The chain as the summary shows it: the few strings it shows, stored
-     * once for the file, so that no handshake keeps a parsed certificate
-     * alive past the cache; the entries too are stored once, for a server
-     * sends the same chain every time. A second Certificate from the same
-     * side (a renegotiation) replaces the first. */
-    /* Its entries have no padding: equal summaries are equal bytes. */
-    G_STATIC_ASSERT(sizeof(mtls_certificate_summary) == 6 * sizeof(const char *) + 2 * sizeof(int64_t));
-    const mtls_certificate_summary *entries =
-        mtls_capture_store(handshake->capture, parsed->data, parsed->len * sizeof(mtls_certificate_summary));
+    const mtls_certificate_summary *entries = store_chain_summary(handshake, parsed);
     g_array_free(parsed, TRUE);
-    const mtls_certificate_summary *leaf_entry = &entries[0];
     if (side == MTLS_SIDE_SERVER) {
-        summary->server_subject = leaf_entry->subject;
+        summary->server_subject = entries[0].subject;
         summary->server_chain = entries;
         summary->server_chain_parsed = chain->len;
         mtls_check_server_name(&(mtls_server_name_input){.server_leaf = leaf,
@@ -167,50 +211,16 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
     } else {
         summary->client_chain = entries;
         summary->client_chain_parsed = chain->len;
-        summary->client_subject = leaf_entry->subject;
-        summary->client_issuer = leaf_entry->issuer;
+        summary->client_subject = entries[0].subject;
+        summary->client_issuer = entries[0].issuer;
         /* Its key checks the CertificateVerify, for as long as the transcript is kept. */
         mtls_transcript_set_signer(&handshake->transcript, leaf);
         mtls_check_expected_client_certificate(handshake->capture->config->expected_client_certificates, leaf,
                                                packet->frame, handshake->findings);
         check_signature_algorithms(handshake, leaf, packet);
     }
-    if (side == MTLS_SIDE_CLIENT || handshake->capture->config->check_server_chain) {
-        mtls_chain_input input = {
-            .side = side,
-            .certificates = chain,
-            .ca_names = handshake->ca_names,
-            .capture = handshake->capture,
-            .capture_time = packet->time_seconds,
-            .certificate_frame = packet->frame,
-            .certificate_request_frame = side == MTLS_SIDE_CLIENT ? summary->certificate_request_frame : 0,
-            .known_certificates = side == MTLS_SIDE_CLIENT ? handshake->server_chain : NULL,
-            .known_certificates_frame = handshake->server_certificate_frame,
-            .cut_short = chain->len < event->u.certificate.certificate_count,
-            .self_signed_by_design = (handshake->summary.negotiated_version & 0xff00) == 0xfe00,
-            .verify_signatures = handshake->capture->config->verify_every_chain_signature,
-        };
-        /* An unsent intermediate matters only if the server lacks it, which
-         * its answer tells: that finding waits for the outcome. */
-        GPtrArray *found = side == MTLS_SIDE_CLIENT ? g_ptr_array_new() : handshake->findings;
-        const mtls_ca_name *listed_ca = mtls_check_chain(&input, found);
-        if (side == MTLS_SIDE_CLIENT) {
-            for (unsigned i = 0; i < found->len; i++) {
-                mtls_finding *finding = g_ptr_array_index(found, i);
-                if (strcmp(finding->info->code, MTLS_CODE_MISSING_INTERMEDIATE) == 0)
-                    mtls_findings_take(held_chain_findings_of(handshake), finding);
-                else
-                    mtls_findings_take(handshake->findings, finding);
-            }
-            g_ptr_array_unref(found);
-        }
-        if (side == MTLS_SIDE_CLIENT && listed_ca != NULL)
-            summary->client_listed_ca = listed_ca->text;
-        GPtrArray **unverified =
-            side == MTLS_SIDE_CLIENT ? &handshake->unverified_client_chain : &handshake->unverified_server_chain;
-        if (!input.verify_signatures && chain->len > 1 && *unverified == NULL)
-            *unverified = g_ptr_array_ref(chain);
-    }
+    if (side == MTLS_SIDE_CLIENT || handshake->capture->config->check_server_chain)
+        check_chain(handshake, packet, event, side, chain);
     /* The server's chain is evidence about the client's, judged later. */
     if (side == MTLS_SIDE_SERVER && handshake->server_chain == NULL) {
         handshake->server_chain = chain;
