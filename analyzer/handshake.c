@@ -705,11 +705,8 @@ static void settle_after_event(mtls_handshake *handshake, const mtls_packet *pac
      * keep cache entries alive for every handshake. */
     if (handshake->server_chain != NULL && mtls_handshake_is_settled(handshake))
         g_clear_pointer(&handshake->server_chain, g_ptr_array_unref);
-    if (handshake->ca_names->len > 0 && mtls_handshake_is_settled(handshake)) {
-        /* Emptied with its storage: a handshake is kept for the file's life. */
-        g_ptr_array_unref(handshake->ca_names);
-        handshake->ca_names = g_ptr_array_new_with_free_func(mtls_ca_name_unref);
-    }
+    if (handshake->ca_names->len > 0 && mtls_handshake_is_settled(handshake))
+        g_ptr_array_set_size(handshake->ca_names, 0);
     if (mtls_handshake_is_settled(handshake)) {
         mtls_handshake_settle_certificate_verify(handshake, packet);
         if (handshake->accepted_frame == 0)

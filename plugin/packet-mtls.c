@@ -142,30 +142,19 @@ static mtls_stream *stream_for(packet_info *pinfo, proto_tree *tree)
     return stream;
 }
 
-#define MAX_DECIMAL_DIGITS 10
-
-/* Writes `value` in decimal at `end` (room for MAX_DECIMAL_DIGITS); returns
- * the end of the digits. Texts made for every frame, or every step of every
- * handshake, are put together without a printf. */
-static char *put_decimal(char *end, uint32_t value)
-{
-    char digits[MAX_DECIMAL_DIGITS];
-    size_t count = 0;
-    for (uint32_t rest = value; count == 0 || rest > 0; rest /= 10)
-        digits[count++] = (char)('0' + rest % 10);
-    while (count > 0)
-        *end++ = digits[--count];
-    return end;
-}
-
-/* "192.0.2.1:443" or "[2001:db8::1]:443": the sender, for every TLS frame. */
+/* "192.0.2.1:443" or "[2001:db8::1]:443": the sender, for every TLS frame,
+ * so put together without a printf. */
 static const char *endpoint_name(packet_info *pinfo)
 {
     char address[256]; /* longer addresses are cut, never overrun */
     address_to_str_buf(&pinfo->src, address, sizeof address);
+    char port[8];
+    size_t digits = 0;
+    for (uint32_t rest = pinfo->srcport; digits == 0 || rest > 0; rest /= 10)
+        port[digits++] = (char)('0' + rest % 10);
     const bool bracketed = pinfo->src.type == AT_IPv6;
     const size_t address_length = strlen(address);
-    char *name = wmem_alloc(pinfo->pool, address_length + MAX_DECIMAL_DIGITS + 4);
+    char *name = wmem_alloc(pinfo->pool, address_length + digits + 4);
     char *end = name;
     if (bracketed)
         *end++ = '[';
@@ -174,7 +163,8 @@ static const char *endpoint_name(packet_info *pinfo)
     if (bracketed)
         *end++ = ']';
     *end++ = ':';
-    end = put_decimal(end, pinfo->srcport);
+    while (digits > 0)
+        *end++ = port[--digits];
     *end = '\0';
     return name;
 }
@@ -408,26 +398,6 @@ static void add_chain(proto_tree *tree, proto_item *parent, int ett_chain, int h
     }
 }
 
-#define FLOW_STEP_LABEL_SIZE 128
-
-/* "C: ClientHello (frame 4)". A step's text is short; a longer one is cut. */
-static void flow_step_label(const mtls_flow_step *step, char label[FLOW_STEP_LABEL_SIZE])
-{
-    static const char frame_word[] = " (frame ";
-    char *end = label;
-    *end++ = step->side;
-    *end++ = ':';
-    *end++ = ' ';
-    const size_t room = FLOW_STEP_LABEL_SIZE - 3 - (sizeof frame_word - 1) - MAX_DECIMAL_DIGITS - 2;
-    const size_t length = MIN(strlen(step->step), room);
-    memcpy(end, step->step, length);
-    end += length;
-    memcpy(end, frame_word, sizeof frame_word - 1);
-    end = put_decimal(end + sizeof frame_word - 1, step->frame);
-    *end++ = ')';
-    *end = '\0';
-}
-
 /* The flow in one line, and under it each step as a link to its frame. */
 static void add_flow(proto_tree *tree, tvbuff_t *tvb, mtls_handshake *handshake)
 {
@@ -441,10 +411,8 @@ static void add_flow(proto_tree *tree, tvbuff_t *tvb, mtls_handshake *handshake)
     proto_tree *steps = proto_item_add_subtree(item, ett_mtls_flow);
     for (size_t i = 0; i < mtls_handshake_flow_step_count(handshake); i++) {
         const mtls_flow_step step = mtls_handshake_flow_step(handshake, i);
-        char label[FLOW_STEP_LABEL_SIZE];
-        flow_step_label(&step, label);
-        proto_item_set_generated(
-            proto_tree_add_uint_format(steps, hf_mtls_flow_step, tvb, 0, 0, step.frame, "%s", label));
+        proto_item_set_generated(proto_tree_add_uint_format(steps, hf_mtls_flow_step, tvb, 0, 0, step.frame,
+                                                            "%c: %s (frame %u)", step.side, step.step, step.frame));
     }
 }
 
@@ -578,13 +546,12 @@ static void show_record(const frame_record *record, tvbuff_t *tvb, packet_info *
             mtls_handshake_capture_ended(handshake);
         const char *verdict = mtls_verdict_name(mtls_handshake_verdict(handshake, capture_complete));
         const char *problems = problems_on_frame(handshake, pinfo);
-        /* Labelled as it is made: appending to a label fills it first. */
-        proto_item *root = proto_tree_add_protocol_format(tree, proto_mtls, tvb, 0, 0, "%s: %s%s%s%s",
-                                                          proto_get_protocol_long_name(find_protocol_by_id(proto_mtls)),
-                                                          verdict, problems ? " (" : "", problems ? problems : "",
-                                                          problems ? ")" : "");
-        if (problems != NULL)
+        proto_item *root = proto_tree_add_item(tree, proto_mtls, tvb, 0, 0, ENC_NA);
+        proto_item_append_text(root, ": %s", verdict);
+        if (problems != NULL) {
+            proto_item_append_text(root, " (%s)", problems);
             col_append_fstr(pinfo->cinfo, COL_INFO, " [mTLS: %s]", problems);
+        }
         proto_tree *subtree = proto_item_add_subtree(root, ett_mtls);
         add_generated_string(subtree, hf_mtls_verdict, tvb, verdict);
         const mtls_handshake_summary *summary = mtls_handshake_get_summary(handshake);

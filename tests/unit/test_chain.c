@@ -436,28 +436,41 @@ static uint8_t *tampered_certificate(const test_cert *certificate, size_t *lengt
     return tampered;
 }
 
+/* A Certificate message of `leaf` with its signature tampered with, then
+ * the PKI's issuing CA. It points into itself: not to be copied. */
+typedef struct {
+    uint8_t *tampered;
+    mtls_blob chain[2];
+    mtls_event event;
+} tampered_chain;
+
+static void tampered_chain_init(tampered_chain *message, const test_pki *pki, const test_cert *leaf)
+{
+    message->tampered = tampered_certificate(leaf, &message->chain[0].length);
+    message->chain[0].data = message->tampered;
+    message->chain[1].data = g_bytes_get_data(pki->issuing->der, &message->chain[1].length);
+    message->event = (mtls_event){.kind = MTLS_EVENT_CERTIFICATE};
+    message->event.u.certificate.certificates = message->chain;
+    message->event.u.certificate.certificate_count = 2;
+}
+
 static void broken_signatures_are_not_missing_issuers(void **state)
 {
     test_pki *pki = *state;
-    size_t length;
-    uint8_t *tampered = tampered_certificate(pki->client, &length);
+    tampered_chain message;
+    tampered_chain_init(&message, pki, pki->client);
     test_session session;
     test_session_init(&session, NULL);
     feed_tls12_server_flight(&session, pki, CERTS(pki->root), 1);
-    mtls_blob chain[2] = {{tampered, length}, {NULL, 0}};
-    chain[1].data = g_bytes_get_data(pki->issuing->der, &chain[1].length);
-    mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE};
-    event.u.certificate.certificates = chain;
-    event.u.certificate.certificate_count = 2;
     mtls_packet packet = {++session.frame, session.time, TEST_CLIENT, 0};
-    mtls_handshake *handshake = mtls_stream_feed(session.stream, &packet, &event);
+    mtls_handshake *handshake = mtls_stream_feed(session.stream, &packet, &message.event);
     /* Judged on names and key identifiers; the signatures wait for the outcome. */
     assert_codes(handshake, true, "-");
     feed_alert(&session, TEST_SERVER, 2, 51);
     assert_codes(handshake, true, "bad_signature,decrypt_error");
     assert_message_mentions(handshake, "bad_signature", "CN=Test Issuing CA");
     test_session_clear(&session);
-    g_free(tampered);
+    g_free(message.tampered);
 
     /* A CA of the same name with another key: the name matches, the signature does not. */
     test_cert *impostor = test_cert_new(&(test_cert_spec){.common_name = "Test Issuing CA", .issuer = pki->root, .ca = true});
@@ -579,13 +592,8 @@ static void malformed_certificates_are_noted_not_judged(void **state)
 static void chain_signatures_wait_for_a_refusal_about_them(void **state)
 {
     test_pki *pki = *state;
-    size_t length;
-    uint8_t *tampered = tampered_certificate(pki->client, &length);
-    mtls_blob chain[2] = {{tampered, length}, {NULL, 0}};
-    chain[1].data = g_bytes_get_data(pki->issuing->der, &chain[1].length);
-    mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE};
-    event.u.certificate.certificates = chain;
-    event.u.certificate.certificate_count = 2;
+    tampered_chain message;
+    tampered_chain_init(&message, pki, pki->client);
     const struct {
         bool verify_every;
         int alert;          /* 0: the server completes the handshake */
@@ -607,7 +615,7 @@ static void chain_signatures_wait_for_a_refusal_about_them(void **state)
         /* The server's own chain is verified as it comes: not counted here. */
         const size_t checks_before = mtls_capture_get_statistics(session.capture).signature_checks;
         mtls_packet packet = {++session.frame, session.time, TEST_CLIENT, 0};
-        mtls_handshake *handshake = mtls_stream_feed(session.stream, &packet, &event);
+        mtls_handshake *handshake = mtls_stream_feed(session.stream, &packet, &message.event);
         assert_codes(handshake, true, cases[i].verify_every ? "bad_signature" : "-");
         if (cases[i].alert != 0) {
             feed_alert(&session, TEST_SERVER, 2, cases[i].alert);
@@ -621,7 +629,7 @@ static void chain_signatures_wait_for_a_refusal_about_them(void **state)
         assert_int_equal(statistics.signature_checks > checks_before, cases[i].checked);
         test_session_clear(&session);
     }
-    g_free(tampered);
+    g_free(message.tampered);
 }
 
 /* The server's chain likewise waits for the client: a client that sends its
@@ -629,13 +637,8 @@ static void chain_signatures_wait_for_a_refusal_about_them(void **state)
 static void server_chain_signatures_wait_for_the_clients_refusal(void **state)
 {
     test_pki *pki = *state;
-    size_t length;
-    uint8_t *tampered = tampered_certificate(pki->server, &length);
-    mtls_blob chain[2] = {{tampered, length}, {NULL, 0}};
-    chain[1].data = g_bytes_get_data(pki->issuing->der, &chain[1].length);
-    mtls_event event = {.kind = MTLS_EVENT_CERTIFICATE};
-    event.u.certificate.certificates = chain;
-    event.u.certificate.certificate_count = 2;
+    tampered_chain message;
+    tampered_chain_init(&message, pki, pki->server);
     const struct {
         bool verify_every;
         int client_alert;   /* 0: the handshake completes; -1: the client goes on, the server refuses */
@@ -657,7 +660,7 @@ static void server_chain_signatures_wait_for_the_clients_refusal(void **state)
         feed_client_hello(&session, 0x0303, NULL, 0);
         feed_server_hello(&session, 0x0303, 0);
         mtls_packet packet = {++session.frame, session.time, TEST_SERVER, 0};
-        mtls_handshake *handshake = mtls_stream_feed(session.stream, &packet, &event);
+        mtls_handshake *handshake = mtls_stream_feed(session.stream, &packet, &message.event);
         assert_codes(handshake, true, cases[i].verify_every ? "server_bad_signature" : "-");
         if (cases[i].client_alert > 0) {
             feed_alert(&session, TEST_CLIENT, 2, cases[i].client_alert);
@@ -675,7 +678,7 @@ static void server_chain_signatures_wait_for_the_clients_refusal(void **state)
         assert_int_equal(mtls_capture_get_statistics(session.capture).signature_checks > 0, cases[i].checked);
         test_session_clear(&session);
     }
-    g_free(tampered);
+    g_free(message.tampered);
 }
 
 /* A capture where one client sends the same chain in every handshake: the
