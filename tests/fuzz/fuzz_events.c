@@ -167,7 +167,7 @@ static void feed_record(mtls_stream *stream, uint32_t frame, const char *sender,
     if (flow)
         (void)strlen(flow);
     for (size_t i = 0; i < mtls_handshake_finding_count(handshake); i++)
-        (void)strlen(mtls_handshake_finding(handshake, i)->message);
+        (void)strlen(mtls_handshake_finding_message(handshake, mtls_handshake_finding(handshake, i)));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
