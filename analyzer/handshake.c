@@ -84,12 +84,9 @@ mtls_handshake *mtls_handshake_new_post_handshake(const mtls_handshake *parent, 
 {
     mtls_handshake *handshake = mtls_handshake_new(parent->capture, parent->summary.stream_number, handshake_number);
     mtls_handshake_summary *summary = &handshake->summary;
-    handshake->client_endpoint = parent->client_endpoint;
-    handshake->server_endpoint = parent->server_endpoint;
-    handshake->server_name = parent->server_name;
-    summary->client_endpoint = handshake->client_endpoint;
-    summary->server_endpoint = handshake->server_endpoint;
-    summary->server_name = handshake->server_name;
+    summary->client_endpoint = parent->summary.client_endpoint;
+    summary->server_endpoint = parent->summary.server_endpoint;
+    summary->server_name = parent->summary.server_name;
     summary->offered_max_version = parent->summary.offered_max_version;
     summary->negotiated_version = parent->summary.negotiated_version;
     summary->client_hello_frame = parent->summary.client_hello_frame;
@@ -103,12 +100,10 @@ mtls_handshake *mtls_handshake_new_post_handshake(const mtls_handshake *parent, 
     return handshake;
 }
 
-static void set_endpoint(mtls_capture *capture, const char **slot, const char **summary_slot, const char *sender)
+static void set_endpoint(mtls_capture *capture, const char **slot, const char *sender)
 {
-    if (*slot != NULL || sender == NULL)
-        return;
-    *slot = mtls_capture_text(capture, sender);
-    *summary_slot = *slot;
+    if (*slot == NULL && sender != NULL)
+        *slot = mtls_capture_text(capture, sender);
 }
 
 /* Which side sent this packet, learning the endpoints as they appear. A
@@ -118,24 +113,24 @@ static mtls_side side_of(mtls_handshake *handshake, const char *sender, mtls_eve
 {
     if (sender == NULL)
         return MTLS_SIDE_UNKNOWN;
-    if (handshake->client_endpoint && strcmp(handshake->client_endpoint, sender) == 0)
+    mtls_handshake_summary *summary = &handshake->summary;
+    if (summary->client_endpoint && strcmp(summary->client_endpoint, sender) == 0)
         return MTLS_SIDE_CLIENT;
-    if (handshake->server_endpoint && strcmp(handshake->server_endpoint, sender) == 0)
+    if (summary->server_endpoint && strcmp(summary->server_endpoint, sender) == 0)
         return MTLS_SIDE_SERVER;
 
-    mtls_handshake_summary *summary = &handshake->summary;
-    if (kind == MTLS_EVENT_CLIENT_HELLO && handshake->client_endpoint == NULL) {
-        set_endpoint(handshake->capture, &handshake->client_endpoint, &summary->client_endpoint, sender);
+    if (kind == MTLS_EVENT_CLIENT_HELLO && summary->client_endpoint == NULL) {
+        set_endpoint(handshake->capture, &summary->client_endpoint, sender);
         return MTLS_SIDE_CLIENT;
     }
     bool server_only_message = kind == MTLS_EVENT_SERVER_HELLO || kind == MTLS_EVENT_CERTIFICATE_REQUEST ||
                                kind == MTLS_EVENT_SERVER_HELLO_DONE || kind == MTLS_EVENT_NEW_SESSION_TICKET;
-    if (handshake->server_endpoint == NULL && (server_only_message || handshake->client_endpoint != NULL)) {
-        set_endpoint(handshake->capture, &handshake->server_endpoint, &summary->server_endpoint, sender);
+    if (summary->server_endpoint == NULL && (server_only_message || summary->client_endpoint != NULL)) {
+        set_endpoint(handshake->capture, &summary->server_endpoint, sender);
         return MTLS_SIDE_SERVER;
     }
-    if (handshake->client_endpoint == NULL && handshake->server_endpoint != NULL) {
-        set_endpoint(handshake->capture, &handshake->client_endpoint, &summary->client_endpoint, sender);
+    if (summary->client_endpoint == NULL && summary->server_endpoint != NULL) {
+        set_endpoint(handshake->capture, &summary->client_endpoint, sender);
         return MTLS_SIDE_CLIENT;
     }
     return MTLS_SIDE_UNKNOWN;
@@ -225,10 +220,8 @@ static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet
     handshake->offered_signature_schemes.count = 0;
     mtls_code_points_append(&handshake->offered_signature_schemes, event->u.client_hello.signature_algorithms,
                             event->u.client_hello.signature_algorithm_count);
-    if (event->u.client_hello.server_name && handshake->server_name == NULL) {
-        handshake->server_name = mtls_capture_text(handshake->capture, event->u.client_hello.server_name);
-        summary->server_name = handshake->server_name;
-    }
+    if (event->u.client_hello.server_name && summary->server_name == NULL)
+        summary->server_name = mtls_capture_text(handshake->capture, event->u.client_hello.server_name);
     if (is_legacy(offered))
         mtls_findings_add(handshake->findings, MTLS_CODE_LEGACY_VERSION, packet->frame, (mtls_evidence){{0}},
                           "The client offered at most %s, which current servers refuse: enable TLS 1.2 or 1.3 in the "
@@ -322,7 +315,7 @@ static void report_not_requested(mtls_handshake *handshake, uint32_t frame)
 {
     if (handshake->summary.certificate_requested || handshake->resumed_frame != 0)
         return;
-    const char *server_name = handshake->server_name;
+    const char *server_name = handshake->summary.server_name;
     mtls_findings_add(handshake->findings, MTLS_CODE_NOT_REQUESTED, frame, (mtls_evidence){{0}},
                       "The server requested no client certificate: if client authentication is expected, enable "
                       "it for this host and port. Its flight ended in frame %u without CertificateRequest%s%s%s. "
@@ -342,11 +335,12 @@ static void on_server_flight_end(mtls_handshake *handshake, const mtls_packet *p
 
 /* handshake_completed, on every accepted handshake: its text is made when
  * read, from the summary and whether the chain had findings (`detail`). */
-static char *compose_completed(const mtls_handshake *handshake, const mtls_finding *finding)
+static void compose_completed(const mtls_handshake *handshake, const mtls_finding *finding, GString *text)
 {
     const mtls_handshake_summary *summary = &handshake->summary;
     const bool chain_is_bad = finding->detail != 0;
-    return g_strdup_printf(
+    g_string_printf(
+        text,
         "The handshake completed in frame %u with client certificate '%s': the server's TLS layer did not refuse "
         "it. The client sent it in frame %u, issued by '%s'%s%s%s. Whether the application accepted it shows in "
         "its first answer (the verdict is 'ok' when an answer that does not refuse the client is in the capture, "

@@ -125,6 +125,12 @@ static void check_signature_algorithms(mtls_handshake *handshake, const mtls_cer
     g_free(listed);
 }
 
+/* Where `sender`'s chain waits, its link signatures unverified. */
+static GPtrArray **unverified_chain_of(mtls_handshake *handshake, mtls_side sender)
+{
+    return sender == MTLS_SIDE_CLIENT ? &handshake->unverified_client_chain : &handshake->unverified_server_chain;
+}
+
 static GPtrArray *held_chain_findings_of(mtls_handshake *handshake)
 {
     if (handshake->held_chain_findings == NULL)
@@ -178,8 +184,7 @@ static void check_chain(mtls_handshake *handshake, const mtls_packet *packet, co
     }
     if (side == MTLS_SIDE_CLIENT && listed_ca != NULL)
         summary->client_listed_ca = listed_ca->text;
-    GPtrArray **unverified =
-        side == MTLS_SIDE_CLIENT ? &handshake->unverified_client_chain : &handshake->unverified_server_chain;
+    GPtrArray **unverified = unverified_chain_of(handshake, side);
     if (!input.verify_signatures && chain->len > 1 && *unverified == NULL)
         *unverified = g_ptr_array_ref(chain);
 }
@@ -204,7 +209,7 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
         summary->server_chain = entries;
         summary->server_chain_parsed = chain->len;
         mtls_check_server_name(&(mtls_server_name_input){.server_leaf = leaf,
-                                                         .server_name = handshake->server_name,
+                                                         .server_name = summary->server_name,
                                                          .client_hello_frame = summary->client_hello_frame,
                                                          .certificate_frame = packet->frame},
                                handshake->findings);
@@ -339,8 +344,7 @@ static bool refusal_may_be_about_chain_signatures(const mtls_handshake *handshak
 static void settle_chain_signatures_of(mtls_handshake *handshake, const mtls_packet *packet, mtls_side sender,
                                        bool refused)
 {
-    GPtrArray **unverified =
-        sender == MTLS_SIDE_CLIENT ? &handshake->unverified_client_chain : &handshake->unverified_server_chain;
+    GPtrArray **unverified = unverified_chain_of(handshake, sender);
     GPtrArray *chain = *unverified;
     if (chain == NULL)
         return;

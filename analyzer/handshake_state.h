@@ -40,12 +40,8 @@ static inline void mtls_code_points_append(mtls_code_points *list, const uint16_
 
 struct mtls_handshake {
     mtls_capture *capture;              /* owned by the stream */
-    mtls_handshake_summary summary;     /* its strings point into the fields below and the capture's certificates */
+    mtls_handshake_summary summary;     /* its texts are the capture's (mtls_capture_text, mtls_capture_store) */
 
-    /* The texts are the capture's (mtls_capture_text). */
-    const char *client_endpoint;
-    const char *server_endpoint;
-    const char *server_name;
     mtls_code_points offered_cipher_suites;      /* from the ClientHello */
     mtls_code_points offered_signature_schemes;  /* from the ClientHello */
     mtls_code_points requested_signature_schemes;/* from the CertificateRequest */

@@ -64,8 +64,10 @@ const mtls_code_info *mtls_code_lookup(const char *code);
 
 struct mtls_handshake;
 typedef struct mtls_finding mtls_finding;
-/* The text of a finding made when it is read (g_free it). */
-typedef char *(*mtls_finding_composer)(const struct mtls_handshake *handshake, const mtls_finding *finding);
+struct _GString; /* GLib's GString: this header does not include GLib */
+/* Writes the text of a finding made when it is read into `text` (its contents replaced). */
+typedef void (*mtls_finding_composer)(const struct mtls_handshake *handshake, const mtls_finding *finding,
+                                      struct _GString *text);
 
 struct mtls_finding {
     const mtls_code_info *info;

@@ -256,10 +256,8 @@ const char *mtls_handshake_finding_message(const mtls_handshake *handshake, cons
 {
     if (finding->message != NULL || finding->compose == NULL)
         return finding->message;
-    char *text = finding->compose(handshake, finding);
     GString *rendered = handshake->capture->rendered_message;
-    g_string_assign(rendered, text);
-    g_free(text);
+    finding->compose(handshake, finding, rendered);
     return rendered->str;
 }
 
