@@ -102,6 +102,7 @@ mtls_capture *mtls_capture_new(mtls_config *config)
     capture->rendered_flow = g_string_new(NULL);
     capture->rendered_verdict_reason = g_string_new(NULL);
     capture->rendered_message = g_string_new(NULL);
+    capture->frames = mtls_frame_index_new();
     return capture;
 }
 
@@ -127,6 +128,7 @@ void mtls_capture_unref(mtls_capture *capture)
     g_string_free(capture->rendered_flow, TRUE);
     g_string_free(capture->rendered_verdict_reason, TRUE);
     g_string_free(capture->rendered_message, TRUE);
+    mtls_frame_index_free(capture->frames);
     mtls_config_unref(capture->config);
     g_free(capture);
 }
@@ -183,6 +185,18 @@ const mtls_certificate *mtls_capture_certificate(mtls_capture *capture, const ui
     if (summary != NULL)
         *summary = entry->certificate != NULL ? summary_of(capture, entry) : NULL;
     return entry->certificate;
+}
+
+void mtls_capture_note_frame(mtls_capture *capture, uint32_t frame, mtls_handshake *const *handshakes,
+                             size_t count)
+{
+    mtls_frame_index_note(capture->frames, frame, handshakes, count);
+}
+
+size_t mtls_capture_frame_handshakes(const mtls_capture *capture, uint32_t frame,
+                                     mtls_handshake *const **handshakes)
+{
+    return mtls_frame_index_find(capture->frames, frame, handshakes);
 }
 
 const mtls_ca_name *mtls_capture_ca_name(mtls_capture *capture, const uint8_t *der, size_t length)

@@ -18,6 +18,7 @@
 #include "certificate.h"
 #include "config.h"
 #include "flow.h"
+#include "frame_index.h"
 
 struct mtls_capture {
     int reference_count;
@@ -43,6 +44,7 @@ struct mtls_capture {
     GString *rendered_flow;
     GString *rendered_verdict_reason;
     GString *rendered_message;          /* of a finding that composes its text */
+    mtls_frame_index *frames;           /* the handshakes each frame touched */
     mtls_capture_statistics statistics;
 };
 
@@ -58,8 +60,9 @@ const char *mtls_capture_text(mtls_capture *capture, const char *text);
 
 /* `size` bytes stored for the life of the capture, once however often they
  * are asked for: a chain's summary (a server sends the same chain every
- * time), a request's list of CA names. Their texts must be the capture's
- * (mtls_capture_text), so that equal values are equal bytes. */
+ * time), a request's list of CA names, the code points a client offers.
+ * Texts in them must be the capture's (mtls_capture_text), so that equal
+ * values are equal bytes. */
 const void *mtls_capture_store(mtls_capture *capture, const void *data, size_t size);
 
 /* Empties every cache that is over the limit (the issuer answers with the

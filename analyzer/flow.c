@@ -13,10 +13,11 @@
 #define MAX_STEPS 40
 #define APPLICATION_DATA "Application Data"
 
-/* Enough for a full TLS 1.2 mutual handshake without growing the array. */
+/* Enough for most handshakes without growing the array. */
 #define USUAL_STEPS 16
+#define STEPS_GROWTH 4
 
-typedef struct {
+typedef struct mtls_packed_step {
     uint32_t frame;
     uint32_t text : 24; /* its number in mtls_flow_texts */
     uint32_t side : 8;
@@ -56,13 +57,12 @@ static bool number_of(mtls_flow_texts *texts, const char *text, uint32_t *number
 
 void mtls_flow_init(mtls_flow *flow, mtls_flow_texts *texts)
 {
-    *flow = (mtls_flow){.steps = g_array_sized_new(FALSE, FALSE, sizeof(packed_step), USUAL_STEPS),
-                        .texts = texts};
+    *flow = (mtls_flow){.texts = texts};
 }
 
 size_t mtls_flow_step_count(const mtls_flow *flow)
 {
-    return flow->steps != NULL ? flow->steps->len : 0;
+    return flow->count;
 }
 
 static const char *text_of(const mtls_flow *flow, const packed_step *step)
@@ -74,15 +74,13 @@ mtls_flow_step mtls_flow_step_at(const mtls_flow *flow, size_t index)
 {
     if (index >= mtls_flow_step_count(flow))
         return (mtls_flow_step){0, 0, NULL};
-    const packed_step *step = &g_array_index(flow->steps, packed_step, index);
+    const packed_step *step = &flow->steps[index];
     return (mtls_flow_step){step->frame, (char)step->side, text_of(flow, step)};
 }
 
 void mtls_flow_clear(mtls_flow *flow)
 {
-    if (flow->steps == NULL)
-        return;
-    g_array_free(flow->steps, TRUE);
+    g_free(flow->steps);
     *flow = (mtls_flow){0};
 }
 
@@ -175,8 +173,8 @@ static const char *step_text(const mtls_event *event, char *buffer, size_t size)
 
 static bool seen(const mtls_flow *flow, char side, const char *text)
 {
-    for (unsigned i = 0; i < flow->steps->len; i++) {
-        const packed_step *step = &g_array_index(flow->steps, packed_step, i);
+    for (unsigned i = 0; i < flow->count; i++) {
+        const packed_step *step = &flow->steps[i];
         if (step->side == (uint8_t)side && strcmp(text_of(flow, step), text) == 0)
             return true;
     }
@@ -186,35 +184,38 @@ static bool seen(const mtls_flow *flow, char side, const char *text)
 void mtls_flow_add(mtls_flow *flow, uint32_t frame, char side, const mtls_event *event)
 {
     /* Decided before any text is made: a long connection's records cost nothing. */
-    if (flow->steps == NULL || flow->cut ||
+    if (flow->texts == NULL || flow->cut ||
         (event->kind == MTLS_EVENT_APPLICATION_DATA && seen(flow, side, APPLICATION_DATA)))
         return;
     char buffer[64];
     const char *text = step_text(event, buffer, sizeof buffer);
     if (text == NULL)
         return;
-    const packed_step *last =
-        flow->steps->len ? &g_array_index(flow->steps, packed_step, flow->steps->len - 1) : NULL;
+    const packed_step *last = flow->count ? &flow->steps[flow->count - 1] : NULL;
     if (last != NULL && last->side == (uint8_t)side && strcmp(text_of(flow, last), text) == 0)
         return;
     uint32_t number;
-    if (flow->steps->len >= MAX_STEPS || !number_of(flow->texts, text, &number)) {
+    if (flow->count >= MAX_STEPS || !number_of(flow->texts, text, &number)) {
         flow->cut = true;
         return;
     }
-    packed_step step = {.frame = frame, .text = number, .side = (uint8_t)side};
-    g_array_append_val(flow->steps, step);
+    /* Grown a little at a time: every handshake keeps its array. */
+    if (flow->count == flow->capacity) {
+        flow->capacity = flow->capacity ? MIN(flow->capacity + STEPS_GROWTH, MAX_STEPS) : USUAL_STEPS;
+        flow->steps = g_renew(packed_step, flow->steps, flow->capacity);
+    }
+    flow->steps[flow->count++] = (packed_step){.frame = frame, .text = number, .side = (uint8_t)side};
 }
 
 /* Rendered when read: most frames' trees do not show it. */
 const char *mtls_flow_line(const mtls_flow *flow, GString *line)
 {
-    if (flow->steps == NULL || flow->steps->len == 0)
+    if (flow->count == 0)
         return NULL;
     g_string_truncate(line, 0);
-    for (unsigned i = 0; i < flow->steps->len; i++) {
-        const packed_step *step = &g_array_index(flow->steps, packed_step, i);
-        if (i > 0 && g_array_index(flow->steps, packed_step, i - 1).side == step->side) {
+    for (unsigned i = 0; i < flow->count; i++) {
+        const packed_step *step = &flow->steps[i];
+        if (i > 0 && flow->steps[i - 1].side == step->side) {
             g_string_append(line, ", ");
         } else {
             if (i > 0)

@@ -24,10 +24,16 @@ typedef struct {
 void mtls_flow_texts_init(mtls_flow_texts *texts, GStringChunk *chunk);
 void mtls_flow_texts_clear(mtls_flow_texts *texts);
 
+struct mtls_packed_step;
+
+/* Every handshake keeps one: its steps in an array of their own, without
+ * the header a GArray would add. */
 typedef struct {
-    GArray *steps;          /* packed steps; their texts in `texts` */
-    mtls_flow_texts *texts; /* shared by every flow of the file, not owned */
-    bool cut;               /* steps were left out past the cap */
+    struct mtls_packed_step *steps; /* their texts in `texts`; NULL until the first */
+    mtls_flow_texts *texts;         /* shared by every flow of the file, not owned; NULL once cleared */
+    uint8_t count;
+    uint8_t capacity;
+    bool cut;                       /* steps were left out past the cap */
 } mtls_flow;
 
 /* `texts` holds the step texts of every flow that shares it (the same few

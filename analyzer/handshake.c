@@ -52,9 +52,6 @@ void mtls_handshake_free(mtls_handshake *handshake)
 {
     if (handshake == NULL)
         return;
-    g_free(handshake->offered_cipher_suites.values);
-    g_free(handshake->offered_signature_schemes.values);
-    g_free(handshake->requested_signature_schemes.values);
     g_ptr_array_unref(handshake->ca_names);
     if (handshake->server_chain != NULL)
         g_ptr_array_unref(handshake->server_chain);
@@ -214,11 +211,13 @@ static void on_client_hello(mtls_handshake *handshake, const mtls_packet *packet
     char *offered_versions = describe_offered_versions(event);
     summary->offered_versions = mtls_capture_text(handshake->capture, offered_versions);
     g_free(offered_versions);
-    handshake->offered_cipher_suites.count = 0;
-    mtls_code_points_append(&handshake->offered_cipher_suites, event->u.client_hello.cipher_suites,
+    mtls_capture *capture = handshake->capture;
+    handshake->offered_cipher_suites = (mtls_code_points){NULL, 0};
+    mtls_code_points_append(capture, &handshake->offered_cipher_suites, event->u.client_hello.cipher_suites,
                             event->u.client_hello.cipher_suite_count);
-    handshake->offered_signature_schemes.count = 0;
-    mtls_code_points_append(&handshake->offered_signature_schemes, event->u.client_hello.signature_algorithms,
+    handshake->offered_signature_schemes = (mtls_code_points){NULL, 0};
+    mtls_code_points_append(capture, &handshake->offered_signature_schemes,
+                            event->u.client_hello.signature_algorithms,
                             event->u.client_hello.signature_algorithm_count);
     if (event->u.client_hello.server_name && summary->server_name == NULL)
         summary->server_name = mtls_capture_text(handshake->capture, event->u.client_hello.server_name);
@@ -295,7 +294,7 @@ static void on_certificate_request(mtls_handshake *handshake, const mtls_packet 
         g_ptr_array_add(handshake->ca_names, mtls_ca_name_ref(ca_name));
         g_ptr_array_add(texts, (gpointer)mtls_capture_text(handshake->capture, ca_name->text));
     }
-    mtls_code_points_append(&handshake->requested_signature_schemes,
+    mtls_code_points_append(handshake->capture, &handshake->requested_signature_schemes,
                             event->u.certificate_request.signature_algorithms,
                             event->u.certificate_request.signature_algorithm_count);
     summary->ca_name_count = texts->len;

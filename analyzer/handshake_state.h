@@ -22,20 +22,27 @@
 #include "config.h"
 #include "flow.h"
 
-/* TLS code points as a message listed them: sized to fit, for every
- * handshake keeps a few such lists. */
+/* TLS code points as a message listed them. The values are the capture's
+ * (mtls_capture_store): clients of one kind offer the same lists, and every
+ * handshake keeps a few. */
 typedef struct {
-    uint16_t *values;
+    const uint16_t *values;
     size_t count;
 } mtls_code_points;
 
-static inline void mtls_code_points_append(mtls_code_points *list, const uint16_t *values, size_t count)
+/* `list` followed by `values` (a CertificateRequest may come again). */
+static inline void mtls_code_points_append(mtls_capture *capture, mtls_code_points *list, const uint16_t *values,
+                                           size_t count)
 {
     if (count == 0)
         return;
-    list->values = g_renew(uint16_t, list->values, list->count + count);
-    memcpy(list->values + list->count, values, count * sizeof *values);
+    uint16_t *joined = g_new(uint16_t, list->count + count);
+    if (list->count)
+        memcpy(joined, list->values, list->count * sizeof *joined);
+    memcpy(joined + list->count, values, count * sizeof *values);
     list->count += count;
+    list->values = mtls_capture_store(capture, joined, list->count * sizeof *joined);
+    g_free(joined);
 }
 
 struct mtls_handshake {

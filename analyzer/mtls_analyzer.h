@@ -326,6 +326,17 @@ void mtls_stream_free(mtls_stream *stream);
 mtls_handshake *mtls_stream_feed(mtls_stream *stream, const mtls_packet *packet,
                                  const mtls_event *event);
 
+/* Which handshakes a frame touched, kept for the passes after the first: a
+ * frame is dissected again whenever it is shown, filtered or tapped, and its
+ * events are not fed again. Noted in frame order on the first pass; noting a
+ * frame again replaces what was noted. */
+void mtls_capture_note_frame(mtls_capture *capture, uint32_t frame, mtls_handshake *const *handshakes,
+                             size_t count);
+/* How many handshakes `frame` touched (0: none, or never noted), with
+ * *handshakes pointing at them until the next note. */
+size_t mtls_capture_frame_handshakes(const mtls_capture *capture, uint32_t frame,
+                                     mtls_handshake *const **handshakes);
+
 typedef enum {
     MTLS_VERDICT_IN_PROGRESS,
     /* client certificate sent, handshake completed, the application answered without refusing */

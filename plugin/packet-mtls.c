@@ -35,14 +35,9 @@ static int proto_quic = -1;
 static dissector_handle_t mtls_handle;
 
 
-/* What a frame keeps for the passes after the first: the handshakes it
- * contributed to, in the order first touched. Nearly every such frame
- * touched one, kept as the proto data itself; a frame that touched several
- * keeps their array under a key of its own. */
-enum { FRAME_HANDSHAKE, FRAME_HANDSHAKES };
-
+/* The handshakes a frame contributed to, in the order first touched. */
 typedef struct {
-    mtls_handshake **handshakes;
+    mtls_handshake *const *handshakes;
     unsigned count;
 } frame_record;
 
@@ -257,37 +252,24 @@ static wmem_array_t *analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree
     return wmem_array_get_count(feed.handshakes) > 0 ? feed.handshakes : NULL;
 }
 
-/* Only a frame that touched a handshake keeps anything for the file, so a
- * long connection's data costs nothing. */
+/* Only a frame that touched a handshake is noted for the passes after the
+ * first (in the capture's frame index, not as Wireshark proto data, which
+ * costs more than twice as much per frame), so a long connection's data
+ * costs nothing. */
 static frame_record remember_frame(packet_info *pinfo, wmem_array_t *touched)
 {
-    frame_record record = {NULL, 0};
     if (touched == NULL)
-        return record;
-    record.count = wmem_array_get_count(touched);
-    if (record.count == 1) {
-        record.handshakes = wmem_array_get_raw(touched);
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_mtls, FRAME_HANDSHAKE, record.handshakes[0]);
-        return record;
-    }
-    frame_record *kept = wmem_new(wmem_file_scope(), frame_record);
-    kept->count = record.count;
-    kept->handshakes = wmem_memdup(wmem_file_scope(), wmem_array_get_raw(touched),
-                                   record.count * sizeof(mtls_handshake *));
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_mtls, FRAME_HANDSHAKES, kept);
-    return *kept;
+        return (frame_record){NULL, 0};
+    const frame_record record = {wmem_array_get_raw(touched), wmem_array_get_count(touched)};
+    mtls_capture_note_frame(file_capture, pinfo->num, record.handshakes, record.count);
+    return record;
 }
 
 static frame_record remembered_frame(packet_info *pinfo)
 {
-    mtls_handshake *handshake = p_get_proto_data(wmem_file_scope(), pinfo, proto_mtls, FRAME_HANDSHAKE);
-    if (handshake != NULL) {
-        mtls_handshake **one = wmem_new(pinfo->pool, mtls_handshake *);
-        *one = handshake;
-        return (frame_record){one, 1};
-    }
-    const frame_record *kept = p_get_proto_data(wmem_file_scope(), pinfo, proto_mtls, FRAME_HANDSHAKES);
-    return kept != NULL ? *kept : (frame_record){NULL, 0};
+    frame_record record;
+    record.count = (unsigned)mtls_capture_frame_handshakes(file_capture, pinfo->num, &record.handshakes);
+    return record;
 }
 
 static proto_item *add_generated_string(proto_tree *tree, int hf, tvbuff_t *tvb, const char *value)
@@ -575,7 +557,8 @@ static void queue_tap_frame(const frame_record *record, packet_info *pinfo)
     if (!have_tap_listener(mtls_tap))
         return;
     mtls_tap_frame *frame = wmem_new(pinfo->pool, mtls_tap_frame);
-    frame->handshakes = record->handshakes;
+    /* The frame index's entries move as frames are noted during a live capture. */
+    frame->handshakes = wmem_memdup(pinfo->pool, record->handshakes, record->count * sizeof *record->handshakes);
     frame->handshake_count = record->count;
     frame->capture_complete = capture_complete_at(pinfo);
     tap_queue_packet(mtls_tap, pinfo, frame);
