@@ -334,15 +334,17 @@ static proto_item *add_long_string(proto_tree *tree, int hf, tvbuff_t *tvb, cons
     size_t first = line_end(value, length);
     proto_item_set_text(item, "%s: %.*s ...", name, (int)first, value);
     proto_tree *lines = proto_item_add_subtree(item, ett_mtls_text);
-    for (const char *rest = value + first; *rest != '\0';) {
+    const char *end = value + length;
+    for (const char *rest = value + first; rest < end;) {
         while (*rest == ' ')
             rest++;
-        size_t line = line_end(rest, strlen(rest));
+        size_t line = line_end(rest, (size_t)(end - rest));
         if (line == 0)
             break;
-        char *text = g_strndup(rest, line);
+        char text[MTLS_TEXT_LINE_LENGTH + 1];
+        memcpy(text, rest, line);
+        text[line] = '\0';
         proto_item_set_generated(proto_tree_add_string_format(lines, hf_mtls_text_line, tvb, 0, 0, text, "%s", text));
-        g_free(text);
         rest += line;
     }
     return item;
