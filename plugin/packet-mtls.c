@@ -495,13 +495,17 @@ static bool finding_shown_here(const mtls_finding *finding, const packet_info *p
  * Info column: what a user scanning the packet list needs first. */
 static const char *problems_on_frame(const mtls_handshake *handshake, packet_info *pinfo)
 {
-    wmem_strbuf_t *codes = wmem_strbuf_new(pinfo->pool, "");
+    wmem_strbuf_t *codes = NULL; /* most frames have none */
     for (size_t i = 0; i < mtls_handshake_finding_count(handshake); i++) {
         const mtls_finding *finding = mtls_handshake_finding(handshake, i);
-        if (finding->info->is_problem && finding_shown_here(finding, pinfo))
-            wmem_strbuf_append_printf(codes, "%s%s", wmem_strbuf_get_len(codes) ? ", " : "", finding->info->code);
+        if (!finding->info->is_problem || !finding_shown_here(finding, pinfo))
+            continue;
+        if (codes == NULL)
+            codes = wmem_strbuf_new(pinfo->pool, finding->info->code);
+        else
+            wmem_strbuf_append_printf(codes, ", %s", finding->info->code);
     }
-    return wmem_strbuf_get_len(codes) ? wmem_strbuf_get_str(codes) : NULL;
+    return codes != NULL ? wmem_strbuf_get_str(codes) : NULL;
 }
 
 static void add_findings(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const mtls_handshake *handshake)
