@@ -304,6 +304,23 @@ bool mtls_capture_issued_by(mtls_capture *capture, const mtls_certificate *certi
     return verdict == SIGNATURE_VERIFIES;
 }
 
+typedef struct {
+    mtls_capture *capture;
+    const mtls_certificate *certificate;
+    const mtls_certificate *issuer;
+} issuer_search;
+
+static bool issuer_if_signed(const uint8_t *der, size_t length, void *user_data)
+{
+    issuer_search *search = user_data;
+    const char *error;
+    const mtls_certificate *candidate = mtls_capture_certificate(search->capture, der, length, &error, NULL);
+    if (candidate == NULL || !mtls_capture_issued_by(search->capture, search->certificate, candidate))
+        return false;
+    search->issuer = candidate;
+    return true;
+}
+
 const mtls_certificate *mtls_capture_issuer_from(mtls_capture *capture, mtls_issuer_source source,
                                                  const mtls_certificate *certificate)
 {
@@ -311,14 +328,8 @@ const mtls_certificate *mtls_capture_issuer_from(mtls_capture *capture, mtls_iss
     gpointer issuer = NULL;
     if (g_hash_table_lookup_extended(issuers, certificate->sha256_digest, NULL, &issuer))
         return issuer;
-    gnutls_datum_t der;
-    if (mtls_config_issuer_candidate(capture->config, source, certificate, &der)) {
-        const char *error;
-        const mtls_certificate *candidate = mtls_capture_certificate(capture, der.data, der.size, &error, NULL);
-        gnutls_free(der.data);
-        if (candidate != NULL && mtls_capture_issued_by(capture, certificate, candidate))
-            issuer = (gpointer)candidate;
-    }
-    g_hash_table_insert(issuers, (gpointer)certificate->sha256_digest, issuer);
-    return issuer;
+    issuer_search search = {capture, certificate, NULL};
+    mtls_config_issuer_candidates(capture->config, source, certificate, issuer_if_signed, &search);
+    g_hash_table_insert(issuers, (gpointer)certificate->sha256_digest, (gpointer)search.issuer);
+    return search.issuer;
 }

@@ -40,8 +40,7 @@ void mtls_config_unref(mtls_config *config)
         return;
     for (size_t i = 0; i < G_N_ELEMENTS(config->trust_stores); i++)
         drop_trust_store(&config->trust_stores[i]);
-    if (config->public_roots != NULL)
-        gnutls_x509_trust_list_deinit(config->public_roots, 1);
+    mtls_public_roots_free(config->public_roots);
     if (config->expected_client_certificates != NULL)
         g_ptr_array_unref(config->expected_client_certificates);
     g_free(config);
@@ -179,36 +178,37 @@ bool mtls_config_has_trust_store(const mtls_config *config, mtls_trust_purpose p
 
 /* The system CA bundle, read on first use. A cache, not a setting: the only
  * write to a shared config. */
-static gnutls_x509_trust_list_t public_roots(const mtls_config *shared)
+static const mtls_public_roots *public_roots(const mtls_config *shared)
 {
     mtls_config *config = (mtls_config *)shared;
     if (!config->use_public_roots)
         return NULL;
     if (!config->public_roots_loaded) {
         config->public_roots_loaded = true;
-        gnutls_x509_trust_list_t list;
-        if (gnutls_x509_trust_list_init(&list, 0) == 0) {
-            if (gnutls_x509_trust_list_add_system_trust(list, 0, 0) > 0)
-                config->public_roots = list;
-            else
-                gnutls_x509_trust_list_deinit(list, 1);
-        }
+        config->public_roots = mtls_public_roots_load_system();
     }
     return config->public_roots;
 }
 
-bool mtls_config_issuer_candidate(const mtls_config *config, mtls_issuer_source source,
-                                  const mtls_certificate *certificate, gnutls_datum_t *der)
+void mtls_config_issuer_candidates(const mtls_config *config, mtls_issuer_source source,
+                                   const mtls_certificate *certificate, mtls_root_candidate_fn take,
+                                   void *user_data)
 {
-    gnutls_x509_trust_list_t list =
-        source == MTLS_ISSUER_PUBLIC_ROOTS ? public_roots(config) : config->trust_stores[source].list;
-    if (list == NULL)
-        return false;
-    gnutls_x509_crt_t crt = mtls_certificate_crt(certificate);
+    if (source == MTLS_ISSUER_PUBLIC_ROOTS) {
+        size_t length;
+        const uint8_t *issuer_name = g_bytes_get_data(certificate->raw_issuer, &length);
+        mtls_public_roots_named(public_roots(config), issuer_name, length, take, user_data);
+        return;
+    }
+    gnutls_x509_trust_list_t list = config->trust_stores[source].list;
+    gnutls_x509_crt_t crt = list != NULL ? mtls_certificate_crt(certificate) : NULL;
     gnutls_x509_crt_t found = NULL;
     if (crt == NULL || gnutls_x509_trust_list_get_issuer(list, crt, &found, GNUTLS_TL_GET_COPY) < 0)
-        return false;
-    bool exported = gnutls_x509_crt_export2(found, GNUTLS_X509_FMT_DER, der) == 0;
+        return;
+    gnutls_datum_t der;
+    if (gnutls_x509_crt_export2(found, GNUTLS_X509_FMT_DER, &der) == 0) {
+        take(der.data, der.size, user_data);
+        gnutls_free(der.data);
+    }
     gnutls_x509_crt_deinit(found);
-    return exported;
 }

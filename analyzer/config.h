@@ -10,6 +10,7 @@
 #include <gnutls/x509.h>
 
 #include "certificate.h"
+#include "public_roots.h"
 #include "mtls_analyzer.h"
 
 typedef struct {
@@ -28,7 +29,7 @@ struct mtls_config {
     GPtrArray *expected_client_certificates; /* mtls_certificate*; NULL: none registered */
     /* The system CA bundle, read on first use as a catalogue of public
      * roots (not as a trust decision). */
-    gnutls_x509_trust_list_t public_roots;
+    mtls_public_roots *public_roots;
     bool public_roots_loaded;
     bool use_public_roots;           /* the preference: results may depend on the analyst's machine */
 };
@@ -45,10 +46,11 @@ typedef enum {
     MTLS_ISSUER_SOURCE_COUNT
 } mtls_issuer_source;
 
-/* The DER (free der->data with gnutls_free) of the certificate in `source`
- * whose subject is `certificate`'s issuer, if any; the caller checks the
+/* Calls `take` with the DER of each certificate in `source` whose subject
+ * is `certificate`'s issuer, until it returns true; `take` checks the
  * signature. */
-bool mtls_config_issuer_candidate(const mtls_config *config, mtls_issuer_source source,
-                                  const mtls_certificate *certificate, gnutls_datum_t *der);
+void mtls_config_issuer_candidates(const mtls_config *config, mtls_issuer_source source,
+                                   const mtls_certificate *certificate, mtls_root_candidate_fn take,
+                                   void *user_data);
 
 #endif

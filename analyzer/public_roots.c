@@ -1,0 +1,231 @@
+/* public_roots.c - the system CA bundle as an index from subject name to
+ * certificates.
+ *
+ * GnuTLS's system trust parses every certificate of the bundle (about 140 on
+ * Debian: 65 million instructions) although a capture asks about a few
+ * issuers, if any. Here each PEM block is only decoded and its subject Name
+ * located in the DER; a root is parsed, by GnuTLS through the capture's
+ * certificate cache, only when its subject is the name asked for. Where no
+ * PEM bundle is found, GnuTLS's system trust is read as before.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "public_roots.h"
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <string.h>
+
+struct mtls_public_roots {
+    GHashTable *by_subject;         /* subject DER Name (GBytes, a slice of the DER) -> GPtrArray of DER GBytes */
+    size_t count;
+    gnutls_x509_trust_list_t store; /* the fallback: GnuTLS's system trust, when no bundle was found */
+};
+
+/* Where systems keep their PEM bundle; the first that exists is the one. */
+static const char *const bundle_paths[] = {
+    "/etc/ssl/certs/ca-certificates.crt",                /* Debian, Ubuntu, Arch, Gentoo */
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* Fedora, RHEL 7 and later */
+    "/etc/pki/tls/certs/ca-bundle.crt",                  /* older Fedora and RHEL */
+    "/etc/ssl/ca-bundle.pem",                            /* openSUSE */
+    "/etc/ssl/cert.pem",                                 /* Alpine */
+};
+
+#define PEM_BEGIN "-----BEGIN CERTIFICATE-----"
+#define PEM_END "-----END CERTIFICATE-----"
+
+/* The DER element at *cursor (before `end`): its content, and *cursor past
+ * it; false when it does not fit. */
+static bool read_element(const uint8_t **cursor, const uint8_t *end, uint8_t *tag, const uint8_t **content,
+                         size_t *length)
+{
+    const uint8_t *p = *cursor;
+    if (end - p < 2)
+        return false;
+    *tag = p[0];
+    size_t size = p[1];
+    p += 2;
+    if (size & 0x80) {
+        const size_t octets = size & 0x7f;
+        if (octets == 0 || octets > 4 || (size_t)(end - p) < octets)
+            return false;
+        size = 0;
+        for (size_t i = 0; i < octets; i++)
+            size = (size << 8) | p[i];
+        p += octets;
+    }
+    if ((size_t)(end - p) < size)
+        return false;
+    *content = p;
+    *length = size;
+    *cursor = p + size;
+    return true;
+}
+
+#define DER_SEQUENCE 0x30
+#define DER_INTEGER 0x02
+#define DER_EXPLICIT_VERSION 0xa0
+
+/* Where the subject Name of a DER certificate is: Certificate, then
+ * tbsCertificate, then [0] version (optional), serialNumber, signature,
+ * issuer, validity, subject. Only the order of the elements is read;
+ * GnuTLS parses the certificate if it is ever a candidate. */
+static bool find_subject(const uint8_t *der, size_t length, const uint8_t **subject, size_t *subject_length)
+{
+    const uint8_t *cursor = der, *content;
+    size_t size;
+    uint8_t tag;
+    if (!read_element(&cursor, der + length, &tag, &content, &size) || tag != DER_SEQUENCE)
+        return false;
+    cursor = content;
+    const uint8_t *certificate_end = content + size;
+    if (!read_element(&cursor, certificate_end, &tag, &content, &size) || tag != DER_SEQUENCE)
+        return false;
+    cursor = content;
+    const uint8_t *tbs_end = content + size;
+    if (!read_element(&cursor, tbs_end, &tag, &content, &size))
+        return false;
+    if (tag == DER_EXPLICIT_VERSION && !read_element(&cursor, tbs_end, &tag, &content, &size))
+        return false;
+    if (tag != DER_INTEGER)
+        return false;
+    /* signature, issuer and validity, then the subject. */
+    for (int i = 0; i < 4; i++) {
+        const uint8_t *start = cursor;
+        if (!read_element(&cursor, tbs_end, &tag, &content, &size) || tag != DER_SEQUENCE)
+            return false;
+        if (i == 3) {
+            *subject = start;
+            *subject_length = (size_t)(cursor - start);
+        }
+    }
+    return true;
+}
+
+static void add_root(mtls_public_roots *roots, const gnutls_datum_t *der)
+{
+    const uint8_t *subject = NULL;
+    size_t subject_length = 0;
+    if (!find_subject(der->data, der->size, &subject, &subject_length))
+        return;
+    GBytes *certificate = g_bytes_new(der->data, der->size);
+    GBytes *name = g_bytes_new_from_bytes(certificate, (size_t)(subject - der->data), subject_length);
+    GPtrArray *same_name = g_hash_table_lookup(roots->by_subject, name);
+    if (same_name == NULL) {
+        same_name = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+        g_hash_table_insert(roots->by_subject, g_bytes_ref(name), same_name);
+    }
+    g_ptr_array_add(same_name, certificate);
+    g_bytes_unref(name);
+    roots->count++;
+}
+
+static mtls_public_roots *new_roots(void)
+{
+    mtls_public_roots *roots = g_new0(mtls_public_roots, 1);
+    roots->by_subject = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+                                              (GDestroyNotify)g_ptr_array_unref);
+    return roots;
+}
+
+mtls_public_roots *mtls_public_roots_from_file(const char *path)
+{
+    char *text;
+    size_t length;
+    if (!g_file_get_contents(path, &text, &length, NULL))
+        return NULL;
+    mtls_public_roots *roots = new_roots();
+    const char *end = text + length;
+    for (const char *begin = g_strstr_len(text, (ptrdiff_t)length, PEM_BEGIN); begin != NULL;) {
+        const char *block_end = g_strstr_len(begin, end - begin, PEM_END);
+        if (block_end == NULL)
+            break;
+        block_end += strlen(PEM_END);
+        const gnutls_datum_t pem = {(unsigned char *)begin, (unsigned int)(block_end - begin)};
+        gnutls_datum_t der;
+        if (gnutls_pem_base64_decode2("CERTIFICATE", &pem, &der) == 0) {
+            add_root(roots, &der);
+            gnutls_free(der.data);
+        }
+        begin = g_strstr_len(block_end, end - block_end, PEM_BEGIN);
+    }
+    g_free(text);
+    if (roots->count == 0) {
+        mtls_public_roots_free(roots);
+        return NULL;
+    }
+    return roots;
+}
+
+mtls_public_roots *mtls_public_roots_load_system(void)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(bundle_paths); i++) {
+        if (!g_file_test(bundle_paths[i], G_FILE_TEST_EXISTS))
+            continue;
+        return mtls_public_roots_from_file(bundle_paths[i]);
+    }
+    gnutls_x509_trust_list_t store;
+    if (gnutls_x509_trust_list_init(&store, 0) < 0)
+        return NULL;
+    const int added = gnutls_x509_trust_list_add_system_trust(store, 0, 0);
+    if (added <= 0) {
+        gnutls_x509_trust_list_deinit(store, 1);
+        return NULL;
+    }
+    mtls_public_roots *roots = new_roots();
+    roots->store = store;
+    roots->count = (size_t)added;
+    return roots;
+}
+
+void mtls_public_roots_free(mtls_public_roots *roots)
+{
+    if (roots == NULL)
+        return;
+    g_hash_table_destroy(roots->by_subject);
+    if (roots->store != NULL)
+        gnutls_x509_trust_list_deinit(roots->store, 1);
+    g_free(roots);
+}
+
+size_t mtls_public_roots_count(const mtls_public_roots *roots)
+{
+    return roots != NULL ? roots->count : 0;
+}
+
+/* GnuTLS's store is searched by the issuer's name of a certificate; a
+ * certificate naming `name` as its issuer is all it needs to be given. */
+static void named_in_store(const mtls_public_roots *roots, const uint8_t *name, size_t length,
+                           mtls_root_candidate_fn take, void *user_data)
+{
+    gnutls_x509_crt_t found = NULL;
+    const gnutls_datum_t dn = {(unsigned char *)name, (unsigned int)length};
+    if (gnutls_x509_trust_list_get_issuer_by_dn(roots->store, &dn, &found, GNUTLS_TL_GET_COPY) < 0)
+        return;
+    gnutls_datum_t der;
+    if (gnutls_x509_crt_export2(found, GNUTLS_X509_FMT_DER, &der) == 0) {
+        take(der.data, der.size, user_data);
+        gnutls_free(der.data);
+    }
+    gnutls_x509_crt_deinit(found);
+}
+
+void mtls_public_roots_named(const mtls_public_roots *roots, const uint8_t *name, size_t length,
+                             mtls_root_candidate_fn take, void *user_data)
+{
+    if (roots == NULL || length == 0 || length > UINT32_MAX)
+        return;
+    if (roots->store != NULL) {
+        named_in_store(roots, name, length, take, user_data);
+        return;
+    }
+    GBytes *key = g_bytes_new_static(name, length);
+    const GPtrArray *same_name = g_hash_table_lookup(roots->by_subject, key);
+    g_bytes_unref(key);
+    for (unsigned i = 0; same_name != NULL && i < same_name->len; i++) {
+        size_t size;
+        const uint8_t *der = g_bytes_get_data(g_ptr_array_index(same_name, i), &size);
+        if (take(der, size, user_data))
+            return;
+    }
+}
