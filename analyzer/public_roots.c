@@ -22,7 +22,7 @@ struct mtls_public_roots {
     gnutls_x509_trust_list_t store; /* the fallback: GnuTLS's system trust, when no bundle was found */
 };
 
-/* Where systems keep their PEM bundle; the first that exists is the one. */
+/* Where systems keep their PEM bundle; the first that holds certificates is the one. */
 static const char *const bundle_paths[] = {
     "/etc/ssl/certs/ca-certificates.crt",                /* Debian, Ubuntu, Arch, Gentoo */
     "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* Fedora, RHEL 7 and later */
@@ -160,9 +160,10 @@ mtls_public_roots *mtls_public_roots_from_file(const char *path)
 mtls_public_roots *mtls_public_roots_load_system(void)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(bundle_paths); i++) {
-        if (!g_file_test(bundle_paths[i], G_FILE_TEST_EXISTS))
-            continue;
-        return mtls_public_roots_from_file(bundle_paths[i]);
+        mtls_public_roots *roots =
+            g_file_test(bundle_paths[i], G_FILE_TEST_EXISTS) ? mtls_public_roots_from_file(bundle_paths[i]) : NULL;
+        if (roots != NULL)
+            return roots;
     }
     gnutls_x509_trust_list_t store;
     if (gnutls_x509_trust_list_init(&store, 0) < 0)

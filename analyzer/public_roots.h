@@ -16,7 +16,7 @@ typedef struct mtls_public_roots mtls_public_roots;
 /* The PEM bundle at `path`, indexed by subject; NULL when it cannot be read
  * or holds no certificate whose subject can be found. */
 mtls_public_roots *mtls_public_roots_from_file(const char *path);
-/* The system's: the first PEM bundle found where systems keep one, else
+/* The system's: the first PEM bundle with certificates where systems keep one, else
  * GnuTLS's system trust (Windows and macOS keep theirs in a store); NULL
  * when there is none. */
 mtls_public_roots *mtls_public_roots_load_system(void);
