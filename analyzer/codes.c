@@ -145,9 +145,17 @@ const mtls_code_info *mtls_code_at(size_t index)
 
 const mtls_code_info *mtls_code_lookup(const char *code)
 {
-    for (size_t i = 0; i < mtls_code_count(); i++) {
-        const mtls_code_info *info = mtls_code_at(i);
-        if (strcmp(info->code, code) == 0)
+    /* Every finding looks its code up: the first letter rules out most
+     * entries without a call. */
+    for (size_t i = 0; i < FINDING_CODE_COUNT; i++) {
+        const mtls_code_info *info = &finding_codes[i];
+        if (info->code[0] == code[0] && strcmp(info->code, code) == 0)
+            return info;
+    }
+    const size_t alerts = mtls_alert_count();
+    for (size_t i = 0; i < alerts; i++) {
+        const mtls_code_info *info = &mtls_alert_at(i)->code;
+        if (info->code[0] == code[0] && strcmp(info->code, code) == 0)
             return info;
     }
     return NULL;

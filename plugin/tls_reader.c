@@ -235,6 +235,13 @@ typedef struct {
     void *arrays[4];
 } held_event;
 
+/* What the reader collects of a message, in the order the tree lists it. */
+typedef struct {
+    void *entries;
+    size_t length;
+    size_t capacity;
+} entry_list;
+
 typedef struct {
     frame_event_sink sink;
     void *user_data;
@@ -243,7 +250,7 @@ typedef struct {
      * the frame's first application data record: what follows that record
      * is held back until they are passed on, so events go in frame order. */
     bool data_passed;
-    GArray *held;                /* held_event */
+    entry_list held;               /* held_event */
 
     bool opaque_record_pending;  /* a TLS 1.3 record whose content we cannot read */
     tvbuff_t *opaque_record_tvb; /* where that record's type byte is */
@@ -260,17 +267,17 @@ typedef struct {
     mtls_blob message;           /* the whole message, once its length is read */
     uint16_t legacy_version;
     bool legacy_version_seen;
-    GArray *supported_versions;  /* uint16_t */
+    entry_list supported_versions; /* uint16_t */
     const char *server_name;
-    GArray *cipher_suites;       /* uint16_t */
-    GArray *signature_algorithms;/* uint16_t: signature_algorithms and signature_algorithms_cert, one field */
-    GArray *alpn;                /* const char*, the ClientHello's ALPN protocols */
+    entry_list cipher_suites;      /* uint16_t */
+    entry_list signature_algorithms; /* uint16_t: signature_algorithms and signature_algorithms_cert, one field */
+    entry_list alpn;               /* const char*, the ClientHello's ALPN protocols */
     const uint8_t *random;
     bool psk_selected;
     bool post_handshake_auth;    /* the ClientHello offers post_handshake_auth */
-    GArray *certificates;        /* mtls_blob */
+    entry_list certificates;       /* mtls_blob */
     unsigned certificate_entries;   /* entries announced by their length fields */
-    GArray *ca_names;            /* mtls_blob */
+    entry_list ca_names;           /* mtls_blob */
     uint16_t compression_algorithm;
     uint32_t uncompressed_length;
     mtls_blob compressed_certificate;
@@ -278,34 +285,36 @@ typedef struct {
 
 /* The lists are made on their first entry: most frames carry none (a
  * Finished, a record of application data), and a frame costs no allocation
- * for them. A list never made reads as empty. */
-static void append_to(GArray **list, size_t element_size, const void *element)
+ * for them. A list never made reads as empty. An entry is appended without
+ * a call: a ClientHello lists dozens of cipher suites. */
+static inline void append_to(entry_list *list, size_t element_size, const void *element)
 {
-    if (*list == NULL)
-        *list = g_array_new(FALSE, FALSE, (unsigned)element_size);
-    g_array_append_vals(*list, element, 1);
+    if (list->length == list->capacity) {
+        list->capacity = list->capacity ? 2 * list->capacity : 16;
+        list->entries = g_realloc(list->entries, list->capacity * element_size);
+    }
+    memcpy((char *)list->entries + list->length * element_size, element, element_size);
+    list->length++;
 }
 
-static unsigned length_of(const GArray *list)
+static size_t length_of(const entry_list *list)
 {
-    return list != NULL ? list->len : 0;
+    return list->length;
 }
 
-static const void *entries_of(const GArray *list)
+static const void *entries_of(const entry_list *list)
 {
-    return list != NULL ? list->data : NULL;
+    return list->entries;
 }
 
-static void empty(GArray *list)
+static void empty(entry_list *list)
 {
-    if (list != NULL)
-        g_array_set_size(list, 0);
+    list->length = 0;
 }
 
-static void release(GArray *list)
+static void release(entry_list *list)
 {
-    if (list != NULL)
-        g_array_free(list, TRUE);
+    g_free(list->entries);
 }
 
 static void *copy_array(void **slot, const void *data, size_t bytes)
@@ -365,13 +374,13 @@ static void emit(reader_state *state, mtls_event *event)
 /* After the answers: what the frame held back, in its order. */
 static void pass_held_events(reader_state *state)
 {
-    for (unsigned i = 0; i < length_of(state->held); i++) {
-        held_event *held = &g_array_index(state->held, held_event, i);
+    for (unsigned i = 0; i < length_of(&state->held); i++) {
+        held_event *held = &((held_event *)state->held.entries)[i];
         state->sink(&held->event, state->user_data);
         for (size_t a = 0; a < G_N_ELEMENTS(held->arrays); a++)
             g_free(held->arrays[a]);
     }
-    empty(state->held);
+    empty(&state->held);
 }
 
 static void emit_simple(reader_state *state, mtls_event_kind kind)
@@ -384,17 +393,17 @@ static void fill_client_hello(const reader_state *state, mtls_event *event)
 {
     event->kind = MTLS_EVENT_CLIENT_HELLO;
     event->u.client_hello.legacy_version = state->legacy_version;
-    event->u.client_hello.supported_versions = entries_of(state->supported_versions);
-    event->u.client_hello.supported_version_count = length_of(state->supported_versions);
+    event->u.client_hello.supported_versions = entries_of(&state->supported_versions);
+    event->u.client_hello.supported_version_count = length_of(&state->supported_versions);
     event->u.client_hello.server_name = state->server_name;
     event->u.client_hello.record_version = state->record_version;
-    event->u.client_hello.cipher_suites = entries_of(state->cipher_suites);
-    event->u.client_hello.cipher_suite_count = length_of(state->cipher_suites);
-    event->u.client_hello.signature_algorithms = entries_of(state->signature_algorithms);
-    event->u.client_hello.signature_algorithm_count = length_of(state->signature_algorithms);
+    event->u.client_hello.cipher_suites = entries_of(&state->cipher_suites);
+    event->u.client_hello.cipher_suite_count = length_of(&state->cipher_suites);
+    event->u.client_hello.signature_algorithms = entries_of(&state->signature_algorithms);
+    event->u.client_hello.signature_algorithm_count = length_of(&state->signature_algorithms);
     event->u.client_hello.offers_post_handshake_auth = state->post_handshake_auth;
-    event->u.client_hello.alpn = entries_of(state->alpn);
-    event->u.client_hello.alpn_count = length_of(state->alpn);
+    event->u.client_hello.alpn = entries_of(&state->alpn);
+    event->u.client_hello.alpn_count = length_of(&state->alpn);
 }
 
 static void fill_server_hello(const reader_state *state, mtls_event *event)
@@ -402,27 +411,27 @@ static void fill_server_hello(const reader_state *state, mtls_event *event)
     event->kind = MTLS_EVENT_SERVER_HELLO;
     event->u.server_hello.legacy_version = state->legacy_version;
     event->u.server_hello.selected_version =
-        length_of(state->supported_versions) ? g_array_index(state->supported_versions, uint16_t, 0) : 0;
+        length_of(&state->supported_versions) ? ((const uint16_t *)state->supported_versions.entries)[0] : 0;
     event->u.server_hello.random = state->random;
     event->u.server_hello.psk_accepted = state->psk_selected;
     event->u.server_hello.cipher_suite =
-        length_of(state->cipher_suites) ? g_array_index(state->cipher_suites, uint16_t, 0) : 0;
+        length_of(&state->cipher_suites) ? ((const uint16_t *)state->cipher_suites.entries)[0] : 0;
 }
 
 static void fill_certificate(const reader_state *state, mtls_event *event)
 {
     event->kind = MTLS_EVENT_CERTIFICATE;
-    event->u.certificate.certificates = entries_of(state->certificates);
-    event->u.certificate.certificate_count = length_of(state->certificates);
+    event->u.certificate.certificates = entries_of(&state->certificates);
+    event->u.certificate.certificate_count = length_of(&state->certificates);
     /* An entry whose bytes the capture cut off has its length field only. */
-    event->u.certificate.truncated = state->certificate_entries > length_of(state->certificates);
+    event->u.certificate.truncated = state->certificate_entries > length_of(&state->certificates);
 }
 
 /* Builds of Wireshark with the decompressor dissect the Certificate inside;
  * the others show only the compressed bytes, which the analyzer inflates. */
 static void fill_compressed_certificate(const reader_state *state, mtls_event *event)
 {
-    if (length_of(state->certificates) > 0) {
+    if (length_of(&state->certificates) > 0) {
         fill_certificate(state, event);
         return;
     }
@@ -435,10 +444,10 @@ static void fill_compressed_certificate(const reader_state *state, mtls_event *e
 static void fill_certificate_request(const reader_state *state, mtls_event *event)
 {
     event->kind = MTLS_EVENT_CERTIFICATE_REQUEST;
-    event->u.certificate_request.ca_names = entries_of(state->ca_names);
-    event->u.certificate_request.ca_name_count = length_of(state->ca_names);
-    event->u.certificate_request.signature_algorithms = entries_of(state->signature_algorithms);
-    event->u.certificate_request.signature_algorithm_count = length_of(state->signature_algorithms);
+    event->u.certificate_request.ca_names = entries_of(&state->ca_names);
+    event->u.certificate_request.ca_name_count = length_of(&state->ca_names);
+    event->u.certificate_request.signature_algorithms = entries_of(&state->signature_algorithms);
+    event->u.certificate_request.signature_algorithm_count = length_of(&state->signature_algorithms);
 }
 
 /* The kind of a message the analyzer needs only to know was sent. */
@@ -469,12 +478,12 @@ static void reset_message(reader_state *state)
     state->compression_algorithm = 0;
     state->uncompressed_length = 0;
     state->compressed_certificate = (mtls_blob){NULL, 0};
-    empty(state->supported_versions);
-    empty(state->certificates);
-    empty(state->ca_names);
-    empty(state->cipher_suites);
-    empty(state->signature_algorithms);
-    empty(state->alpn);
+    empty(&state->supported_versions);
+    empty(&state->certificates);
+    empty(&state->ca_names);
+    empty(&state->cipher_suites);
+    empty(&state->signature_algorithms);
+    empty(&state->alpn);
 }
 
 /* Passes the open handshake message on as an event. */
@@ -725,11 +734,11 @@ void tls_reader_read_frame(proto_tree *tree, frame_event_sink sink, void *user_d
     flush_record(&state);
     answer_reader_finish(&state.answers);
     pass_held_events(&state);
-    release(state.held);
-    release(state.alpn);
-    release(state.supported_versions);
-    release(state.certificates);
-    release(state.ca_names);
-    release(state.cipher_suites);
-    release(state.signature_algorithms);
+    release(&state.held);
+    release(&state.alpn);
+    release(&state.supported_versions);
+    release(&state.certificates);
+    release(&state.ca_names);
+    release(&state.cipher_suites);
+    release(&state.signature_algorithms);
 }
