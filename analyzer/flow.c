@@ -27,7 +27,8 @@ typedef struct mtls_packed_step {
 
 void mtls_flow_texts_init(mtls_flow_texts *texts, GStringChunk *chunk)
 {
-    *texts = (mtls_flow_texts){chunk, g_hash_table_new(g_str_hash, g_str_equal), g_ptr_array_new()};
+    *texts = (mtls_flow_texts){
+        .chunk = chunk, .numbers = g_hash_table_new(g_str_hash, g_str_equal), .texts = g_ptr_array_new()};
 }
 
 void mtls_flow_texts_clear(mtls_flow_texts *texts)
@@ -38,8 +39,7 @@ void mtls_flow_texts_clear(mtls_flow_texts *texts)
     texts->texts = NULL;
 }
 
-/* The number of `text`, given one on its first use; false when the table is full. */
-static bool number_of(mtls_flow_texts *texts, const char *text, uint32_t *number)
+static bool number_by_text(mtls_flow_texts *texts, const char *text, uint32_t *number)
 {
     gpointer known = g_hash_table_lookup(texts->numbers, text);
     if (known != NULL) {
@@ -52,6 +52,24 @@ static bool number_of(mtls_flow_texts *texts, const char *text, uint32_t *number
     *number = texts->texts->len;
     g_ptr_array_add(texts->texts, (gpointer)stored);
     g_hash_table_insert(texts->numbers, (gpointer)stored, GUINT_TO_POINTER(*number + 1));
+    return true;
+}
+
+/* The number of `text`, given one on its first use; false when the table
+ * is full. A `constant` text is a string literal: its address names it. */
+static bool number_of(mtls_flow_texts *texts, const char *text, bool constant, uint32_t *number)
+{
+    const size_t slot = ((uintptr_t)text >> 3) % MTLS_FLOW_CONSTANT_SLOTS;
+    if (constant && texts->constant_texts[slot] == text) {
+        *number = texts->constant_numbers[slot];
+        return true;
+    }
+    if (!number_by_text(texts, text, number))
+        return false;
+    if (constant) {
+        texts->constant_texts[slot] = text;
+        texts->constant_numbers[slot] = *number;
+    }
     return true;
 }
 
@@ -141,20 +159,52 @@ static const char *answer_step_text(const mtls_event *event, char *buffer, size_
     return buffer;
 }
 
-/* The step's text: the event's name, or what it carries written into `buffer`. */
+/* `parts` one after the other in `buffer`, cut to fit: a step's text is
+ * made for every handshake record, so without a printf. */
+static const char *joined(char *buffer, size_t size, const char *const *parts, size_t count)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < count && parts[i] != NULL; i++) {
+        const size_t length = MIN(strlen(parts[i]), size - 1 - used);
+        memcpy(buffer + used, parts[i], length);
+        used += length;
+    }
+    buffer[used] = '\0';
+    return buffer;
+}
+
+/* `count` in decimal. */
+static const char *decimal(char *digits, size_t count)
+{
+    char *end = digits + 20;
+    *end = '\0';
+    do {
+        *--end = (char)('0' + count % 10);
+        count /= 10;
+    } while (count > 0);
+    return end;
+}
+
+/* The step's text: the event's name, or what it carries written into
+ * `buffer`. A text not in `buffer` is a string literal: number_of names it
+ * by its address. */
 static const char *step_text(const mtls_event *event, char *buffer, size_t size)
 {
+    char digits[21];
     switch (event->kind) {
     case MTLS_EVENT_CERTIFICATE_REQUEST:
         if (event->u.certificate_request.ca_name_count == 0)
             return "CertificateRequest(no CA names)";
-        g_snprintf(buffer, size, "CertificateRequest(%zu CA)", event->u.certificate_request.ca_name_count);
-        return buffer;
+        return joined(buffer, size,
+                      (const char *[]){"CertificateRequest(",
+                                       decimal(digits, event->u.certificate_request.ca_name_count), " CA)"},
+                      3);
     case MTLS_EVENT_CERTIFICATE:
         if (event->u.certificate.certificate_count == 0)
             return "Certificate(empty)";
-        g_snprintf(buffer, size, "Certificate(%zu)", event->u.certificate.certificate_count);
-        return buffer;
+        return joined(buffer, size,
+                      (const char *[]){"Certificate(", decimal(digits, event->u.certificate.certificate_count), ")"},
+                      3);
     case MTLS_EVENT_OTHER_HANDSHAKE_MESSAGE: return other_message_name(&event->message);
     case MTLS_EVENT_APPLICATION_ANSWER: return answer_step_text(event, buffer, size);
     case MTLS_EVENT_CONNECTION_CLOSED: return event->u.connection_closed.reset ? "RST" : "FIN";
@@ -163,9 +213,10 @@ static const char *step_text(const mtls_event *event, char *buffer, size_t size)
         if (event->u.alert.description == MTLS_ALERT_ENCRYPTED)
             return "encrypted Alert";
         const char *name = mtls_alert_name(event->u.alert.description);
-        g_snprintf(buffer, size, "Alert %s%s%s", event->u.alert.level == 1 ? "warning " : "",
-                   name ? name : "unassigned ", name ? "" : "description");
-        return buffer;
+        return joined(buffer, size,
+                      (const char *[]){"Alert ", event->u.alert.level == 1 ? "warning " : "",
+                                       name ? name : "unassigned description"},
+                      3);
     }
     default: return mtls_event_name(event->kind);
     }
@@ -195,7 +246,7 @@ void mtls_flow_add(mtls_flow *flow, uint32_t frame, char side, const mtls_event 
     if (last != NULL && last->side == (uint8_t)side && strcmp(text_of(flow, last), text) == 0)
         return;
     uint32_t number;
-    if (flow->count >= MAX_STEPS || !number_of(flow->texts, text, &number)) {
+    if (flow->count >= MAX_STEPS || !number_of(flow->texts, text, text != buffer, &number)) {
         flow->cut = true;
         return;
     }

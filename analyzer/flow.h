@@ -15,10 +15,16 @@
 /* The step texts of every flow of a file ("ClientHello", "Alert
  * unknown_ca"), each stored once and named by its number: a step keeps
  * eight bytes. */
+#define MTLS_FLOW_CONSTANT_SLOTS 16
+
 typedef struct {
     GStringChunk *chunk;    /* not owned */
     GHashTable *numbers;    /* text (in `chunk`) -> its number + 1 */
     GPtrArray *texts;       /* number -> text */
+    /* Most steps name a constant text ("ClientHello"): its number by its
+     * address, without hashing the text. */
+    const char *constant_texts[MTLS_FLOW_CONSTANT_SLOTS];
+    uint32_t constant_numbers[MTLS_FLOW_CONSTANT_SLOTS];
 } mtls_flow_texts;
 
 void mtls_flow_texts_init(mtls_flow_texts *texts, GStringChunk *chunk);
