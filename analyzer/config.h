@@ -46,9 +46,10 @@ typedef enum {
     MTLS_ISSUER_SOURCE_COUNT
 } mtls_issuer_source;
 
-/* Calls `take` with the DER of each certificate in `source` whose subject
- * is `certificate`'s issuer, until it returns true; `take` checks the
- * signature. */
+/* Calls `take` with the DER of each candidate issuer of `certificate` in
+ * `source`, until it returns true; `take` checks the signature. The public
+ * roots offer every root whose subject is the certificate's issuer; a
+ * trust store offers the one GnuTLS picks by name and key identifier. */
 void mtls_config_issuer_candidates(const mtls_config *config, mtls_issuer_source source,
                                    const mtls_certificate *certificate, mtls_root_candidate_fn take,
                                    void *user_data);

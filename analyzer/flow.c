@@ -173,10 +173,13 @@ static const char *joined(char *buffer, size_t size, const char *const *parts, s
     return buffer;
 }
 
-/* `count` in decimal. */
-static const char *decimal(char *digits, size_t count)
+/* Enough for any size_t in decimal, and its end. */
+#define DECIMAL_DIGITS 21
+
+/* `count` in decimal, at the end of `digits`. */
+static const char *decimal(char digits[DECIMAL_DIGITS], size_t count)
 {
-    char *end = digits + 20;
+    char *end = digits + DECIMAL_DIGITS - 1;
     *end = '\0';
     do {
         *--end = (char)('0' + count % 10);
@@ -190,7 +193,7 @@ static const char *decimal(char *digits, size_t count)
  * by its address. */
 static const char *step_text(const mtls_event *event, char *buffer, size_t size)
 {
-    char digits[21];
+    char digits[DECIMAL_DIGITS];
     switch (event->kind) {
     case MTLS_EVENT_CERTIFICATE_REQUEST:
         if (event->u.certificate_request.ca_name_count == 0)

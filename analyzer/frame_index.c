@@ -60,7 +60,7 @@ static unsigned position_of(const mtls_frame_index *index, uint32_t frame)
 
 void mtls_frame_index_note(mtls_frame_index *index, uint32_t frame, mtls_handshake *const *handshakes, size_t count)
 {
-    g_return_if_fail(count <= G_MAXUINT32);
+    g_return_if_fail((uint64_t)count <= G_MAXUINT32);
     frame_entry entry = {frame, (uint32_t)count, {NULL}};
     if (count == 1)
         entry.u.one = handshakes[0];

@@ -131,7 +131,9 @@ void mtls_config_set_cache_limit(mtls_config *config, unsigned entries);
  * Returns false and sets *error (free with g_free) when none could be read. */
 bool mtls_config_load_expected_client_certificates(mtls_config *config, const char *location, char **error);
 size_t mtls_config_expected_client_certificate_count(const mtls_config *config);
-/* Whether the system CA bundle (GnuTLS's, /etc/ssl/certs on Debian) may be
+/* Whether the system CA bundle (the PEM bundle of a Unix system, such as
+ * /etc/ssl/certs/ca-certificates.crt on Debian; GnuTLS's system trust on
+ * macOS and Windows) may be
  * read as a catalogue of public roots, to tell a client chain under a public
  * CA the server does not accept from one missing its intermediate (default
  * true). It makes results depend on the analyst's machine, so it is a

@@ -6,7 +6,8 @@
  * issuers, if any. Here each PEM block is only decoded and its subject Name
  * located in the DER; a root is parsed, by GnuTLS through the capture's
  * certificate cache, only when its subject is the name asked for. Where no
- * PEM bundle is found, GnuTLS's system trust is read as before.
+ * PEM bundle is kept (macOS, Windows: a system store), GnuTLS's system
+ * trust is read whole and indexed the same way.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -17,12 +18,14 @@
 #include <string.h>
 
 struct mtls_public_roots {
-    GHashTable *by_subject;         /* subject DER Name (GBytes, a slice of the DER) -> GPtrArray of DER GBytes */
+    GHashTable *by_subject; /* subject DER Name (GBytes, a slice of the DER) -> GPtrArray of DER GBytes */
     size_t count;
-    gnutls_x509_trust_list_t store; /* the fallback: GnuTLS's system trust, when no bundle was found */
 };
 
-/* Where systems keep their PEM bundle; the first that holds certificates is the one. */
+#if defined(G_OS_UNIX) && !defined(__APPLE__)
+/* Where Unix systems keep their PEM bundle; the first that holds
+ * certificates is the one. Not on macOS, whose roots are in the keychain
+ * GnuTLS reads (its /etc/ssl/cert.pem is another list), nor on Windows. */
 static const char *const bundle_paths[] = {
     "/etc/ssl/certs/ca-certificates.crt",                /* Debian, Ubuntu, Arch, Gentoo */
     "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem", /* Fedora, RHEL 7 and later */
@@ -30,6 +33,7 @@ static const char *const bundle_paths[] = {
     "/etc/ssl/ca-bundle.pem",                            /* openSUSE */
     "/etc/ssl/cert.pem",                                 /* Alpine */
 };
+#endif
 
 #define PEM_BEGIN "-----BEGIN CERTIFICATE-----"
 #define PEM_END "-----END CERTIFICATE-----"
@@ -102,14 +106,11 @@ static bool find_subject(const uint8_t *der, size_t length, const uint8_t **subj
     return true;
 }
 
-static void add_root(mtls_public_roots *roots, const gnutls_datum_t *der)
+static void index_root(mtls_public_roots *roots, const gnutls_datum_t *der, size_t subject_offset,
+                       size_t subject_length)
 {
-    const uint8_t *subject = NULL;
-    size_t subject_length = 0;
-    if (!find_subject(der->data, der->size, &subject, &subject_length))
-        return;
     GBytes *certificate = g_bytes_new(der->data, der->size);
-    GBytes *name = g_bytes_new_from_bytes(certificate, (size_t)(subject - der->data), subject_length);
+    GBytes *name = g_bytes_new_from_bytes(certificate, subject_offset, subject_length);
     GPtrArray *same_name = g_hash_table_lookup(roots->by_subject, name);
     if (same_name == NULL) {
         same_name = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
@@ -118,6 +119,14 @@ static void add_root(mtls_public_roots *roots, const gnutls_datum_t *der)
     g_ptr_array_add(same_name, certificate);
     g_bytes_unref(name);
     roots->count++;
+}
+
+static void add_root(mtls_public_roots *roots, const gnutls_datum_t *der)
+{
+    const uint8_t *subject = NULL;
+    size_t subject_length = 0;
+    if (find_subject(der->data, der->size, &subject, &subject_length))
+        index_root(roots, der, (size_t)(subject - der->data), subject_length);
 }
 
 static mtls_public_roots *new_roots(void)
@@ -157,26 +166,47 @@ mtls_public_roots *mtls_public_roots_from_file(const char *path)
     return roots;
 }
 
+/* Parsed whole, the only way to read a system store. */
+mtls_public_roots *mtls_public_roots_from_gnutls_system_trust(void)
+{
+    gnutls_x509_trust_list_t store;
+    if (gnutls_x509_trust_list_init(&store, 0) < 0)
+        return NULL;
+    mtls_public_roots *roots = new_roots();
+    if (gnutls_x509_trust_list_add_system_trust(store, 0, 0) > 0) {
+        gnutls_x509_trust_list_iter_t iterator = NULL;
+        gnutls_x509_crt_t crt;
+        while (gnutls_x509_trust_list_iter_get_ca(store, &iterator, &crt) == 0) {
+            gnutls_datum_t der;
+            const uint8_t *subject = NULL;
+            size_t subject_length = 0;
+            if (gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der) == 0) {
+                if (find_subject(der.data, der.size, &subject, &subject_length))
+                    index_root(roots, &der, (size_t)(subject - der.data), subject_length);
+                gnutls_free(der.data);
+            }
+            gnutls_x509_crt_deinit(crt);
+        }
+    }
+    gnutls_x509_trust_list_deinit(store, 1);
+    if (roots->count == 0) {
+        mtls_public_roots_free(roots);
+        return NULL;
+    }
+    return roots;
+}
+
 mtls_public_roots *mtls_public_roots_load_system(void)
 {
+#if defined(G_OS_UNIX) && !defined(__APPLE__)
     for (size_t i = 0; i < G_N_ELEMENTS(bundle_paths); i++) {
         mtls_public_roots *roots =
             g_file_test(bundle_paths[i], G_FILE_TEST_EXISTS) ? mtls_public_roots_from_file(bundle_paths[i]) : NULL;
         if (roots != NULL)
             return roots;
     }
-    gnutls_x509_trust_list_t store;
-    if (gnutls_x509_trust_list_init(&store, 0) < 0)
-        return NULL;
-    const int added = gnutls_x509_trust_list_add_system_trust(store, 0, 0);
-    if (added <= 0) {
-        gnutls_x509_trust_list_deinit(store, 1);
-        return NULL;
-    }
-    mtls_public_roots *roots = new_roots();
-    roots->store = store;
-    roots->count = (size_t)added;
-    return roots;
+#endif
+    return mtls_public_roots_from_gnutls_system_trust();
 }
 
 void mtls_public_roots_free(mtls_public_roots *roots)
@@ -184,8 +214,6 @@ void mtls_public_roots_free(mtls_public_roots *roots)
     if (roots == NULL)
         return;
     g_hash_table_destroy(roots->by_subject);
-    if (roots->store != NULL)
-        gnutls_x509_trust_list_deinit(roots->store, 1);
     g_free(roots);
 }
 
@@ -194,32 +222,11 @@ size_t mtls_public_roots_count(const mtls_public_roots *roots)
     return roots != NULL ? roots->count : 0;
 }
 
-/* GnuTLS's store is searched by the issuer's name of a certificate; a
- * certificate naming `name` as its issuer is all it needs to be given. */
-static void named_in_store(const mtls_public_roots *roots, const uint8_t *name, size_t length,
-                           mtls_root_candidate_fn take, void *user_data)
-{
-    gnutls_x509_crt_t found = NULL;
-    const gnutls_datum_t dn = {(unsigned char *)name, (unsigned int)length};
-    if (gnutls_x509_trust_list_get_issuer_by_dn(roots->store, &dn, &found, GNUTLS_TL_GET_COPY) < 0)
-        return;
-    gnutls_datum_t der;
-    if (gnutls_x509_crt_export2(found, GNUTLS_X509_FMT_DER, &der) == 0) {
-        take(der.data, der.size, user_data);
-        gnutls_free(der.data);
-    }
-    gnutls_x509_crt_deinit(found);
-}
-
 void mtls_public_roots_named(const mtls_public_roots *roots, const uint8_t *name, size_t length,
                              mtls_root_candidate_fn take, void *user_data)
 {
-    if (roots == NULL || length == 0 || length > UINT32_MAX)
+    if (roots == NULL || length == 0)
         return;
-    if (roots->store != NULL) {
-        named_in_store(roots, name, length, take, user_data);
-        return;
-    }
     GBytes *key = g_bytes_new_static(name, length);
     const GPtrArray *same_name = g_hash_table_lookup(roots->by_subject, key);
     g_bytes_unref(key);

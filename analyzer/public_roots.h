@@ -16,10 +16,12 @@ typedef struct mtls_public_roots mtls_public_roots;
 /* The PEM bundle at `path`, indexed by subject; NULL when it cannot be read
  * or holds no certificate whose subject can be found. */
 mtls_public_roots *mtls_public_roots_from_file(const char *path);
-/* The system's: the first PEM bundle with certificates where systems keep one, else
- * GnuTLS's system trust (Windows and macOS keep theirs in a store); NULL
- * when there is none. */
+/* The system's: on Unix other than macOS, the first PEM bundle with
+ * certificates where such systems keep one; else GnuTLS's system trust
+ * (macOS and Windows keep theirs in a store); NULL when there is none. */
 mtls_public_roots *mtls_public_roots_load_system(void);
+/* GnuTLS's system trust, indexed the same way; NULL when it holds none. */
+mtls_public_roots *mtls_public_roots_from_gnutls_system_trust(void);
 void mtls_public_roots_free(mtls_public_roots *roots);
 size_t mtls_public_roots_count(const mtls_public_roots *roots);
 

@@ -19,7 +19,6 @@
 #include <epan/to_str.h>
 #include <epan/expert.h>
 #include <epan/packet.h>
-#include <epan/proto_data.h>
 #include <epan/tap.h>
 
 #include "mtls_analyzer.h"
@@ -338,7 +337,7 @@ static proto_item *add_long_string(proto_tree *tree, int hf, tvbuff_t *tvb, cons
     for (const char *rest = value + first; rest < end;) {
         while (*rest == ' ')
             rest++;
-        size_t line = line_end(rest, (size_t)(end - rest));
+        size_t line = MIN(line_end(rest, (size_t)(end - rest)), MTLS_TEXT_LINE_LENGTH);
         if (line == 0)
             break;
         char text[MTLS_TEXT_LINE_LENGTH + 1];
@@ -563,8 +562,8 @@ static void queue_tap_frame(const frame_record *record, packet_info *pinfo)
     if (!have_tap_listener(mtls_tap))
         return;
     mtls_tap_frame *frame = wmem_new(pinfo->pool, mtls_tap_frame);
-    /* The frame index's entries move as frames are noted during a live capture. */
-    frame->handshakes = wmem_memdup(pinfo->pool, record->handshakes, record->count * sizeof *record->handshakes);
+    /* Valid until the next frame is noted, after the taps have read this one. */
+    frame->handshakes = record->handshakes;
     frame->handshake_count = record->count;
     frame->capture_complete = capture_complete_at(pinfo);
     tap_queue_packet(mtls_tap, pinfo, frame);

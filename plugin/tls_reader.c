@@ -235,7 +235,8 @@ typedef struct {
     void *arrays[4];
 } held_event;
 
-/* What the reader collects of a message, in the order the tree lists it. */
+/* What the reader collects while it walks a frame (the entries of a
+ * message, the events it holds back), in the order the tree lists them. */
 typedef struct {
     void *entries;
     size_t length;

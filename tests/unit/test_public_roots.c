@@ -149,20 +149,10 @@ static bool note_wanted(const uint8_t *der, size_t length, void *user_data)
     return wanted->found;
 }
 
-/* Every CA GnuTLS's system trust holds is found under its subject, as the
- * very certificate: the index reads the same bundle GnuTLS does. */
-static void system_bundle_holds_what_gnutls_reads(void **state)
+/* Every CA GnuTLS reads from `store` is found in `roots` under its subject,
+ * as the very certificate, and nothing else is there. */
+static void assert_same_roots(gnutls_x509_trust_list_t store, int added, const mtls_public_roots *roots)
 {
-    (void)state;
-    gnutls_x509_trust_list_t store;
-    assert_int_equal(gnutls_x509_trust_list_init(&store, 0), 0);
-    const int added = gnutls_x509_trust_list_add_system_trust(store, 0, 0);
-    mtls_public_roots *roots = mtls_public_roots_load_system();
-    if (added <= 0 || roots == NULL) {
-        gnutls_x509_trust_list_deinit(store, 1);
-        mtls_public_roots_free(roots);
-        skip();
-    }
     assert_int_equal(mtls_public_roots_count(roots), (size_t)added);
     gnutls_x509_trust_list_iter_t iterator = NULL;
     gnutls_x509_crt_t crt;
@@ -174,7 +164,7 @@ static void system_bundle_holds_what_gnutls_reads(void **state)
         wanted_root wanted = {g_bytes_new(der.data, der.size), false};
         mtls_public_roots_named(roots, subject.data, subject.size, note_wanted, &wanted);
         if (!wanted.found)
-            fail_msg("CA %u of the system bundle is not found under its subject", checked);
+            fail_msg("CA %u is not found under its subject", checked);
         g_bytes_unref(wanted.want);
         gnutls_free(subject.data);
         gnutls_free(der.data);
@@ -182,6 +172,47 @@ static void system_bundle_holds_what_gnutls_reads(void **state)
         checked++;
     }
     assert_int_equal(checked, (unsigned)added);
+}
+
+#define DEBIAN_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
+
+/* The index of a real bundle (some 140 CAs, RSA and EC) holds
+ * what GnuTLS reads of the same file. */
+static void real_bundle_holds_what_gnutls_reads(void **state)
+{
+    (void)state;
+    if (!g_file_test(DEBIAN_BUNDLE, G_FILE_TEST_EXISTS))
+        skip();
+    gnutls_x509_trust_list_t store;
+    assert_int_equal(gnutls_x509_trust_list_init(&store, 0), 0);
+    const int added = gnutls_x509_trust_list_add_trust_file(store, DEBIAN_BUNDLE, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+    assert_true(added > 0);
+    mtls_public_roots *roots = mtls_public_roots_from_file(DEBIAN_BUNDLE);
+    assert_non_null(roots);
+    assert_same_roots(store, added, roots);
+    mtls_public_roots_free(roots);
+    /* Here the system's bundle is that file. */
+    roots = mtls_public_roots_load_system();
+    assert_int_equal(mtls_public_roots_count(roots), (size_t)added);
+    mtls_public_roots_free(roots);
+    gnutls_x509_trust_list_deinit(store, 1);
+}
+
+/* Where no bundle is kept (macOS, Windows), GnuTLS's system trust is read
+ * and indexed the same way. */
+static void gnutls_system_trust_is_indexed_whole(void **state)
+{
+    (void)state;
+    gnutls_x509_trust_list_t store;
+    assert_int_equal(gnutls_x509_trust_list_init(&store, 0), 0);
+    const int added = gnutls_x509_trust_list_add_system_trust(store, 0, 0);
+    if (added <= 0) {
+        gnutls_x509_trust_list_deinit(store, 1);
+        skip();
+    }
+    mtls_public_roots *roots = mtls_public_roots_from_gnutls_system_trust();
+    assert_non_null(roots);
+    assert_same_roots(store, added, roots);
     mtls_public_roots_free(roots);
     gnutls_x509_trust_list_deinit(store, 1);
 }
@@ -192,7 +223,8 @@ int main(void)
         cmocka_unit_test(roots_are_found_by_subject),
         cmocka_unit_test(roots_sharing_a_subject_are_each_offered),
         cmocka_unit_test(a_file_without_certificates_gives_none),
-        cmocka_unit_test(system_bundle_holds_what_gnutls_reads),
+        cmocka_unit_test(real_bundle_holds_what_gnutls_reads),
+        cmocka_unit_test(gnutls_system_trust_is_indexed_whole),
     };
     return cmocka_run_group_tests(tests, test_pki_setup, test_pki_teardown);
 }
