@@ -315,7 +315,8 @@ static void empty(entry_list *list)
 
 static void release(entry_list *list)
 {
-    g_free(list->entries);
+    if (list->entries != NULL) /* most lists of most frames were never made */
+        g_free(list->entries);
 }
 
 static void *copy_array(void **slot, const void *data, size_t bytes)
