@@ -143,19 +143,23 @@ const mtls_code_info *mtls_code_at(size_t index)
     return alert ? &alert->code : NULL;
 }
 
+/* Every finding looks its code up: the first letter rules out most entries
+ * without a call. */
+static bool is_code(const mtls_code_info *info, const char *code)
+{
+    return info->code[0] == code[0] && strcmp(info->code, code) == 0;
+}
+
 const mtls_code_info *mtls_code_lookup(const char *code)
 {
-    /* Every finding looks its code up: the first letter rules out most
-     * entries without a call. */
     for (size_t i = 0; i < FINDING_CODE_COUNT; i++) {
-        const mtls_code_info *info = &finding_codes[i];
-        if (info->code[0] == code[0] && strcmp(info->code, code) == 0)
-            return info;
+        if (is_code(&finding_codes[i], code))
+            return &finding_codes[i];
     }
     const size_t alerts = mtls_alert_count();
     for (size_t i = 0; i < alerts; i++) {
         const mtls_code_info *info = &mtls_alert_at(i)->code;
-        if (info->code[0] == code[0] && strcmp(info->code, code) == 0)
+        if (is_code(info, code))
             return info;
     }
     return NULL;

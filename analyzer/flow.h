@@ -12,11 +12,11 @@
 
 #include "mtls_analyzer.h"
 
+#define MTLS_FLOW_CONSTANT_SLOTS 16
+
 /* The step texts of every flow of a file ("ClientHello", "Alert
  * unknown_ca"), each stored once and named by its number: a step keeps
  * eight bytes. */
-#define MTLS_FLOW_CONSTANT_SLOTS 16
-
 typedef struct {
     GStringChunk *chunk;    /* not owned */
     GHashTable *numbers;    /* text (in `chunk`) -> its number + 1 */

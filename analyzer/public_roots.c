@@ -106,11 +106,15 @@ static bool find_subject(const uint8_t *der, size_t length, const uint8_t **subj
     return true;
 }
 
-static void index_root(mtls_public_roots *roots, const gnutls_datum_t *der, size_t subject_offset,
-                       size_t subject_length)
+/* `der` under its subject; a certificate whose subject cannot be found is left out. */
+static void add_root(mtls_public_roots *roots, const gnutls_datum_t *der)
 {
+    const uint8_t *subject = NULL;
+    size_t subject_length = 0;
+    if (!find_subject(der->data, der->size, &subject, &subject_length))
+        return;
     GBytes *certificate = g_bytes_new(der->data, der->size);
-    GBytes *name = g_bytes_new_from_bytes(certificate, subject_offset, subject_length);
+    GBytes *name = g_bytes_new_from_bytes(certificate, (size_t)(subject - der->data), subject_length);
     GPtrArray *same_name = g_hash_table_lookup(roots->by_subject, name);
     if (same_name == NULL) {
         same_name = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
@@ -121,20 +125,21 @@ static void index_root(mtls_public_roots *roots, const gnutls_datum_t *der, size
     roots->count++;
 }
 
-static void add_root(mtls_public_roots *roots, const gnutls_datum_t *der)
-{
-    const uint8_t *subject = NULL;
-    size_t subject_length = 0;
-    if (find_subject(der->data, der->size, &subject, &subject_length))
-        index_root(roots, der, (size_t)(subject - der->data), subject_length);
-}
-
 static mtls_public_roots *new_roots(void)
 {
     mtls_public_roots *roots = g_new0(mtls_public_roots, 1);
     roots->by_subject = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
                                               (GDestroyNotify)g_ptr_array_unref);
     return roots;
+}
+
+/* `roots`, or NULL (and `roots` freed) when they hold no certificate. */
+static mtls_public_roots *unless_empty(mtls_public_roots *roots)
+{
+    if (roots->count > 0)
+        return roots;
+    mtls_public_roots_free(roots);
+    return NULL;
 }
 
 mtls_public_roots *mtls_public_roots_from_file(const char *path)
@@ -159,11 +164,7 @@ mtls_public_roots *mtls_public_roots_from_file(const char *path)
         begin = g_strstr_len(block_end, end - block_end, PEM_BEGIN);
     }
     g_free(text);
-    if (roots->count == 0) {
-        mtls_public_roots_free(roots);
-        return NULL;
-    }
-    return roots;
+    return unless_empty(roots);
 }
 
 /* Parsed whole, the only way to read a system store. */
@@ -178,22 +179,15 @@ mtls_public_roots *mtls_public_roots_from_gnutls_system_trust(void)
         gnutls_x509_crt_t crt;
         while (gnutls_x509_trust_list_iter_get_ca(store, &iterator, &crt) == 0) {
             gnutls_datum_t der;
-            const uint8_t *subject = NULL;
-            size_t subject_length = 0;
             if (gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der) == 0) {
-                if (find_subject(der.data, der.size, &subject, &subject_length))
-                    index_root(roots, &der, (size_t)(subject - der.data), subject_length);
+                add_root(roots, &der);
                 gnutls_free(der.data);
             }
             gnutls_x509_crt_deinit(crt);
         }
     }
     gnutls_x509_trust_list_deinit(store, 1);
-    if (roots->count == 0) {
-        mtls_public_roots_free(roots);
-        return NULL;
-    }
-    return roots;
+    return unless_empty(roots);
 }
 
 mtls_public_roots *mtls_public_roots_load_system(void)
