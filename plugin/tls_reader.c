@@ -128,30 +128,42 @@ static int field_ids[FIELD_KIND_COUNT][MAX_REGISTRATIONS_PER_KIND];
 static uint8_t *kind_by_id;
 static int kind_by_id_size;
 
-GArray *tls_reader_init(void)
+/* The ids to prime, in two sets: the fields looked up by id
+ * (proto_get_finfo_ptr_array finds only primed fields, visible tree or not),
+ * and those the walk finds, which a visible tree holds unprimed. */
+static GArray *looked_up_ids;
+static GArray *walked_ids;
+
+/* The kinds read through first_field rather than by the walk. */
+static bool is_looked_up(field_kind kind)
 {
-    GArray *wanted = g_array_new(FALSE, FALSE, sizeof(int));
-    for (int kind = 0; kind < FIELD_KIND_COUNT; kind++) {
-        int n = 0;
-        for (int name = 0; name < 2 && field_names[kind][name] != NULL; name++) {
-            int id = proto_registrar_get_id_byname(field_names[kind][name]);
-            if (id <= 0)
-                ws_warning("mtls: field %s is not registered; the analysis will miss it", field_names[kind][name]);
-            for (; id > 0 && n < MAX_REGISTRATIONS_PER_KIND; n++) {
-                field_ids[kind][n] = id;
-                g_array_append_val(wanted, id);
-                id = proto_registrar_get_nth(id)->same_name_prev_id;
-            }
-        }
+    switch (kind) {
+    case FIELD_STREAM:
+    case FIELD_CONTENT_TYPE:
+    case FIELD_OPAQUE_TYPE:
+    case FIELD_LOST_SEGMENT:
+    case FIELD_MALFORMED:
+    case FIELD_TCP_FLAGS:
+    case FIELD_TCP_PAYLOAD:
+        return true;
+    default:
+        return false;
     }
-    GArray *answer_ids = g_array_new(FALSE, FALSE, sizeof(int));
-    answer_reader_init(answer_ids);
-    g_array_append_vals(wanted, answer_ids->data, answer_ids->len);
+}
+
+static int highest_id(const GArray *ids)
+{
+    int highest = -1;
+    for (unsigned i = 0; i < ids->len; i++)
+        highest = MAX(highest, g_array_index(ids, int, i));
+    return highest;
+}
+
+static void index_kinds(const GArray *answer_ids)
+{
     int lower_layers[G_N_ELEMENTS(lower_layer_protocols)];
     g_free(kind_by_id);
-    kind_by_id_size = 0;
-    for (unsigned i = 0; i < wanted->len; i++)
-        kind_by_id_size = MAX(kind_by_id_size, g_array_index(wanted, int, i) + 1);
+    kind_by_id_size = MAX(highest_id(looked_up_ids), highest_id(walked_ids)) + 1;
     for (size_t i = 0; i < G_N_ELEMENTS(lower_layer_protocols); i++) {
         lower_layers[i] = proto_get_id_by_filter_name(lower_layer_protocols[i]);
         kind_by_id_size = MAX(kind_by_id_size, lower_layers[i] + 1);
@@ -168,7 +180,40 @@ GArray *tls_reader_init(void)
     }
     for (unsigned i = 0; i < answer_ids->len; i++)
         kind_by_id[g_array_index(answer_ids, int, i)] = FIELD_ANSWER;
+}
+
+void tls_reader_init(void)
+{
+    g_clear_pointer(&looked_up_ids, g_array_unref);
+    g_clear_pointer(&walked_ids, g_array_unref);
+    looked_up_ids = g_array_new(FALSE, FALSE, sizeof(int));
+    walked_ids = g_array_new(FALSE, FALSE, sizeof(int));
+    for (int kind = 0; kind < FIELD_KIND_COUNT; kind++) {
+        int n = 0;
+        for (int name = 0; name < 2 && field_names[kind][name] != NULL; name++) {
+            int id = proto_registrar_get_id_byname(field_names[kind][name]);
+            if (id <= 0)
+                ws_warning("mtls: field %s is not registered; the analysis will miss it", field_names[kind][name]);
+            for (; id > 0 && n < MAX_REGISTRATIONS_PER_KIND; n++) {
+                field_ids[kind][n] = id;
+                g_array_append_val(is_looked_up(kind) ? looked_up_ids : walked_ids, id);
+                id = proto_registrar_get_nth(id)->same_name_prev_id;
+            }
+        }
+    }
+    GArray *answer_ids = g_array_new(FALSE, FALSE, sizeof(int));
+    answer_reader_init(answer_ids);
+    g_array_append_vals(walked_ids, answer_ids->data, answer_ids->len);
+    index_kinds(answer_ids);
     g_array_free(answer_ids, TRUE);
+}
+
+GArray *tls_reader_wanted_fields(bool walked_too)
+{
+    GArray *wanted = g_array_sized_new(FALSE, FALSE, sizeof(int), looked_up_ids->len + walked_ids->len);
+    g_array_append_vals(wanted, looked_up_ids->data, looked_up_ids->len);
+    if (walked_too)
+        g_array_append_vals(wanted, walked_ids->data, walked_ids->len);
     return wanted;
 }
 

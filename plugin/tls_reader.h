@@ -13,10 +13,14 @@
 #include "mtls_analyzer.h"
 
 /* Resolves the TLS field ids and the answer fields' (answer_reader.h); call
- * from the handoff routine, when the dissectors have registered them.
- * Returns the ids to pass to set_postdissector_wanted_hfids (ownership
- * passes to the caller). */
-GArray *tls_reader_init(void);
+ * from the handoff routine, when the dissectors have registered them. */
+void tls_reader_init(void);
+
+/* The ids to pass to set_postdissector_wanted_hfids (a new array, which
+ * Wireshark takes): always those the functions below look up by id; with
+ * walked_too, also those tls_reader_read_frame finds by walking the tree,
+ * which Wireshark leaves out of a tree it does not show unless primed. */
+GArray *tls_reader_wanted_fields(bool walked_too);
 
 /* True when the frame's tree holds any TLS or DTLS record (cheap: no tree walk). */
 bool tls_reader_frame_has_tls(proto_tree *tree);
