@@ -35,6 +35,13 @@ static void cached_certificate_free(gpointer data)
     g_free(entry);
 }
 
+static void certificate_verify_free(gpointer data)
+{
+    mtls_certificate_verify_result *result = data;
+    g_free(result->detail);
+    g_free(result);
+}
+
 /* A SHA-256 digest is uniformly distributed: its first bytes are a hash. */
 static unsigned digest_hash(gconstpointer digest)
 {
@@ -91,6 +98,7 @@ mtls_capture *mtls_capture_new(mtls_config *config)
     /* The key is the value's own DER, released with it. */
     capture->ca_names = g_hash_table_new_full(der_hash, g_bytes_equal, NULL, mtls_ca_name_unref);
     capture->signatures = g_hash_table_new_full(pair_hash, pair_equal, g_free, NULL);
+    capture->certificate_verifies = g_hash_table_new_full(digest_hash, digest_equal, g_free, certificate_verify_free);
     /* Keys and values are borrowed from the certificates table, and emptied
      * with it. */
     for (size_t i = 0; i < MTLS_ISSUER_SOURCE_COUNT; i++)
@@ -119,6 +127,7 @@ void mtls_capture_unref(mtls_capture *capture)
     for (size_t i = 0; i < MTLS_ISSUER_SOURCE_COUNT; i++)
         g_hash_table_destroy(capture->issuers[i]);
     g_hash_table_destroy(capture->signatures);
+    g_hash_table_destroy(capture->certificate_verifies);
     g_hash_table_destroy(capture->ca_names);
     g_hash_table_destroy(capture->name_texts);
     g_hash_table_destroy(capture->certificates);
@@ -280,6 +289,7 @@ void mtls_capture_trim(mtls_capture *capture)
             empty_when_over(capture, capture->issuers[i]);
     }
     empty_when_over(capture, capture->signatures);
+    empty_when_over(capture, capture->certificate_verifies);
     empty_when_over(capture, capture->ca_names);
     empty_when_over(capture, capture->name_texts);
 }
@@ -302,6 +312,48 @@ bool mtls_capture_issued_by(mtls_capture *capture, const mtls_certificate *certi
         g_hash_table_insert(capture->signatures, g_memdup2(pair, sizeof pair), verdict);
     }
     return verdict == SIGNATURE_VERIFIES;
+}
+
+/* Every input of the check, each length included so that no two different
+ * inputs run together into the same bytes. */
+static void certificate_verify_key(const mtls_transcript *transcript, const uint8_t *message, size_t length,
+                                   uint16_t version, uint16_t cipher_suite, const mtls_certificate *leaf,
+                                   uint8_t key[SHA256_SIZE])
+{
+    const uint64_t numbers[] = {version, cipher_suite, transcript->first_client_hello_length,
+                                transcript->messages->len, length};
+    GChecksum *checksum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(checksum, (const uint8_t *)numbers, sizeof numbers);
+    g_checksum_update(checksum, leaf->sha256_digest, SHA256_SIZE);
+    g_checksum_update(checksum, transcript->messages->data, transcript->messages->len);
+    g_checksum_update(checksum, message, length);
+    size_t key_length = SHA256_SIZE;
+    g_checksum_get_digest(checksum, key, &key_length);
+    g_checksum_free(checksum);
+}
+
+mtls_certificate_verify_result mtls_capture_check_certificate_verify(mtls_capture *capture,
+                                                                     const mtls_transcript *transcript,
+                                                                     const uint8_t *message, size_t length,
+                                                                     uint16_t version, uint16_t cipher_suite,
+                                                                     const mtls_certificate *leaf)
+{
+    capture->statistics.certificate_verify_lookups++;
+    /* What cannot be checked costs no public-key operation to say so. */
+    if (message == NULL || leaf == NULL || transcript->messages == NULL || transcript->incomplete)
+        return mtls_check_client_certificate_verify(transcript, message, length, version, cipher_suite, leaf);
+    uint8_t key[SHA256_SIZE];
+    certificate_verify_key(transcript, message, length, version, cipher_suite, leaf, key);
+    const mtls_certificate_verify_result *known = g_hash_table_lookup(capture->certificate_verifies, key);
+    if (known != NULL)
+        return (mtls_certificate_verify_result){known->result, known->scheme, g_strdup(known->detail)};
+    const mtls_certificate_verify_result result =
+        mtls_check_client_certificate_verify(transcript, message, length, version, cipher_suite, leaf);
+    capture->statistics.certificate_verify_checks++;
+    mtls_certificate_verify_result *kept = g_new(mtls_certificate_verify_result, 1);
+    *kept = (mtls_certificate_verify_result){result.result, result.scheme, g_strdup(result.detail)};
+    g_hash_table_insert(capture->certificate_verifies, g_memdup2(key, SHA256_SIZE), kept);
+    return result;
 }
 
 typedef struct {

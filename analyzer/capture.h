@@ -16,6 +16,7 @@
 #define MTLS_CAPTURE_H
 
 #include "certificate.h"
+#include "certificate_verify.h"
 #include "config.h"
 #include "flow.h"
 #include "frame_index.h"
@@ -30,6 +31,7 @@ struct mtls_capture {
     GHashTable *name_texts;     /* DER Name (GBytes) -> its text: issuers' names, converted once */
     /* Verdicts, emptied by mtls_capture_trim when over the limit. */
     GHashTable *signatures;     /* subject and issuer SHA-256 digests (64 bytes) -> verdict */
+    GHashTable *certificate_verifies; /* SHA-256 of a check's inputs -> its mtls_certificate_verify_result */
     /* Keys and values borrowed from `certificates`, and emptied with it. */
     GHashTable *issuers[MTLS_ISSUER_SOURCE_COUNT]; /* subject SHA-256 digest -> issuer (NULL: none) */
     /* What the handshakes' summaries show of certificates and CA names,
@@ -76,6 +78,17 @@ const struct mtls_ca_name *mtls_capture_ca_name(mtls_capture *capture, const uin
 /* mtls_certificate_issued_by, answered once per pair of certificates. */
 bool mtls_capture_issued_by(mtls_capture *capture, const mtls_certificate *certificate,
                             const mtls_certificate *issuer);
+
+/* mtls_check_client_certificate_verify, made once per distinct input: the
+ * same handshake captured twice (on every interface of a host that forwards
+ * it: a container host, a Kubernetes node, a TCP load balancer) costs one
+ * public-key operation. A verdict is a function of the transcript, the
+ * message, the version, the suite and the certificate, which make its key. */
+mtls_certificate_verify_result mtls_capture_check_certificate_verify(mtls_capture *capture,
+                                                                     const mtls_transcript *transcript,
+                                                                     const uint8_t *message, size_t length,
+                                                                     uint16_t version, uint16_t cipher_suite,
+                                                                     const mtls_certificate *leaf);
 
 /* The CA in `source` (a trust store, or the public roots) whose key signed
  * `certificate`, or NULL. */

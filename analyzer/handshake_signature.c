@@ -87,8 +87,8 @@ static void verify_client_certificate_verify(mtls_handshake *handshake, const ui
     /* Kept past the transcript's release for the message below. */
     mtls_certificate *leaf = handshake->transcript.signer ? mtls_certificate_ref(handshake->transcript.signer) : NULL;
     mtls_certificate_verify_result result =
-        mtls_check_client_certificate_verify(&handshake->transcript, message, length, summary->negotiated_version,
-                                             handshake->cipher_suite, leaf);
+        mtls_capture_check_certificate_verify(handshake->capture, &handshake->transcript, message, length,
+                                              summary->negotiated_version, handshake->cipher_suite, leaf);
     mtls_transcript_release(&handshake->transcript);
     switch (result.result) {
     case MTLS_SIGNATURE_VALID:

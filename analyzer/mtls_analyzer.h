@@ -305,6 +305,8 @@ typedef struct {
     size_t distinct_certificates;   /* of those, parsed (each distinct DER once) */
     size_t signature_lookups;       /* issuer signatures asked about */
     size_t signature_checks;        /* of those, verified (each pair once while cached) */
+    size_t certificate_verify_lookups; /* client CertificateVerify signatures asked about */
+    size_t certificate_verify_checks;  /* of those, verified (each distinct input once while cached) */
     size_t cache_flushes;           /* caches emptied on reaching the limit */
     size_t cached_signature_verdicts; /* signature verdicts held now */
     size_t cached_certificates;     /* parsed certificates held by the cache now */

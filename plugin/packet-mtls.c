@@ -129,9 +129,10 @@ static void close_file_capture(void)
         return;
     const mtls_capture_statistics statistics = mtls_capture_get_statistics(file_capture);
     ws_debug("%zu certificates received, %zu parsed; %zu issuer signatures asked about, %zu checked; "
-             "caches emptied %zu times (mtls.cache_limit)",
+             "%zu CertificateVerify signatures asked about, %zu checked; caches emptied %zu times (mtls.cache_limit)",
              statistics.certificate_lookups, statistics.distinct_certificates, statistics.signature_lookups,
-             statistics.signature_checks, statistics.cache_flushes);
+             statistics.signature_checks, statistics.certificate_verify_lookups, statistics.certificate_verify_checks,
+             statistics.cache_flushes);
     g_clear_pointer(&file_capture, mtls_capture_unref);
     read_through_file_first_frame = file_read_through ? this_file_first_frame : (first_frame_identity){0};
     this_file_first_frame = (first_frame_identity){0};

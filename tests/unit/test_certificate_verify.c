@@ -634,6 +634,49 @@ static void superseded_handshake_releases_what_it_kept(void **state)
     finish(&s);
 }
 
+/* The same handshake on another connection of the capture (a capture on
+ * every interface of a host that forwards it): the same input, one public-key
+ * operation, the same verdict. Another signature over the same messages is
+ * another input, checked on its own. */
+static void same_handshake_twice_is_verified_once(void **state)
+{
+    test_pki *pki = *state;
+    signed_session s;
+    start(&s);
+    tls12_until_certificate_verify(&s, pki, 0x0303, pki->client);
+    const gnutls_datum_t foreign = sign(pki->foreign_client, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data, s.sent->len);
+    const gnutls_datum_t valid = sign(pki->client, GNUTLS_SIGN_ECDSA_SHA256, s.sent->data, s.sent->len);
+    const struct {
+        gnutls_datum_t signature;
+        mtls_certificate_verify_status status;
+        const char *codes;
+        size_t checks;
+    } connections[] = {
+        {foreign, MTLS_CERTIFICATE_VERIFY_INVALID, "certificate_verify_failed", 1},
+        {foreign, MTLS_CERTIFICATE_VERIFY_INVALID, "certificate_verify_failed", 1},
+        {valid, MTLS_CERTIFICATE_VERIFY_VALID, "-", 2},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(connections); i++) {
+        if (i > 0) {
+            mtls_stream_free(s.session.stream);
+            s.session.stream = mtls_stream_new(s.session.capture, 7 + (uint32_t)i);
+            g_byte_array_set_size(s.sent, 0);
+            tls12_until_certificate_verify(&s, pki, 0x0303, pki->client);
+        }
+        gnutls_datum_t copy = {gnutls_malloc(connections[i].signature.size), connections[i].signature.size};
+        memcpy(copy.data, connections[i].signature.data, copy.size);
+        feed_certificate_verify(&s, 0x0403, copy);
+        assert_int_equal(status_of(&s), connections[i].status);
+        assert_codes(s.session.last, true, connections[i].codes);
+        const mtls_capture_statistics statistics = mtls_capture_get_statistics(s.session.capture);
+        assert_int_equal(statistics.certificate_verify_lookups, i + 1);
+        assert_int_equal(statistics.certificate_verify_checks, connections[i].checks);
+    }
+    gnutls_free(foreign.data);
+    gnutls_free(valid.data);
+    finish(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -656,6 +699,7 @@ int main(void)
         cmocka_unit_test(server_chain_problem_does_not_excuse_the_signature),
         cmocka_unit_test(accepted_handshake_is_not_verified_again),
         cmocka_unit_test(superseded_handshake_releases_what_it_kept),
+        cmocka_unit_test(same_handshake_twice_is_verified_once),
     };
     return cmocka_run_group_tests(tests, test_pki_setup, test_pki_teardown);
 }
