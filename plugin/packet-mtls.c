@@ -24,6 +24,7 @@
 #include "mtls_analyzer.h"
 #include "mtls_registration.h"
 #include "packet-mtls.h"
+#include "tls_fields.h"
 #include "tls_reader.h"
 #include "ws_compat.h"
 
@@ -32,6 +33,8 @@ static int mtls_tap = -1;
 /* QUIC carries TLS handshakes without TLS records: not read here. */
 static int proto_quic = -1;
 static dissector_handle_t mtls_handle;
+/* The file's connections seen as TLS, by stream number (stream_place). */
+static wmem_map_t *streams_by_number;
 
 
 /* The handshakes a frame contributed to, in the order first touched. */
@@ -65,7 +68,7 @@ static mtls_capture *file_capture;
 static bool file_read_through;
 
 /* Whether Wireshark primes the fields the reader finds by walking the tree
- * (tls_reader_wanted_fields). It builds every item of a tree it shows
+ * (tls_fields_wanted). It builds every item of a tree it shows
  * (tshark -V, -T fields, -T json), so only a first pass without a visible
  * tree needs them; priming them on every frame anyway cost tshark -T fields
  * 2% more instructions on the replay benchmark (each primed item is indexed
@@ -77,7 +80,7 @@ static void prime_walked_fields(bool wanted)
     if (walked_fields_primed == wanted)
         return;
     walked_fields_primed = wanted;
-    set_postdissector_wanted_hfids(mtls_handle, tls_reader_wanted_fields(wanted));
+    set_postdissector_wanted_hfids(mtls_handle, tls_fields_wanted(wanted));
 }
 
 static bool tree_holds_every_field(proto_tree *tree)
@@ -145,19 +148,48 @@ static mtls_ws_bool free_stream_with_file(wmem_allocator_t *allocator _U_, wmem_
     return FALSE;
 }
 
-static mtls_stream *stream_for(packet_info *pinfo, proto_tree *tree)
+/* Where the frame's connection keeps its analysis: by its TCP or UDP stream
+ * number (looking it up cost a tenth of finding the frame's conversation,
+ * on every TLS frame), or by the conversation when it has none. */
+typedef struct {
+    bool numbered;
+    uint32_t number;
+    void *key;                      /* in streams_by_number */
+    conversation_t *conversation;   /* when not numbered; NULL until looked for */
+} stream_place;
+
+static stream_place place_of(proto_tree *tree)
 {
-    conversation_t *conversation = find_or_create_conversation(pinfo);
-    mtls_stream *stream = conversation_get_proto_data(conversation, proto_mtls);
+    stream_place place = {0};
+    bool datagram = false;
+    place.numbered = tree != NULL && tls_fields_stream_number(tree, &place.number, &datagram);
+    place.key = GSIZE_TO_POINTER(((size_t)place.number << 1) | datagram);
+    return place;
+}
+
+/* The analysis of this frame's connection, if one was seen as TLS. */
+static mtls_stream *known_stream(packet_info *pinfo, stream_place *place)
+{
+    if (place->numbered)
+        return wmem_map_lookup(streams_by_number, place->key);
+    place->conversation = find_conversation_pinfo(pinfo, 0);
+    return place->conversation ? conversation_get_proto_data(place->conversation, proto_mtls) : NULL;
+}
+
+static mtls_stream *stream_for(packet_info *pinfo, stream_place *place)
+{
+    mtls_stream *stream = known_stream(pinfo, place);
     if (stream != NULL)
         return stream;
-    uint32_t stream_number;
-    if (!tls_reader_stream_number(tree, &stream_number))
-        stream_number = conversation->conv_index;
+    if (!place->numbered && place->conversation == NULL)
+        place->conversation = find_or_create_conversation(pinfo);
     DISSECTOR_ASSERT(file_capture != NULL);
-    stream = mtls_stream_new(file_capture, stream_number);
+    stream = mtls_stream_new(file_capture, place->numbered ? place->number : place->conversation->conv_index);
     wmem_register_callback(wmem_file_scope(), free_stream_with_file, stream);
-    conversation_add_proto_data(conversation, proto_mtls, stream);
+    if (place->numbered)
+        wmem_map_insert(streams_by_number, place->key, stream);
+    else
+        conversation_add_proto_data(place->conversation, proto_mtls, stream);
     return stream;
 }
 
@@ -207,22 +239,16 @@ static void feed_event(const mtls_event *event, void *user_data)
         remember_handshake(feed->handshakes, handshake);
 }
 
-/* The analysis of this frame's connection, if one was seen as TLS. */
-static mtls_stream *known_stream(packet_info *pinfo)
-{
-    conversation_t *conversation = find_conversation_pinfo(pinfo, 0);
-    return conversation ? conversation_get_proto_data(conversation, proto_mtls) : NULL;
-}
-
 /* A frame cut short by the snap length, or after lost segments, may hide a
  * handshake message entirely: the connection's analysis must not trust its
  * transcript. Only a connection already seen as TLS is told. */
 static void report_capture_gap(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool fields_complete)
 {
     if (fields_complete && tvb_captured_length(tvb) >= tvb_reported_length(tvb) &&
-        !tls_reader_frame_shows_a_gap(tree))
+        !tls_fields_frame_shows_a_gap(tree))
         return;
-    mtls_stream *stream = known_stream(pinfo);
+    stream_place place = place_of(tree);
+    mtls_stream *stream = known_stream(pinfo, &place);
     if (stream == NULL)
         return;
     const mtls_packet packet = {pinfo->num, (int64_t)pinfo->abs_ts.secs, endpoint_name(pinfo),
@@ -251,14 +277,15 @@ static wmem_array_t *analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree
     report_capture_gap(tvb, pinfo, tree, fields_complete);
     if (!fields_complete || frame_has_protocol(pinfo, proto_quic))
         return NULL;
-    const bool has_tls = tls_reader_frame_has_tls(tree);
+    const bool has_tls = tls_fields_frame_has_tls(tree);
     bool reset = false;
-    const bool ends = tls_reader_connection_end(tree, &reset);
-    const bool unread_data = !has_tls && tls_reader_frame_has_payload(tree);
+    const bool ends = tls_fields_connection_end(tree, &reset);
+    const bool unread_data = !has_tls && tls_fields_frame_has_payload(tree);
     if (!has_tls && !ends && !unread_data)
         return NULL;
     /* A FIN, an RST or bytes without a record matter only on a connection already seen as TLS. */
-    mtls_stream *stream = has_tls ? stream_for(pinfo, tree) : known_stream(pinfo);
+    stream_place place = place_of(tree);
+    mtls_stream *stream = has_tls ? stream_for(pinfo, &place) : known_stream(pinfo, &place);
     if (stream == NULL)
         return NULL;
     frame_feed feed = {
@@ -628,6 +655,7 @@ void proto_register_mtls(void)
     register_cleanup_routine(close_file_capture);
     register_postseq_cleanup_routine(note_file_read_through);
 
+    streams_by_number = wmem_map_new_autoreset(wmem_epan_scope(), wmem_file_scope(), g_direct_hash, g_direct_equal);
     mtls_handle = create_dissector_handle(dissect_mtls, proto_mtls);
     register_postdissector(mtls_handle);
 }
@@ -635,7 +663,7 @@ void proto_register_mtls(void)
 void proto_reg_handoff_mtls(void)
 {
     proto_quic = proto_get_id_by_filter_name("quic");
-    tls_reader_init();
+    tls_fields_init();
     walked_fields_primed = true;
-    set_postdissector_wanted_hfids(mtls_handle, tls_reader_wanted_fields(true));
+    set_postdissector_wanted_hfids(mtls_handle, tls_fields_wanted(true));
 }

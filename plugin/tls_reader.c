@@ -14,6 +14,7 @@
 #include "tls_reader.h"
 
 #include "answer_reader.h"
+#include "tls_fields.h"
 
 #include <epan/proto.h>
 #include <epan/tvbuff.h>
@@ -41,237 +42,6 @@
 #define TLS_HANDSHAKE_HEADER_LENGTH 4
 #define TLS_EXTENSION_POST_HANDSHAKE_AUTH 49
 
-typedef enum {
-    FIELD_STREAM,
-    FIELD_CONTENT_TYPE,
-    FIELD_RECORD_VERSION,
-    FIELD_OPAQUE_TYPE,
-    FIELD_HANDSHAKE_TYPE,
-    FIELD_HANDSHAKE_LENGTH,
-    FIELD_HANDSHAKE_VERSION,
-    FIELD_RANDOM,
-    FIELD_SUPPORTED_VERSION,
-    FIELD_SERVER_NAME,
-    FIELD_CIPHER_SUITE,
-    FIELD_SIGNATURE_ALGORITHM,
-    FIELD_CERTIFICATE,
-    FIELD_CERTIFICATE_LENGTH,
-    FIELD_DNAME_LENGTH,
-    FIELD_ALERT_LEVEL,
-    FIELD_ALERT_DESCRIPTION,
-    FIELD_PSK_SELECTED,
-    FIELD_EXTENSION_TYPE,
-    FIELD_COMPRESSION_ALGORITHM,
-    FIELD_UNCOMPRESSED_LENGTH,
-    FIELD_COMPRESSED_CERTIFICATE,
-    FIELD_LOST_SEGMENT,
-    FIELD_MALFORMED,
-    FIELD_ALPN,
-    FIELD_TCP_FLAGS,
-    FIELD_TCP_PAYLOAD,
-    FIELD_KIND_COUNT,
-    FIELD_OTHER = FIELD_KIND_COUNT,
-    /* A protocol below TLS and DTLS: its subtree holds none of their fields. */
-    FIELD_LOWER_LAYER,
-    /* A field of an application protocol's answer (answer_reader.c). */
-    FIELD_ANSWER
-} field_kind;
-
-static const char *const lower_layer_protocols[] = {"frame", "eth", "sll", "ip", "ipv6", "tcp", "udp"};
-
-/* Each kind by its TLS name and, where DTLS has the same field, its DTLS
- * name: DTLS handshakes are read the same way. */
-static const char *const field_names[FIELD_KIND_COUNT][2] = {
-    [FIELD_STREAM] = {"tcp.stream", "udp.stream"},
-    [FIELD_CONTENT_TYPE] = {"tls.record.content_type", "dtls.record.content_type"},
-    [FIELD_RECORD_VERSION] = {"tls.record.version", "dtls.record.version"},
-    [FIELD_OPAQUE_TYPE] = {"tls.record.opaque_type", NULL},
-    [FIELD_HANDSHAKE_TYPE] = {"tls.handshake.type", "dtls.handshake.type"},
-    /* DTLS transcripts carry fragment headers of their own: not read. */
-    [FIELD_HANDSHAKE_LENGTH] = {"tls.handshake.length", NULL},
-    [FIELD_HANDSHAKE_VERSION] = {"tls.handshake.version", "dtls.handshake.version"},
-    [FIELD_RANDOM] = {"tls.handshake.random", "dtls.handshake.random"},
-    [FIELD_SUPPORTED_VERSION] = {"tls.handshake.extensions.supported_version",
-                                 "dtls.handshake.extensions.supported_version"},
-    [FIELD_SERVER_NAME] = {"tls.handshake.extensions_server_name", "dtls.handshake.extensions_server_name"},
-    [FIELD_CIPHER_SUITE] = {"tls.handshake.ciphersuite", "dtls.handshake.ciphersuite"},
-    [FIELD_SIGNATURE_ALGORITHM] = {"tls.handshake.sig_hash_alg", "dtls.handshake.sig_hash_alg"},
-    [FIELD_CERTIFICATE] = {"tls.handshake.certificate", "dtls.handshake.certificate"},
-    [FIELD_CERTIFICATE_LENGTH] = {"tls.handshake.certificate_length", "dtls.handshake.certificate_length"},
-    [FIELD_DNAME_LENGTH] = {"tls.handshake.dname_len", "dtls.handshake.dname_len"},
-    [FIELD_ALERT_LEVEL] = {"tls.alert_message.level", "dtls.alert_message.level"},
-    [FIELD_ALERT_DESCRIPTION] = {"tls.alert_message.desc", "dtls.alert_message.desc"},
-    [FIELD_PSK_SELECTED] = {"tls.handshake.extensions.psk.identity.selected", NULL},
-    [FIELD_EXTENSION_TYPE] = {"tls.handshake.extension.type", "dtls.handshake.extension.type"},
-    [FIELD_COMPRESSION_ALGORITHM] = {"tls.compress_certificate.algorithm", "dtls.compress_certificate.algorithm"},
-    [FIELD_UNCOMPRESSED_LENGTH] = {"tls.compress_certificate.uncompressed_length",
-                                   "dtls.compress_certificate.uncompressed_length"},
-    [FIELD_COMPRESSED_CERTIFICATE] = {"tls.compress_certificate.compressed_certificate_message",
-                                      "dtls.compress_certificate.compressed_certificate_message"},
-    /* Either direction: a segment before this one, or one the peer acknowledged, is not in the capture. */
-    [FIELD_LOST_SEGMENT] = {"tcp.analysis.lost_segment", "tcp.analysis.ack_lost_segment"},
-    /* A dissector gave up on the frame: what it did not show may be a handshake message. */
-    [FIELD_MALFORMED] = {"_ws.malformed", NULL},
-    [FIELD_ALPN] = {"tls.handshake.extensions_alpn_str", "dtls.handshake.extensions_alpn_str"},
-    [FIELD_TCP_FLAGS] = {"tcp.flags", NULL},
-    [FIELD_TCP_PAYLOAD] = {"tcp.len", NULL},
-};
-
-/* Registration ids, resolved once at handoff. One name can have several
- * registrations (tls.handshake.version has two), and each kind has up to two
- * names; all of them count. */
-#define MAX_REGISTRATIONS_PER_KIND 8
-static int field_ids[FIELD_KIND_COUNT][MAX_REGISTRATIONS_PER_KIND];
-
-/* The kind of each registration id up to the highest one above: the tree
- * walk asks for every node of every TLS frame, so the answer is one load. */
-static uint8_t *kind_by_id;
-static int kind_by_id_size;
-
-/* The ids to prime, in two sets: the fields looked up by id
- * (proto_get_finfo_ptr_array finds only primed fields, visible tree or not),
- * and those the walk finds, which a visible tree holds unprimed. */
-static GArray *looked_up_ids;
-static GArray *walked_ids;
-
-/* The kinds read through first_field rather than by the walk. */
-static bool is_looked_up(field_kind kind)
-{
-    switch (kind) {
-    case FIELD_STREAM:
-    case FIELD_CONTENT_TYPE:
-    case FIELD_OPAQUE_TYPE:
-    case FIELD_LOST_SEGMENT:
-    case FIELD_MALFORMED:
-    case FIELD_TCP_FLAGS:
-    case FIELD_TCP_PAYLOAD:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static int highest_id(const GArray *ids)
-{
-    int highest = -1;
-    for (unsigned i = 0; i < ids->len; i++)
-        highest = MAX(highest, g_array_index(ids, int, i));
-    return highest;
-}
-
-static void index_kinds(const GArray *answer_ids)
-{
-    int lower_layers[G_N_ELEMENTS(lower_layer_protocols)];
-    g_free(kind_by_id);
-    kind_by_id_size = MAX(highest_id(looked_up_ids), highest_id(walked_ids)) + 1;
-    for (size_t i = 0; i < G_N_ELEMENTS(lower_layer_protocols); i++) {
-        lower_layers[i] = proto_get_id_by_filter_name(lower_layer_protocols[i]);
-        kind_by_id_size = MAX(kind_by_id_size, lower_layers[i] + 1);
-    }
-    kind_by_id = g_malloc(kind_by_id_size);
-    memset(kind_by_id, FIELD_OTHER, kind_by_id_size);
-    for (size_t i = 0; i < G_N_ELEMENTS(lower_layers); i++) {
-        if (lower_layers[i] >= 0)
-            kind_by_id[lower_layers[i]] = FIELD_LOWER_LAYER;
-    }
-    for (int kind = 0; kind < FIELD_KIND_COUNT; kind++) {
-        for (int n = 0; n < MAX_REGISTRATIONS_PER_KIND && field_ids[kind][n] != 0; n++)
-            kind_by_id[field_ids[kind][n]] = (uint8_t)kind;
-    }
-    for (unsigned i = 0; i < answer_ids->len; i++)
-        kind_by_id[g_array_index(answer_ids, int, i)] = FIELD_ANSWER;
-}
-
-void tls_reader_init(void)
-{
-    g_clear_pointer(&looked_up_ids, g_array_unref);
-    g_clear_pointer(&walked_ids, g_array_unref);
-    looked_up_ids = g_array_new(FALSE, FALSE, sizeof(int));
-    walked_ids = g_array_new(FALSE, FALSE, sizeof(int));
-    for (int kind = 0; kind < FIELD_KIND_COUNT; kind++) {
-        int n = 0;
-        for (int name = 0; name < 2 && field_names[kind][name] != NULL; name++) {
-            int id = proto_registrar_get_id_byname(field_names[kind][name]);
-            if (id <= 0)
-                ws_warning("mtls: field %s is not registered; the analysis will miss it", field_names[kind][name]);
-            for (; id > 0 && n < MAX_REGISTRATIONS_PER_KIND; n++) {
-                field_ids[kind][n] = id;
-                g_array_append_val(is_looked_up(kind) ? looked_up_ids : walked_ids, id);
-                id = proto_registrar_get_nth(id)->same_name_prev_id;
-            }
-        }
-    }
-    GArray *answer_ids = g_array_new(FALSE, FALSE, sizeof(int));
-    answer_reader_init(answer_ids);
-    g_array_append_vals(walked_ids, answer_ids->data, answer_ids->len);
-    index_kinds(answer_ids);
-    g_array_free(answer_ids, TRUE);
-}
-
-GArray *tls_reader_wanted_fields(bool walked_too)
-{
-    GArray *wanted = g_array_sized_new(FALSE, FALSE, sizeof(int), looked_up_ids->len + walked_ids->len);
-    g_array_append_vals(wanted, looked_up_ids->data, looked_up_ids->len);
-    if (walked_too)
-        g_array_append_vals(wanted, walked_ids->data, walked_ids->len);
-    return wanted;
-}
-
-static field_kind kind_of(int id)
-{
-    return id >= 0 && id < kind_by_id_size ? (field_kind)kind_by_id[id] : FIELD_OTHER;
-}
-
-static field_info *first_field(proto_tree *tree, field_kind kind)
-{
-    for (int n = 0; n < MAX_REGISTRATIONS_PER_KIND && field_ids[kind][n] != 0; n++) {
-        GPtrArray *found = proto_get_finfo_ptr_array(tree, field_ids[kind][n]);
-        if (found && found->len)
-            return g_ptr_array_index(found, 0);
-    }
-    return NULL;
-}
-
-bool tls_reader_frame_has_tls(proto_tree *tree)
-{
-    return tree != NULL &&
-           (first_field(tree, FIELD_CONTENT_TYPE) != NULL || first_field(tree, FIELD_OPAQUE_TYPE) != NULL);
-}
-
-bool tls_reader_frame_shows_a_gap(proto_tree *tree)
-{
-    return tree != NULL &&
-           (first_field(tree, FIELD_LOST_SEGMENT) != NULL || first_field(tree, FIELD_MALFORMED) != NULL);
-}
-
-#define TCP_FLAG_FIN 0x001
-#define TCP_FLAG_RST 0x004
-
-bool tls_reader_connection_end(proto_tree *tree, bool *reset)
-{
-    field_info *fi = tree ? first_field(tree, FIELD_TCP_FLAGS) : NULL;
-    if (fi == NULL)
-        return false;
-    uint32_t flags = fvalue_get_uinteger(MTLS_FI_VALUE(fi));
-    *reset = (flags & TCP_FLAG_RST) != 0;
-    return (flags & (TCP_FLAG_FIN | TCP_FLAG_RST)) != 0;
-}
-
-bool tls_reader_frame_has_payload(proto_tree *tree)
-{
-    field_info *fi = tree ? first_field(tree, FIELD_TCP_PAYLOAD) : NULL;
-    return fi != NULL && fvalue_get_uinteger(MTLS_FI_VALUE(fi)) > 0;
-}
-
-bool tls_reader_stream_number(proto_tree *tree, uint32_t *stream_number)
-{
-    field_info *fi = first_field(tree, FIELD_STREAM);
-    if (fi == NULL)
-        return false;
-    *stream_number = fvalue_get_uinteger(MTLS_FI_VALUE(fi));
-    return true;
-}
-
 /* What has been read of the record and the handshake message being parsed. */
 /* An event held back, with copies of the arrays it points to (the bytes
  * they point to are the frame's, valid until the frame is done). */
@@ -289,6 +59,7 @@ typedef struct {
 } entry_list;
 
 typedef struct {
+    tls_field_kinds kinds;
     frame_event_sink sink;
     void *user_data;
     answer_gathering answers;
@@ -752,10 +523,10 @@ static void visit_children(proto_node *parent, reader_state *state)
     for (proto_node *node = parent->first_child; node != NULL; node = node->next) {
         field_info *fi = PNODE_FINFO(node);
         if (fi != NULL && fi->hfinfo != NULL) {
-            field_kind kind = kind_of(fi->hfinfo->id);
+            field_kind kind = tls_field_kind(state->kinds, fi->hfinfo->id);
             /* Below a certificate is only its X.509 dissection; TLS adds its
              * records beside the lower layers, never under them. */
-            if (kind == FIELD_LOWER_LAYER)
+            if (kind == FIELD_LOWER_LAYER || kind == FIELD_UNREAD_SUBTREE)
                 continue;
             if (kind == FIELD_ANSWER)
                 answer_reader_take_field(&state->answers, fi);
@@ -772,6 +543,7 @@ static void visit_children(proto_node *parent, reader_state *state)
 void tls_reader_read_frame(proto_tree *tree, frame_event_sink sink, void *user_data)
 {
     reader_state state = {
+        .kinds = tls_fields_kinds(),
         .sink = sink,
         .user_data = user_data,
         .message_type = -1,
