@@ -42,6 +42,13 @@ static void certificate_verify_free(gpointer data)
     g_free(result);
 }
 
+static void server_name_facts_free(gpointer data)
+{
+    mtls_server_name_facts *facts = data;
+    mtls_server_name_facts_clear(facts);
+    g_free(facts);
+}
+
 /* A SHA-256 digest is uniformly distributed: its first bytes are a hash. */
 static unsigned digest_hash(gconstpointer digest)
 {
@@ -99,6 +106,8 @@ mtls_capture *mtls_capture_new(mtls_config *config)
     capture->ca_names = g_hash_table_new_full(der_hash, g_bytes_equal, NULL, mtls_ca_name_unref);
     capture->signatures = g_hash_table_new_full(pair_hash, pair_equal, g_free, NULL);
     capture->certificate_verifies = g_hash_table_new_full(digest_hash, digest_equal, g_free, certificate_verify_free);
+    capture->server_names =
+        g_hash_table_new_full(der_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, server_name_facts_free);
     /* Keys and values are borrowed from the certificates table, and emptied
      * with it. */
     for (size_t i = 0; i < MTLS_ISSUER_SOURCE_COUNT; i++)
@@ -128,6 +137,7 @@ void mtls_capture_unref(mtls_capture *capture)
         g_hash_table_destroy(capture->issuers[i]);
     g_hash_table_destroy(capture->signatures);
     g_hash_table_destroy(capture->certificate_verifies);
+    g_hash_table_destroy(capture->server_names);
     g_hash_table_destroy(capture->ca_names);
     g_hash_table_destroy(capture->name_texts);
     g_hash_table_destroy(capture->certificates);
@@ -290,6 +300,7 @@ void mtls_capture_trim(mtls_capture *capture)
     }
     empty_when_over(capture, capture->signatures);
     empty_when_over(capture, capture->certificate_verifies);
+    empty_when_over(capture, capture->server_names);
     empty_when_over(capture, capture->ca_names);
     empty_when_over(capture, capture->name_texts);
 }
@@ -354,6 +365,29 @@ mtls_certificate_verify_result mtls_capture_check_certificate_verify(mtls_captur
     *kept = (mtls_certificate_verify_result){result.result, result.scheme, g_strdup(result.detail)};
     g_hash_table_insert(capture->certificate_verifies, g_memdup2(key, SHA256_SIZE), kept);
     return result;
+}
+
+void mtls_capture_check_server_name(mtls_capture *capture, const mtls_server_name_input *input,
+                                    GPtrArray *findings)
+{
+    if (input->client_hello_frame == 0 || input->server_leaf == NULL)
+        return;
+    /* The digest, then the name with its terminating 0, so that no name is a
+     * prefix of another's key; no name at all is an empty one. */
+    const char *name = input->server_name != NULL ? input->server_name : "";
+    const size_t name_size = strlen(name) + (input->server_name != NULL ? 1 : 0);
+    uint8_t *key = g_malloc(SHA256_SIZE + name_size);
+    memcpy(key, input->server_leaf->sha256_digest, SHA256_SIZE);
+    memcpy(key + SHA256_SIZE, name, name_size);
+    GBytes *pair = g_bytes_new_take(key, SHA256_SIZE + name_size);
+    mtls_server_name_facts *facts = g_hash_table_lookup(capture->server_names, pair);
+    if (facts == NULL) {
+        facts = g_new(mtls_server_name_facts, 1);
+        *facts = mtls_server_name_facts_of(input->server_leaf, input->server_name);
+        g_hash_table_insert(capture->server_names, g_bytes_ref(pair), facts);
+    }
+    g_bytes_unref(pair);
+    mtls_report_server_name(input, facts, findings);
 }
 
 typedef struct {

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "flow.h"
 #include "frame_index.h"
+#include "server_name.h"
 
 struct mtls_capture {
     int reference_count;
@@ -32,6 +33,7 @@ struct mtls_capture {
     /* Verdicts, emptied by mtls_capture_trim when over the limit. */
     GHashTable *signatures;     /* subject and issuer SHA-256 digests (64 bytes) -> verdict */
     GHashTable *certificate_verifies; /* SHA-256 of a check's inputs -> its mtls_certificate_verify_result */
+    GHashTable *server_names;   /* certificate SHA-256 digest and name (GBytes) -> mtls_server_name_facts */
     /* Keys and values borrowed from `certificates`, and emptied with it. */
     GHashTable *issuers[MTLS_ISSUER_SOURCE_COUNT]; /* subject SHA-256 digest -> issuer (NULL: none) */
     /* What the handshakes' summaries show of certificates and CA names,
@@ -89,6 +91,12 @@ mtls_certificate_verify_result mtls_capture_check_certificate_verify(mtls_captur
                                                                      const uint8_t *message, size_t length,
                                                                      uint16_t version, uint16_t cipher_suite,
                                                                      const mtls_certificate *leaf);
+
+/* mtls_check_server_name, its facts found once per pair of certificate
+ * and name: every handshake to a server sends the same certificate, which
+ * would be read again for each. */
+void mtls_capture_check_server_name(mtls_capture *capture, const mtls_server_name_input *input,
+                                    GPtrArray *findings);
 
 /* The CA in `source` (a trust store, or the public roots) whose key signed
  * `certificate`, or NULL. */

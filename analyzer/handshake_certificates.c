@@ -208,11 +208,12 @@ static void judge_chain(mtls_handshake *handshake, const mtls_packet *packet, co
         summary->server_subject = entries[0].subject;
         summary->server_chain = entries;
         summary->server_chain_parsed = chain->len;
-        mtls_check_server_name(&(mtls_server_name_input){.server_leaf = leaf,
-                                                         .server_name = summary->server_name,
-                                                         .client_hello_frame = summary->client_hello_frame,
-                                                         .certificate_frame = packet->frame},
-                               handshake->findings);
+        mtls_capture_check_server_name(handshake->capture,
+                                       &(mtls_server_name_input){.server_leaf = leaf,
+                                                                 .server_name = summary->server_name,
+                                                                 .client_hello_frame = summary->client_hello_frame,
+                                                                 .certificate_frame = packet->frame},
+                                       handshake->findings);
     } else {
         summary->client_chain = entries;
         summary->client_chain_parsed = chain->len;

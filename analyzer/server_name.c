@@ -101,19 +101,37 @@ static certificate_names collect_names(gnutls_x509_crt_t crt)
     return names;
 }
 
-void mtls_check_server_name(const mtls_server_name_input *input, GPtrArray *findings)
+mtls_server_name_facts mtls_server_name_facts_of(const mtls_certificate *leaf, const char *server_name)
 {
-    if (input->client_hello_frame == 0 || input->server_leaf == NULL)
+    mtls_server_name_facts facts = {0};
+    gnutls_x509_crt_t crt = leaf != NULL ? mtls_certificate_crt(leaf) : NULL;
+    if (crt == NULL)
+        return facts;
+    facts.judged = true;
+    /* The usual case, a covered name, needs no list of names. */
+    if (server_name != NULL && gnutls_x509_crt_check_hostname2(crt, server_name, 0)) {
+        facts.covered = true;
+        return facts;
+    }
+    certificate_names names = collect_names(crt);
+    facts.dns_names = names.dns_names;
+    facts.wildcard = names.wildcard;
+    facts.listed = g_string_free(names.listed, names.shown == 0);
+    return facts;
+}
+
+void mtls_server_name_facts_clear(mtls_server_name_facts *facts)
+{
+    g_clear_pointer(&facts->listed, g_free);
+}
+
+void mtls_report_server_name(const mtls_server_name_input *input, const mtls_server_name_facts *facts,
+                             GPtrArray *findings)
+{
+    if (input->client_hello_frame == 0 || !facts->judged || facts->covered)
         return;
     const mtls_certificate *leaf = input->server_leaf;
-    gnutls_x509_crt_t crt = mtls_certificate_crt(leaf);
-    if (crt == NULL)
-        return;
-    /* The usual case, a covered name, needs no list of names. */
-    if (input->server_name != NULL && gnutls_x509_crt_check_hostname2(crt, input->server_name, 0))
-        return;
-    certificate_names names = collect_names(crt);
-    const char *listed = names.shown ? names.listed->str : "no names at all";
+    const char *listed = facts->listed ? facts->listed : "no names at all";
     if (input->server_name != NULL) {
         mtls_findings_add(findings, MTLS_CODE_SERVER_NAME_MISMATCH, input->certificate_frame,
                           (mtls_evidence){{input->client_hello_frame}},
@@ -126,7 +144,7 @@ void mtls_check_server_name(const mtls_server_name_input *input, GPtrArray *find
                           "for, or add '%s' to the server's certificate and virtual-host (SNI) configuration.",
                           input->server_name, input->client_hello_frame, input->certificate_frame,
                           leaf->subject, listed, input->server_name);
-    } else if (names.dns_names > 1 || names.wildcard) {
+    } else if (facts->dns_names > 1 || facts->wildcard) {
         mtls_findings_add(findings, MTLS_CODE_NO_SNI, input->certificate_frame,
                           (mtls_evidence){{input->client_hello_frame}},
                           "The client sent no server name (SNI) to a server hosting several: connect by host name "
@@ -138,5 +156,13 @@ void mtls_check_server_name(const mtls_server_name_input *input, GPtrArray *find
                           "icm/HTTPS/client_sni_enabled = TRUE).",
                           input->client_hello_frame, input->certificate_frame, listed);
     }
-    g_string_free(names.listed, TRUE);
+}
+
+void mtls_check_server_name(const mtls_server_name_input *input, GPtrArray *findings)
+{
+    if (input->client_hello_frame == 0 || input->server_leaf == NULL)
+        return;
+    mtls_server_name_facts facts = mtls_server_name_facts_of(input->server_leaf, input->server_name);
+    mtls_report_server_name(input, &facts, findings);
+    mtls_server_name_facts_clear(&facts);
 }

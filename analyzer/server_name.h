@@ -25,7 +25,26 @@ typedef struct {
  * Wireshark runs on. Free with g_free. */
 char *mtls_ip_address_text(const uint8_t *address, size_t size);
 
-/* Appends server_name_mismatch or no_sni to `findings` when they apply. */
+/* What a server certificate says of the name a client asked for, which
+ * depends on the two alone: the check of each handshake is made from it. */
+typedef struct {
+    bool judged;        /* false: the certificate could not be read, nothing is said */
+    bool covered;       /* the certificate covers the name (false when none was asked for) */
+    unsigned dns_names; /* the names it covers, when it does not cover this one */
+    bool wildcard;
+    char *listed;       /* those names for a message ("'a', 'b'"); NULL when covered */
+} mtls_server_name_facts;
+
+/* `server_name` may be NULL (no SNI). Clear with mtls_server_name_facts_clear. */
+mtls_server_name_facts mtls_server_name_facts_of(const mtls_certificate *leaf, const char *server_name);
+void mtls_server_name_facts_clear(mtls_server_name_facts *facts);
+
+/* Appends server_name_mismatch or no_sni to `findings` when the facts
+ * (of input's leaf and name) call for them. */
+void mtls_report_server_name(const mtls_server_name_input *input, const mtls_server_name_facts *facts,
+                             GPtrArray *findings);
+
+/* Both steps at once. */
 void mtls_check_server_name(const mtls_server_name_input *input, GPtrArray *findings);
 
 #endif
