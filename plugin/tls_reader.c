@@ -524,15 +524,18 @@ static void visit_children(proto_node *parent, reader_state *state)
         field_info *fi = PNODE_FINFO(node);
         if (fi != NULL && fi->hfinfo != NULL) {
             field_kind kind = tls_field_kind(state->kinds, fi->hfinfo->id);
-            /* Below a certificate is only its X.509 dissection; TLS adds its
-             * records beside the lower layers, never under them. */
+            /* TLS adds its records beside the lower layers, never under them. */
             if (kind == FIELD_LOWER_LAYER || kind == FIELD_UNREAD_SUBTREE)
                 continue;
             if (kind == FIELD_ANSWER)
                 answer_reader_take_field(&state->answers, fi);
             else if (kind != FIELD_OTHER)
                 read_field(state, kind, fi);
-            if (kind == FIELD_CERTIFICATE)
+            /* A field read is a leaf or holds nothing read (a certificate's
+             * X.509 dissection, a signature scheme's two halves); what
+             * Wireshark versions add under a compressed certificate is read
+             * as it always was. */
+            if (kind < FIELD_KIND_COUNT && kind != FIELD_COMPRESSED_CERTIFICATE)
                 continue;
         }
         if (node->first_child != NULL)
