@@ -66,24 +66,23 @@ static int field_ids[FIELD_KIND_COUNT][MAX_REGISTRATIONS_PER_KIND];
 static uint8_t *kind_by_id;
 static int kind_by_id_size;
 
-/* The ids to prime, in two sets: the fields looked up by id
+/* The ids to prime, in two sets: the fields always looked up by id
  * (proto_get_finfo_ptr_array finds only primed fields, visible tree or not),
- * and those the walk finds, which a visible tree holds unprimed. */
+ * and those a visible tree holds unprimed where they are looked for: the
+ * fields the reader's walk finds, and the transport's. */
 static GArray *looked_up_ids;
 static GArray *walked_ids;
+static int tcp_protocol = -1;
 static int udp_protocol = -1; /* whose stream numbers are apart from TCP's */
 
 /* The kinds read through first_field rather than by the walk. */
 static bool is_looked_up(field_kind kind)
 {
     switch (kind) {
-    case FIELD_STREAM:
     case FIELD_CONTENT_TYPE:
     case FIELD_OPAQUE_TYPE:
     case FIELD_LOST_SEGMENT:
     case FIELD_MALFORMED:
-    case FIELD_TCP_FLAGS:
-    case FIELD_TCP_PAYLOAD:
         return true;
     default:
         return false;
@@ -136,6 +135,7 @@ void tls_fields_init(void)
     g_clear_pointer(&walked_ids, g_array_unref);
     looked_up_ids = g_array_new(FALSE, FALSE, sizeof(int));
     walked_ids = g_array_new(FALSE, FALSE, sizeof(int));
+    tcp_protocol = proto_get_id_by_filter_name("tcp");
     udp_protocol = proto_get_id_by_filter_name("udp");
     for (int kind = 0; kind < FIELD_KIND_COUNT; kind++) {
         int n = 0;
@@ -171,8 +171,40 @@ tls_field_kinds tls_fields_kinds(void)
     return (tls_field_kinds){kind_by_id, kind_by_id_size};
 }
 
+/* The transport's fields sit right under its protocol item. */
+static bool is_transport_field(field_kind kind)
+{
+    return kind == FIELD_STREAM || kind == FIELD_TCP_FLAGS || kind == FIELD_TCP_PAYLOAD;
+}
+
+/* A transport field in a tree Wireshark shows, which holds it unprimed:
+ * among the children of the first TCP layer, else of the first UDP layer,
+ * as a lookup by id would find it. Priming the three of them on every frame
+ * (each kept in an index as it is added) cost more than this search. */
+static field_info *transport_field(proto_tree *tree, field_kind kind)
+{
+    const int protocols[] = {tcp_protocol, udp_protocol};
+    for (size_t p = 0; p < G_N_ELEMENTS(protocols); p++) {
+        for (proto_node *layer = tree->first_child; layer != NULL; layer = layer->next) {
+            const field_info *layer_fi = PNODE_FINFO(layer);
+            if (layer_fi == NULL || layer_fi->hfinfo->id != protocols[p])
+                continue;
+            for (proto_node *node = layer->first_child; node != NULL; node = node->next) {
+                field_info *fi = PNODE_FINFO(node);
+                if (fi != NULL && fi->hfinfo->id >= 0 && fi->hfinfo->id < kind_by_id_size &&
+                    kind_by_id[fi->hfinfo->id] == kind)
+                    return fi;
+            }
+            break;
+        }
+    }
+    return NULL;
+}
+
 static field_info *first_field(proto_tree *tree, field_kind kind)
 {
+    if (is_transport_field(kind) && PTREE_DATA(tree)->visible)
+        return transport_field(tree, kind);
     for (int n = 0; n < MAX_REGISTRATIONS_PER_KIND && field_ids[kind][n] != 0; n++) {
         GPtrArray *found = proto_get_finfo_ptr_array(tree, field_ids[kind][n]);
         if (found && found->len)

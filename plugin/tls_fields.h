@@ -56,9 +56,10 @@ typedef enum {
 void tls_fields_init(void);
 
 /* The ids to pass to set_postdissector_wanted_hfids (a new array, which
- * Wireshark takes): always those the lookups below use; with walked_too,
- * also those tls_reader_read_frame finds by walking the tree, which
- * Wireshark leaves out of a tree it does not show unless primed. */
+ * Wireshark takes): always those the lookups below find by id; with
+ * walked_too, also those found by walking a tree Wireshark shows (what
+ * tls_reader_read_frame reads, the transport's stream, flags and length),
+ * which it leaves out of a tree it does not show unless primed. */
 GArray *tls_fields_wanted(bool walked_too);
 
 /* The kind of each registration id, as a table: the tree walk asks for
