@@ -4,6 +4,8 @@
  */
 #include "certificate.h"
 
+#include "der.h"
+
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509-ext.h>
@@ -119,15 +121,23 @@ static GBytes *key_identifier(const gnutls_datum_t *id)
     return id->size > 0 && id->size <= KEY_ID_MAX ? g_bytes_new(id->data, id->size) : NULL;
 }
 
+#define DER_CONTEXT_0 0x80 /* [0] IMPLICIT, primitive */
+
+/* AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] OPTIONAL, ... }
+ * (RFC 5280 4.2.1.1): read here, where GnuTLS's import decoded the whole
+ * structure for it and cost a tenth of a new certificate's parse. */
 static void read_authority_key_id(mtls_certificate *certificate, const gnutls_datum_t *value)
 {
-    gnutls_x509_aki_t aki;
-    if (gnutls_x509_aki_init(&aki) < 0)
+    const uint8_t *cursor = value->data, *end = value->data + value->size, *content;
+    size_t length;
+    uint8_t tag;
+    if (!mtls_der_read(&cursor, end, &tag, &content, &length) || tag != MTLS_DER_SEQUENCE || cursor != end)
         return;
-    gnutls_datum_t id;
-    if (gnutls_x509_ext_import_authority_key_id(value, aki, 0) >= 0 && gnutls_x509_aki_get_id(aki, &id) >= 0)
-        certificate->authority_key_id = key_identifier(&id);
-    gnutls_x509_aki_deinit(aki);
+    cursor = content;
+    if (!mtls_der_read(&cursor, content + length, &tag, &content, &length) || tag != DER_CONTEXT_0)
+        return;
+    const gnutls_datum_t id = {(unsigned char *)(uintptr_t)content, (unsigned)length};
+    certificate->authority_key_id = key_identifier(&id);
 }
 
 typedef enum {
@@ -228,6 +238,46 @@ static void read_version(mtls_certificate *certificate, gnutls_x509_crt_t crt)
     certificate->version = version > 0 ? (unsigned)version : 1;
 }
 
+/* The curve of an EC key named by one of the three usual OIDs in its
+ * SubjectPublicKeyInfo, read from the DER: GnuTLS exports the whole point
+ * to name the curve. Any other curve is left to GnuTLS. */
+static gnutls_ecc_curve_t named_curve(const mtls_certificate *certificate)
+{
+    static const struct {
+        uint8_t oid[10];
+        size_t length;
+        gnutls_ecc_curve_t curve;
+    } curves[] = {
+        {{0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07}, 10, GNUTLS_ECC_CURVE_SECP256R1},
+        {{0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22}, 7, GNUTLS_ECC_CURVE_SECP384R1},
+        {{0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23}, 7, GNUTLS_ECC_CURVE_SECP521R1},
+    };
+    size_t der_length;
+    const uint8_t *der = g_bytes_get_data(certificate->der, &der_length);
+    const uint8_t *key_info, *content, *cursor;
+    size_t length;
+    uint8_t tag;
+    /* SubjectPublicKeyInfo { algorithm { id-ecPublicKey, namedCurve }, subjectPublicKey } */
+    if (!mtls_der_certificate_field(der, der_length, MTLS_TBS_PUBLIC_KEY_INFO, &key_info, &length))
+        return GNUTLS_ECC_CURVE_INVALID;
+    cursor = key_info;
+    if (!mtls_der_read(&cursor, key_info + length, &tag, &content, &length))
+        return GNUTLS_ECC_CURVE_INVALID;
+    cursor = content;
+    if (!mtls_der_read(&cursor, content + length, &tag, &content, &length) || tag != MTLS_DER_SEQUENCE)
+        return GNUTLS_ECC_CURVE_INVALID;
+    const uint8_t *parameters = content + length;
+    cursor = content;
+    if (!mtls_der_read(&cursor, parameters, &tag, &content, &length))
+        return GNUTLS_ECC_CURVE_INVALID;
+    const size_t parameters_length = (size_t)(parameters - cursor);
+    for (size_t i = 0; i < G_N_ELEMENTS(curves); i++) {
+        if (parameters_length == curves[i].length && memcmp(cursor, curves[i].oid, curves[i].length) == 0)
+            return curves[i].curve;
+    }
+    return GNUTLS_ECC_CURVE_INVALID;
+}
+
 static void read_key(mtls_certificate *certificate)
 {
     unsigned int bits = 0;
@@ -243,8 +293,9 @@ static void read_key(mtls_certificate *certificate)
         certificate->weak_key = bits < MIN_RSA_DSA_BITS;
         break;
     case GNUTLS_PK_EC: {
-        gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
-        gnutls_x509_crt_get_pk_ecc_raw(certificate->crt, &curve, NULL, NULL);
+        gnutls_ecc_curve_t curve = named_curve(certificate);
+        if (curve == GNUTLS_ECC_CURVE_INVALID)
+            gnutls_x509_crt_get_pk_ecc_raw(certificate->crt, &curve, NULL, NULL);
         certificate->key_curve = curve;
         const char *curve_name = gnutls_ecc_curve_get_name(curve);
         certificate->key_description =

@@ -13,6 +13,8 @@
  */
 #include "public_roots.h"
 
+#include "der.h"
+
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 #include <string.h>
@@ -38,74 +40,6 @@ static const char *const bundle_paths[] = {
 #define PEM_BEGIN "-----BEGIN CERTIFICATE-----"
 #define PEM_END "-----END CERTIFICATE-----"
 
-/* The DER element at *cursor (before `end`): its content, and *cursor past
- * it; false when it does not fit. */
-static bool read_element(const uint8_t **cursor, const uint8_t *end, uint8_t *tag, const uint8_t **content,
-                         size_t *length)
-{
-    const uint8_t *p = *cursor;
-    if (end - p < 2)
-        return false;
-    *tag = p[0];
-    size_t size = p[1];
-    p += 2;
-    if (size & 0x80) {
-        const size_t octets = size & 0x7f;
-        if (octets == 0 || octets > 4 || (size_t)(end - p) < octets)
-            return false;
-        size = 0;
-        for (size_t i = 0; i < octets; i++)
-            size = (size << 8) | p[i];
-        p += octets;
-    }
-    if ((size_t)(end - p) < size)
-        return false;
-    *content = p;
-    *length = size;
-    *cursor = p + size;
-    return true;
-}
-
-#define DER_SEQUENCE 0x30
-#define DER_INTEGER 0x02
-#define DER_EXPLICIT_VERSION 0xa0
-
-/* Where the subject Name of a DER certificate is: Certificate, then
- * tbsCertificate, then [0] version (optional), serialNumber, signature,
- * issuer, validity, subject. Only the order of the elements is read;
- * GnuTLS parses the certificate if it is ever a candidate. */
-static bool find_subject(const uint8_t *der, size_t length, const uint8_t **subject, size_t *subject_length)
-{
-    const uint8_t *cursor = der, *content;
-    size_t size;
-    uint8_t tag;
-    if (!read_element(&cursor, der + length, &tag, &content, &size) || tag != DER_SEQUENCE)
-        return false;
-    cursor = content;
-    const uint8_t *certificate_end = content + size;
-    if (!read_element(&cursor, certificate_end, &tag, &content, &size) || tag != DER_SEQUENCE)
-        return false;
-    cursor = content;
-    const uint8_t *tbs_end = content + size;
-    if (!read_element(&cursor, tbs_end, &tag, &content, &size))
-        return false;
-    if (tag == DER_EXPLICIT_VERSION && !read_element(&cursor, tbs_end, &tag, &content, &size))
-        return false;
-    if (tag != DER_INTEGER)
-        return false;
-    /* signature, issuer and validity, then the subject. */
-    for (int i = 0; i < 4; i++) {
-        const uint8_t *start = cursor;
-        if (!read_element(&cursor, tbs_end, &tag, &content, &size) || tag != DER_SEQUENCE)
-            return false;
-        if (i == 3) {
-            *subject = start;
-            *subject_length = (size_t)(cursor - start);
-        }
-    }
-    return true;
-}
-
 /* `certificate` (its DER, taken) under its subject; a certificate whose
  * subject cannot be found is left out. */
 static void add_root(mtls_public_roots *roots, GBytes *certificate)
@@ -114,7 +48,7 @@ static void add_root(mtls_public_roots *roots, GBytes *certificate)
     const uint8_t *der = g_bytes_get_data(certificate, &size);
     const uint8_t *subject = NULL;
     size_t subject_length = 0;
-    if (!find_subject(der, size, &subject, &subject_length)) {
+    if (!mtls_der_certificate_field(der, size, MTLS_TBS_SUBJECT, &subject, &subject_length)) {
         g_bytes_unref(certificate);
         return;
     }
