@@ -3,8 +3,8 @@
  * registers is in mtls_registration.c).
  *
  * On the first pass each frame's TLS events are fed to the analyzer stream of
- * its conversation and the handshakes they touched are remembered for the
- * frame. On every pass (tshark's one pass, tshark -2, a click in the GUI) the
+ * its connection (found by its TCP or UDP stream number) and the handshakes
+ * they touched are remembered for the frame. On every pass (tshark's one pass, tshark -2, a click in the GUI) the
  * tree, expert info and filter fields are rebuilt from that memory, because
  * only the first pass gets the TLS fields primed.
  *
@@ -181,15 +181,16 @@ static mtls_stream *stream_for(packet_info *pinfo, stream_place *place)
     mtls_stream *stream = known_stream(pinfo, place);
     if (stream != NULL)
         return stream;
-    if (!place->numbered && place->conversation == NULL)
+    /* Also on the conversation, once per connection: a frame whose stream
+     * number is missing (fields_complete false) still finds its analysis. */
+    if (place->conversation == NULL)
         place->conversation = find_or_create_conversation(pinfo);
     DISSECTOR_ASSERT(file_capture != NULL);
     stream = mtls_stream_new(file_capture, place->numbered ? place->number : place->conversation->conv_index);
     wmem_register_callback(wmem_file_scope(), free_stream_with_file, stream);
     if (place->numbered)
         wmem_map_insert(streams_by_number, place->key, stream);
-    else
-        conversation_add_proto_data(place->conversation, proto_mtls, stream);
+    conversation_add_proto_data(place->conversation, proto_mtls, stream);
     return stream;
 }
 
@@ -270,8 +271,8 @@ static bool frame_has_protocol(const packet_info *pinfo, int protocol_id)
 
 /* The handshakes the frame touched, in the packet's scope; NULL for none.
  * Without fields_complete the frame's TLS messages may be missing from its
- * tree: a first pass that showed its trees and then stopped showing them,
- * which no Wireshark program is known to do. */
+ * tree: a first pass that showed its trees and then stopped (a Lua listener
+ * that asked for every field, removed during a live capture). */
 static wmem_array_t *analyse_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, bool fields_complete)
 {
     report_capture_gap(tvb, pinfo, tree, fields_complete);
@@ -446,7 +447,7 @@ static const char *flow_step_label(const mtls_flow_step *step, char *label, size
     for (uint32_t rest = step->frame; count == 0 || rest > 0; rest /= 10)
         digits[count++] = (char)('0' + rest % 10);
     const size_t text_length = strlen(step->step);
-    if (text_length + count + 12 > size)
+    if (text_length + count + 13 > size) /* "S: ", " (frame ", ')' and the end */
         return step->step;
     char *end = label;
     *end++ = step->side;

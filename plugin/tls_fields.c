@@ -15,7 +15,7 @@
 #include "ws_compat.h"
 
 static const char *const lower_layer_protocols[] = {"frame", "eth", "sll", "ip", "ipv6", "tcp", "udp"};
-static const char *const unread_subtrees[] = {"x509if.rdnSequence"};
+static const char *const unread_subtrees[] = {"tls.handshake.dname", "dtls.handshake.dname"};
 
 /* Each kind by its TLS name and, where DTLS has the same field, its DTLS
  * name: DTLS handshakes are read the same way. */
@@ -69,13 +69,13 @@ static int kind_by_id_size;
 /* The ids to prime, in two sets: the fields always looked up by id
  * (proto_get_finfo_ptr_array finds only primed fields, visible tree or not),
  * and those a visible tree holds unprimed where they are looked for: the
- * fields the reader's walk finds, and the transport's. */
+ * fields the reader's walk finds, and the transport's stream, flags and length. */
 static GArray *looked_up_ids;
 static GArray *walked_ids;
 static int tcp_protocol = -1;
 static int udp_protocol = -1; /* whose stream numbers are apart from TCP's */
 
-/* The kinds read through first_field rather than by the walk. */
+/* The kinds looked up by id in every tree, shown or not: those primed always. */
 static bool is_looked_up(field_kind kind)
 {
     switch (kind) {
@@ -171,44 +171,46 @@ tls_field_kinds tls_fields_kinds(void)
     return (tls_field_kinds){kind_by_id, kind_by_id_size};
 }
 
-/* The transport's fields sit right under its protocol item. */
-static bool is_transport_field(field_kind kind)
+/* The innermost top-level layer of `protocol`: the one whose addresses and
+ * ports the frame's conversation has, where a tunnel carries the connection. */
+static proto_node *innermost_layer(proto_tree *tree, int protocol)
 {
-    return kind == FIELD_STREAM || kind == FIELD_TCP_FLAGS || kind == FIELD_TCP_PAYLOAD;
+    proto_node *innermost = NULL;
+    for (proto_node *layer = tree->first_child; layer != NULL; layer = layer->next) {
+        const field_info *layer_fi = PNODE_FINFO(layer);
+        if (layer_fi != NULL && layer_fi->hfinfo->id == protocol)
+            innermost = layer;
+    }
+    return innermost;
 }
 
-/* A transport field in a tree Wireshark shows, which holds it unprimed:
- * among the children of the first TCP layer, else of the first UDP layer,
- * as a lookup by id would find it. Priming the three of them on every frame
- * (each kept in an index as it is added) cost more than this search. */
+/* The transport's stream, flags and length in a tree Wireshark shows, which
+ * holds them unprimed: among the children of the innermost TCP layer (else
+ * UDP's, for the stream). Priming them on every frame (each kept in an index
+ * as it is added) cost more than this search. */
 static field_info *transport_field(proto_tree *tree, field_kind kind)
 {
-    const int protocols[] = {tcp_protocol, udp_protocol};
-    for (size_t p = 0; p < G_N_ELEMENTS(protocols); p++) {
-        for (proto_node *layer = tree->first_child; layer != NULL; layer = layer->next) {
-            const field_info *layer_fi = PNODE_FINFO(layer);
-            if (layer_fi == NULL || layer_fi->hfinfo->id != protocols[p])
-                continue;
-            for (proto_node *node = layer->first_child; node != NULL; node = node->next) {
-                field_info *fi = PNODE_FINFO(node);
-                if (fi != NULL && fi->hfinfo->id >= 0 && fi->hfinfo->id < kind_by_id_size &&
-                    kind_by_id[fi->hfinfo->id] == kind)
-                    return fi;
-            }
-            break;
-        }
+    proto_node *layer = innermost_layer(tree, tcp_protocol);
+    if (layer == NULL && kind == FIELD_STREAM)
+        layer = innermost_layer(tree, udp_protocol);
+    for (proto_node *node = layer ? layer->first_child : NULL; node != NULL; node = node->next) {
+        field_info *fi = PNODE_FINFO(node);
+        if (fi != NULL && fi->hfinfo->id >= 0 && fi->hfinfo->id < kind_by_id_size && kind_by_id[fi->hfinfo->id] == kind)
+            return fi;
     }
     return NULL;
 }
 
-static field_info *first_field(proto_tree *tree, field_kind kind)
+/* The last of the kind's fields, of its first name present: the innermost
+ * layer's, where a tunnel carries the connection (TCP's stream before UDP's). */
+static field_info *innermost_field(proto_tree *tree, field_kind kind)
 {
-    if (is_transport_field(kind) && PTREE_DATA(tree)->visible)
+    if ((kind == FIELD_STREAM || kind == FIELD_TCP_FLAGS || kind == FIELD_TCP_PAYLOAD) && PTREE_DATA(tree)->visible)
         return transport_field(tree, kind);
     for (int n = 0; n < MAX_REGISTRATIONS_PER_KIND && field_ids[kind][n] != 0; n++) {
         GPtrArray *found = proto_get_finfo_ptr_array(tree, field_ids[kind][n]);
         if (found && found->len)
-            return g_ptr_array_index(found, 0);
+            return g_ptr_array_index(found, found->len - 1);
     }
     return NULL;
 }
@@ -216,13 +218,13 @@ static field_info *first_field(proto_tree *tree, field_kind kind)
 bool tls_fields_frame_has_tls(proto_tree *tree)
 {
     return tree != NULL &&
-           (first_field(tree, FIELD_CONTENT_TYPE) != NULL || first_field(tree, FIELD_OPAQUE_TYPE) != NULL);
+           (innermost_field(tree, FIELD_CONTENT_TYPE) != NULL || innermost_field(tree, FIELD_OPAQUE_TYPE) != NULL);
 }
 
 bool tls_fields_frame_shows_a_gap(proto_tree *tree)
 {
     return tree != NULL &&
-           (first_field(tree, FIELD_LOST_SEGMENT) != NULL || first_field(tree, FIELD_MALFORMED) != NULL);
+           (innermost_field(tree, FIELD_LOST_SEGMENT) != NULL || innermost_field(tree, FIELD_MALFORMED) != NULL);
 }
 
 #define TCP_FLAG_FIN 0x001
@@ -230,7 +232,7 @@ bool tls_fields_frame_shows_a_gap(proto_tree *tree)
 
 bool tls_fields_connection_end(proto_tree *tree, bool *reset)
 {
-    field_info *fi = tree ? first_field(tree, FIELD_TCP_FLAGS) : NULL;
+    field_info *fi = tree ? innermost_field(tree, FIELD_TCP_FLAGS) : NULL;
     if (fi == NULL)
         return false;
     uint32_t flags = fvalue_get_uinteger(MTLS_FI_VALUE(fi));
@@ -240,13 +242,13 @@ bool tls_fields_connection_end(proto_tree *tree, bool *reset)
 
 bool tls_fields_frame_has_payload(proto_tree *tree)
 {
-    field_info *fi = tree ? first_field(tree, FIELD_TCP_PAYLOAD) : NULL;
+    field_info *fi = tree ? innermost_field(tree, FIELD_TCP_PAYLOAD) : NULL;
     return fi != NULL && fvalue_get_uinteger(MTLS_FI_VALUE(fi)) > 0;
 }
 
 bool tls_fields_stream_number(proto_tree *tree, uint32_t *stream_number, bool *datagram)
 {
-    field_info *fi = first_field(tree, FIELD_STREAM);
+    field_info *fi = innermost_field(tree, FIELD_STREAM);
     if (fi == NULL)
         return false;
     *stream_number = fvalue_get_uinteger(MTLS_FI_VALUE(fi));

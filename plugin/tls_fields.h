@@ -83,8 +83,8 @@ bool tls_fields_frame_has_tls(proto_tree *tree);
  * acknowledged, is not in the capture, or a dissector found the frame malformed. */
 bool tls_fields_frame_shows_a_gap(proto_tree *tree);
 
-/* The TCP or UDP stream number (tcp.stream / udp.stream) of the frame;
- * *datagram tells UDP's, which are numbered apart from TCP's. */
+/* The TCP or UDP stream number (tcp.stream / udp.stream) of the frame's
+ * innermost such layer; *datagram tells UDP's, numbered apart from TCP's. */
 bool tls_fields_stream_number(proto_tree *tree, uint32_t *stream_number, bool *datagram);
 
 /* Whether the frame carries TCP payload. */
