@@ -1,7 +1,7 @@
 /* test_public_roots.c - the system CA bundle indexed by subject without
  * parsing it: every root GnuTLS reads from the bundle is found under its
  * subject, roots sharing a subject are all offered, and blocks that do not
- * decode are passed over.
+ * decode are passed over; the DER reader it walks with stays within its bytes.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "der.h"
 #include "public_roots.h"
 #include "test_pki.h"
 
@@ -217,6 +218,46 @@ static void gnutls_system_trust_is_indexed_whole(void **state)
     gnutls_x509_trust_list_deinit(store, 1);
 }
 
+/* The DER reader the index (and certificate.c) walks with: long lengths
+ * read, indefinite and oversized ones refused, nothing past the bytes given,
+ * and a certificate cut anywhere yields no field. */
+static void der_readings_stay_within_their_bytes(void **state)
+{
+    test_pki *pki = *state;
+    uint8_t long_form[4 + 256] = {0x04, 0x82, 0x01, 0x00};
+    const uint8_t *cursor = long_form, *content;
+    size_t length;
+    uint8_t tag;
+    assert_true(mtls_der_read(&cursor, long_form + sizeof long_form, &tag, &content, &length));
+    assert_int_equal(tag, 0x04);
+    assert_int_equal(length, 256);
+    assert_ptr_equal(content, long_form + 4);
+    assert_ptr_equal(cursor, long_form + sizeof long_form);
+    const uint8_t *refused[] = {
+        (const uint8_t[]){0x04, 0x80, 0x00, 0x00},             /* indefinite length */
+        (const uint8_t[]){0x04, 0x85, 0x00, 0x00, 0x00, 0x00}, /* five length octets */
+        (const uint8_t[]){0x04, 0x05, 0x01, 0x02, 0x03, 0x00}, /* longer than what follows */
+        (const uint8_t[]){0x04, 0x82, 0x01, 0x00, 0x00, 0x00}, /* the same in the long form */
+    };
+    const size_t sizes[] = {4, 6, 5, 6};
+    for (size_t i = 0; i < G_N_ELEMENTS(refused); i++) {
+        cursor = refused[i];
+        assert_false(mtls_der_read(&cursor, refused[i] + sizes[i], &tag, &content, &length));
+    }
+
+    size_t der_length;
+    const uint8_t *der = g_bytes_get_data(pki->client->der, &der_length);
+    const uint8_t *field;
+    size_t field_length;
+    assert_true(mtls_der_certificate_field(der, der_length, MTLS_TBS_SUBJECT, &field, &field_length));
+    assert_int_equal(field_length, g_bytes_get_size(pki->client->subject_der));
+    assert_memory_equal(field, g_bytes_get_data(pki->client->subject_der, NULL), field_length);
+    assert_true(mtls_der_certificate_field(der, der_length, MTLS_TBS_PUBLIC_KEY_INFO, &field, &field_length));
+    assert_int_equal(field[0], MTLS_DER_SEQUENCE);
+    for (size_t cut = 0; cut < der_length; cut++)
+        assert_false(mtls_der_certificate_field(der, cut, MTLS_TBS_SUBJECT, &field, &field_length));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +266,7 @@ int main(void)
         cmocka_unit_test(a_file_without_certificates_gives_none),
         cmocka_unit_test(real_bundle_holds_what_gnutls_reads),
         cmocka_unit_test(gnutls_system_trust_is_indexed_whole),
+        cmocka_unit_test(der_readings_stay_within_their_bytes),
     };
     return cmocka_run_group_tests(tests, test_pki_setup, test_pki_teardown);
 }
