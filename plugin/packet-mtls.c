@@ -4,9 +4,10 @@
  *
  * On the first pass each frame's TLS events are fed to the analyzer stream of
  * its connection (found by its TCP or UDP stream number) and the handshakes
- * they touched are remembered for the frame. On every pass (tshark's one pass, tshark -2, a click in the GUI) the
- * tree, expert info and filter fields are rebuilt from that memory, because
- * only the first pass gets the TLS fields primed.
+ * they touched are remembered for the frame. On every pass (tshark's one
+ * pass, tshark -2, a click in the GUI) the tree, expert info and filter
+ * fields are rebuilt from that memory, because only the first pass gets the
+ * TLS fields primed.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -155,7 +156,7 @@ typedef struct {
     bool numbered;
     uint32_t number;
     void *key;                      /* in streams_by_number */
-    conversation_t *conversation;   /* when not numbered; NULL until looked for */
+    conversation_t *conversation;   /* NULL until looked for */
 } stream_place;
 
 static stream_place place_of(proto_tree *tree)
@@ -692,6 +693,5 @@ void proto_reg_handoff_mtls(void)
 {
     proto_quic = proto_get_id_by_filter_name("quic");
     tls_fields_init();
-    walked_fields_primed = true;
-    set_postdissector_wanted_hfids(mtls_handle, tls_fields_wanted(true));
+    prime_walked_fields(true);
 }

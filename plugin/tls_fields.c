@@ -195,7 +195,7 @@ static field_info *transport_field(proto_tree *tree, field_kind kind)
         layer = innermost_layer(tree, udp_protocol);
     for (proto_node *node = layer ? layer->first_child : NULL; node != NULL; node = node->next) {
         field_info *fi = PNODE_FINFO(node);
-        if (fi != NULL && fi->hfinfo->id >= 0 && fi->hfinfo->id < kind_by_id_size && kind_by_id[fi->hfinfo->id] == kind)
+        if (fi != NULL && tls_field_kind(tls_fields_kinds(), fi->hfinfo->id) == kind)
             return fi;
     }
     return NULL;
